@@ -1,0 +1,167 @@
+"""The plain data that the pipeline's steps hand to each other.
+
+The steps are pure functions over these objects (no I/O, no Prefect, no store):
+
+    decode  : raw bytes              -> Source | Reject       (flows/decode.py)
+    clean   : Source                 -> Cleaned               (flows/clean.py)
+    segment : Cleaned                -> Segmented             (flows/segment.py)
+    label   : Segmented              -> Labeled               (flows/label.py)
+    entities: list[Labeled], nlp     -> fills Labeled.mentions (flows/entities.py)
+
+Offsets are always 0-based, end-exclusive positions in `Source.text`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Source:
+    """One input page, decoded. `text` is what every offset points into."""
+
+    doc_id: str
+    source_path: str
+    sha256: str
+    n_bytes: int
+    text: str
+    encoding: str
+    repairs: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Reject:
+    """An input that yielded no document."""
+
+    source_path: str
+    doc_id: str
+    reason: str  # one of schemas.rejects.REJECT_REASONS
+    detail: str
+    source_sha256: str | None = None
+    source_bytes: int | None = None
+
+
+@dataclass(slots=True)
+class Removed:
+    """A stretch of the page that is not segment text, with the reason (schemas.removed.REMOVED_REASONS)."""
+
+    char_start: int
+    char_end: int
+    reason: str
+    seg_idx: int | None = None  # set when the stretch lies inside a segment's stretch (chrome inside a turn)
+
+
+@dataclass(slots=True)
+class Line:
+    """A kept line of the page after cleaning."""
+
+    char_start: int
+    char_end: int
+    text: str  # the line's text after in-line repairs (run-together words split, glued end marker cut off)
+    blank_before: int = 0  # blank lines between this line and the previous kept or removed line
+
+
+@dataclass(slots=True)
+class Cleaned:
+    """A page with its chrome set aside: the kept lines, and what was removed and why."""
+
+    source: Source
+    title: str | None
+    lines: list[Line]
+    removed: list[Removed]
+    # Side material that cleaning took out of the body but that labeling needs, by kind:
+    # "bio" (bio sentences), "photo_credit", "copyright" (copyright and end-marker lines), "byline" ("By X").
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    repairs: list[str] = field(default_factory=list)  # in-line repairs, e.g. "split:forexpanding"
+    duplicated_body: bool = False
+
+
+@dataclass(slots=True)
+class Segment:
+    kind: str  # one of schemas.segments.SEGMENT_KINDS
+    char_start: int  # a turn's stretch includes its printed label
+    char_end: int
+    text: str  # cleaned text without the label; paragraphs joined by a blank line
+    speaker_label: str | None = None  # as printed, without the colon
+    # (start, end) in Source.text of each paragraph's text (label excluded)
+    paragraphs: list[tuple[int, int]] = field(default_factory=list)
+    speaker_id: str | None = None  # assigned by the label step
+
+
+@dataclass(slots=True)
+class Sentence:
+    seg_idx: int
+    sent_idx: int
+    char_start: int
+    char_end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Segmented:
+    """A cleaned page cut into segments (reading order) and sentences."""
+
+    cleaned: Cleaned
+    doc_type: str  # one of schemas.documents.DOC_TYPES
+    segments: list[Segment]
+    sentences: list[Sentence]
+
+    @property
+    def source(self) -> Source:
+        return self.cleaned.source
+
+
+@dataclass(slots=True)
+class Appearance:
+    """One speaker in one document."""
+
+    speaker_id: str
+    name: str
+    kind: str  # person | unidentified | group
+    labels: list[str]
+    role: str  # host | correspondent | guest | unidentified
+    description: str | None = None
+    n_turns: int = 0
+    n_words: int = 0
+
+
+@dataclass(slots=True)
+class Quote:
+    seg_idx: int
+    char_start: int
+    char_end: int
+    text: str  # without its quotation marks
+    speaker_name: str | None
+    speaker_id: str | None
+    cue: str | None
+
+
+@dataclass(slots=True)
+class Mention:
+    seg_idx: int
+    char_start: int
+    char_end: int
+    text: str
+    label: str
+    entity_key: str
+    speaker_id: str | None = None
+
+
+@dataclass(slots=True)
+class Labeled:
+    """A segmented page with speakers resolved and document metadata read."""
+
+    segmented: Segmented  # its turn segments carry speaker_id
+    language: str
+    program: str | None
+    year: int | None
+    year_source: str | None
+    dateline: str | None
+    bylines: list[str]
+    appearances: list[Appearance]
+    quotes: list[Quote]
+    mentions: list[Mention] = field(default_factory=list)  # filled by the entities step
+
+    @property
+    def source(self) -> Source:
+        return self.segmented.cleaned.source

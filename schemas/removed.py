@@ -1,0 +1,25 @@
+from schemas import Column, Table, doc_id_column
+
+REMOVED_REASONS = (
+    "page_chrome", "station_notice", "cookie_banner", "sponsor", "title", "end_marker", "copyright",
+    "disclaimer", "bio", "related", "photo_credit", "duplicate_caption", "duplicate_body", "duplicate_title",
+    "label_only", "other",
+)
+
+REMOVED = Table(
+    name="removed",
+    description="Everything of sources.text that is not in a segment's text, and why. Segment stretches and "
+    "removed stretches cover every non-blank character exactly once; a removed stretch that lies inside a "
+    "turn (chrome between two paragraphs of the same turn) names that segment in seg_idx.",
+    key=("doc_id", "char_start"),
+    order_by=("doc_id", "char_start"),
+    columns=(
+        doc_id_column(),
+        Column("char_start", "INTEGER", "start in sources.text", nullable=False, minimum=0),
+        Column("char_end", "INTEGER", "end in sources.text (exclusive)", nullable=False, minimum=0),
+        Column("text", "VARCHAR", "the removed text", nullable=False),
+        Column("reason", "VARCHAR", "why it was removed: " + ", ".join(REMOVED_REASONS), nullable=False,
+               values=REMOVED_REASONS),
+        Column("seg_idx", "INTEGER", "the segment whose stretch encloses this removal, else NULL", minimum=0),
+    ),
+)

@@ -1,0 +1,17 @@
+from schemas import Column, Table
+
+SPEAKER_KINDS = ("person", "unidentified", "group")
+
+SPEAKERS = Table(
+    name="speakers",
+    description="One row per person across the whole dataset.",
+    key=("speaker_id",),
+    per_document=False,
+    order_by=("speaker_id",),
+    columns=(
+        Column("speaker_id", "VARCHAR", "stable id derived from the resolved full name; unidentified voices are "
+               "per document", nullable=False),
+        Column("name", "VARCHAR", "full name, as best resolved", nullable=False),
+        Column("kind", "VARCHAR", "person, unidentified, group", nullable=False, values=SPEAKER_KINDS),
+    ),
+)
