@@ -13,6 +13,8 @@ Offsets are always 0-based, end-exclusive positions in `Source.text`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -165,3 +167,24 @@ class Labeled:
     @property
     def source(self) -> Source:
         return self.segmented.cleaned.source
+
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def count_words(text: str) -> int:
+    """Words as analysts count them: runs of letters/digits, an inner apostrophe kept ("don't" is one)."""
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+def slugify(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "unnamed"
+
+
+def speaker_id_for(name: str, kind: str, doc_id: str) -> str:
+    """Stable speaker id: a person is the same speaker wherever the same full name resolves; unidentified
+    voices and groups exist only within their document."""
+    if kind == "person":
+        return slugify(name)
+    return f"{doc_id}#{slugify(name)}"
