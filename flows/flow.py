@@ -10,6 +10,7 @@ from typing import Any
 from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from flows import pipeline
 from flows.model import Labeled, Reject
@@ -24,19 +25,34 @@ def ner_model_name(name: str | None = None) -> str:
     return name or os.environ.get("TRANSCRIPTS_SPACY_MODEL", DEFAULT_NER_MODEL)
 
 
-# Pages travel to workers as paths (InputFile), never as frames: remote workers read the files themselves.
+def task_runner(spec: str) -> Any:
+    """threads (default), processes, dask (a local cluster) or dask://HOST:PORT (an existing scheduler)."""
+    workers = os.cpu_count() or 2
+    if spec == "threads":
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if spec == "processes":
+        return ProcessPoolTaskRunner(max_workers=workers)
+    if spec == "dask" or spec.startswith(("dask://", "tcp://")):
+        from prefect_dask import DaskTaskRunner
+
+        if spec == "dask":
+            return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                                  "processes": True, "dashboard_address": None})
+        return DaskTaskRunner(address="tcp://" + spec.split("://", 1)[1])
+    raise ValueError(f"unknown runner {spec!r}: use threads, processes, dask or dask://HOST:PORT")
+
+
+# Pages travel to workers as paths (InputFile), never as frames: remote workers read the files themselves,
+# and each worker loads the NER model once.
 @task(name="process-pages", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def process_pages(batch: list[InputFile], max_bytes: int) -> list[Labeled | Reject]:
-    return pipeline.process_batch(batch, max_bytes)
+def process_pages(batch: list[InputFile], max_bytes: int, ner_model: str) -> list[Labeled | Reject]:
+    from flows.entities import add_mentions, load_nlp
 
-
-@task(name="entities", cache_policy=NO_CACHE)
-def extract_entities(pages: list[Labeled], nlp: Any) -> list[Labeled]:
-    from flows.entities import add_mentions
-
+    results = pipeline.process_batch(batch, max_bytes)
+    nlp = load_nlp(ner_model)
     if nlp is not None:
-        add_mentions(pages, nlp)
-    return pages
+        add_mentions([r for r in results if isinstance(r, Labeled)], nlp)
+    return results
 
 
 def quarantine(rows: dict[str, list[dict[str, Any]]], failed: dict[str, list[str]], version: str) -> None:
@@ -69,7 +85,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
     summary = RunSummary(str(input_dir), str(lake_dir), version)
     timer = Timer(summary.seconds)
     with timer.stage("load_model"):
-        nlp = load_nlp(model)  # a missing model fails here, before any work
+        load_nlp(model)  # a missing model fails here, before any work
     lake = Lake(Path(lake_dir))
     with lake.writer_lock():
         if not lake.exists():
@@ -84,12 +100,11 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
             return summary.__dict__
 
         with timer.stage("process"):
-            futures = process_pages.map(list(pipeline.batches(plan.to_process, batch_size)), unmapped(max_bytes))
+            futures = process_pages.map(list(pipeline.batches(plan.to_process, batch_size)), unmapped(max_bytes),
+                                        unmapped(model))
             results = [r for fut in futures for r in fut.result()]
         pages = [r for r in results if isinstance(r, Labeled)]
         rejects = [r for r in results if isinstance(r, Reject)]
-        with timer.stage("entities"):
-            pages = extract_entities(pages, nlp)
 
         with timer.stage("assemble"):
             rows = merge(document_rows(p, version) for p in pages)

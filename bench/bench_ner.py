@@ -1,0 +1,80 @@
+"""NER stage throughput against spaCy's own nlp.pipe on the same texts.
+
+    python bench/bench_ner.py [DIR] [--limit N] [--repeat R] [--batch-size B]
+
+DIR is a folder of pages (default: seeds/, repeated to ~200 pages); e.g. a corpus made with
+`python3 ../shared/tools/make_corpus.py /tmp/corpus --n 300 --seed 5`. Pages go through
+decode -> clean -> segment -> label first (not timed). Then, best of R rounds each:
+  baseline  for doc in nlp.pipe(paragraph texts): doc.ents     (spaCy alone, same model, same texts)
+  stage     flows.entities.add_mentions(pages, nlp)            (the pipeline's NER step)
+and prints words/second for both and the ratio stage/baseline (acceptance: >= 0.80).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from flows.clean import clean_page
+from flows.decode import decode_page
+from flows.entities import _pieces, add_mentions, load_nlp
+from flows.label import label_page
+from flows.model import Labeled, Source, count_words
+from flows.segment import segment_page
+
+
+def build_pages(folder: Path, limit: int) -> list[Labeled]:
+    files = sorted(folder.glob("*.txt"))
+    if not files:
+        raise SystemExit(f"bench_ner: no .txt pages in {folder}")
+    pages: list[Labeled] = []
+    while len(pages) < limit:
+        for path in files:
+            src = decode_page(path.read_bytes(), path.name)
+            if isinstance(src, Source):
+                pages.append(label_page(segment_page(clean_page(src))))
+            if len(pages) >= limit:
+                break
+        if len(files) >= limit:
+            break
+    return pages
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("folder", nargs="?", type=Path, default=Path(__file__).resolve().parent.parent / "seeds")
+    ap.add_argument("--limit", type=int, default=200, help="pages to use (seeds are repeated up to this)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--batch-size", type=int, default=512)
+    ap.add_argument("--model", default=None, help="spaCy model (default: $TRANSCRIPTS_SPACY_MODEL or the default)")
+    args = ap.parse_args()
+
+    pages = build_pages(args.folder, args.limit)
+    nlp = load_nlp(args.model)
+    if nlp is None:
+        raise SystemExit("bench_ner: NER is switched off")
+    texts = [piece for _, _, _, piece in _pieces(pages)]
+    words = sum(count_words(t) for t in texts)
+    print(f"{len(pages)} pages, {len(texts)} paragraphs, {words} words; pipeline {nlp.pipe_names}")
+
+    nlp(texts[0])  # warm up
+    base, stage = float("inf"), float("inf")
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        n_ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=args.batch_size))
+        base = min(base, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        add_mentions(pages, nlp, batch_size=args.batch_size)
+        stage = min(stage, time.perf_counter() - t0)
+    kept = sum(len(p.mentions) for p in pages)
+    print(f"spaCy nlp.pipe : {words / base:10.0f} words/s  ({n_ents} entities)")
+    print(f"add_mentions   : {words / stage:10.0f} words/s  ({kept} mentions kept)")
+    ratio = base / stage
+    print(f"ratio {ratio:.3f} ({'ok' if ratio >= 0.8 else 'BELOW'} the 0.80 acceptance bar)")
+    return 0 if ratio >= 0.8 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Full-run benchmark over a synthetic corpus from ../shared/tools/make_corpus.py.
+
+    python bench/bench_run.py --n 2000 [--runner threads] [--no-ner] [--keep DIR]
+
+Measures, each as its own `transcripts run` process (as a scheduler would start it): the full run,
+a no-change re-run, a re-run with 1% of the pages changed; the peak RSS of each; the floor script
+(bench/floor.py) on the same corpus; the latency of the README's cookbook queries. Prints a table and
+writes the figures as JSON to bench/results/run-<n>-<runner>[-noner].json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MAKE_CORPUS = ROOT.parent / "shared" / "tools" / "make_corpus.py"
+COOKBOOK = {
+    "who speaks most": "SELECT sp.name, sum(a.n_words) AS words FROM appearances a JOIN speakers sp "
+                       "USING (speaker_id) GROUP BY ALL ORDER BY words DESC LIMIT 10",
+    "host vs guest share": "SELECT role, sum(n_words) AS words FROM appearances GROUP BY role",
+    "turns mentioning a word": "SELECT count(*) FROM segments WHERE kind = 'turn' "
+                               "AND regexp_matches(text, '\\bbudget\\b', 'i')",
+    "one speaker across documents": "SELECT doc_id, seg_idx FROM segments WHERE speaker_id = "
+                                    "(SELECT speaker_id FROM appearances GROUP BY 1 ORDER BY count(*) DESC LIMIT 1)",
+    "versions": "SELECT * FROM versions ORDER BY version",
+}
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MB of the process, stdout)."""
+    wrapper = [sys.executable, "-c", (
+        "import resource, subprocess, sys, json; r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+        "print(json.dumps({'rc': r.returncode, 'out': r.stdout, 'err': r.stderr[-3000:],"
+        "'rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))"), *cmd]
+    t0 = time.perf_counter()
+    res = subprocess.run(wrapper, capture_output=True, text=True, env=env, check=True)
+    seconds = time.perf_counter() - t0
+    info = json.loads(res.stdout)
+    if info["rc"] != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({info['rc']}):\n{info['err']}")
+    return seconds, info["rss"] / 1024, info["out"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--runner", default="threads")
+    ap.add_argument("--no-ner", action="store_true")
+    ap.add_argument("--batch-size", type=int, default=100)
+    ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = ap.parse_args()
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-run-"))
+    corpus, lake = work / "corpus", work / "lake"
+    if not corpus.is_dir():
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--n", str(args.n), "--seed",
+                        str(args.seed)], check=True, capture_output=True)
+    shutil.rmtree(lake, ignore_errors=True)
+    mb = sum(p.stat().st_size for p in corpus.iterdir()) / 1e6
+    cli = [str(Path(sys.executable).with_name("transcripts"))]
+    run = [*cli, "run", "--input", str(corpus), "--lake", str(lake), "--runner", args.runner,
+           "--batch-size", str(args.batch_size), "--json"]
+    if args.no_ner:
+        run += ["--ner-model", "none"]
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false")
+
+    figures: dict[str, object] = {"pages": args.n, "mb": round(mb, 1), "runner": args.runner, "ner": not args.no_ner}
+    full_s, full_rss, out = timed(run, env)
+    summary = json.loads(out)
+    figures.update(full_s=round(full_s, 1), full_pages_per_s=round(args.n / full_s, 1),
+                   full_mb_per_s=round(mb / full_s, 2), full_peak_rss_mb=round(full_rss),
+                   stage_seconds=summary["seconds"], rows=summary["rows"])
+    again_s, again_rss, _ = timed(run, env)
+    figures.update(nochange_s=round(again_s, 1), nochange_share=round(again_s / full_s, 3),
+                   nochange_peak_rss_mb=round(again_rss))
+    changed = sorted(corpus.iterdir())[:: 100]
+    for path in changed:
+        path.write_bytes(path.read_bytes() + b"\n\nAn added closing paragraph for the benchmark.\n")
+    one_pct_s, _, _ = timed(run, env)
+    figures.update(one_pct_changed=len(changed), one_pct_s=round(one_pct_s, 1))
+
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "bench" / "floor.py"), str(corpus), str(work / "floor.parquet")],
+                   check=True, capture_output=True)
+    floor_s = time.perf_counter() - t0
+    figures.update(floor_s=round(floor_s, 2), ratio_to_floor=round(full_s / floor_s, 1))
+
+    sys.path.insert(0, str(ROOT))
+    from flows.lake import Lake
+
+    latencies = {}
+    for name, sql in COOKBOOK.items():
+        t0 = time.perf_counter()
+        Lake(lake).query(sql)
+        latencies[name] = round((time.perf_counter() - t0) * 1000)
+    figures["query_ms"] = latencies
+    figures["bench_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(exist_ok=True)
+    name = f"run-{args.n}-{args.runner.replace('://', '-').replace(':', '-')}{'-noner' if args.no_ner else ''}.json"
+    (out_dir / name).write_text(json.dumps(figures, indent=2) + "\n")
+    print(json.dumps(figures, indent=2))
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

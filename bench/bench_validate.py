@@ -1,0 +1,121 @@
+"""Benchmark: validate a synthetic 1,000,000-row `segments` table (issue #5 acceptance: under 10 s).
+
+    /work/venv/bin/python bench/bench_validate.py [--rows N] [--broken]
+
+Prints the time of validate_tables({"segments": frame}) (GE suite + the per-document SQL checks that apply),
+excluding the one-off GE import and context set-up, which are timed separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import duckdb
+
+from flows.validate import EXPECTATIONS_DIR, _batch_definitions, _cached_suites, sql_checks, validate_tables
+from schemas import TABLES
+
+
+def synthetic_segments(n_rows: int, segs_per_doc: int = 100, seed: int = 0) -> pd.DataFrame:
+    """Documents of `segs_per_doc` segments: ~60% turns by named speakers, the rest other kinds."""
+    rng = np.random.default_rng(seed)
+    n_docs = -(-n_rows // segs_per_doc)
+    doc_ids = pd.Series([f"npr/2024/{i:07d}" for i in range(n_docs)], dtype="str")
+    doc = np.repeat(np.arange(n_docs), segs_per_doc)[:n_rows]
+    seg_idx = np.tile(np.arange(segs_per_doc), n_docs)[:n_rows].astype("int32")
+    kinds = np.array(["turn", "paragraph", "heading", "caption", "marker"])
+    kind = kinds[rng.choice(5, n_rows, p=[0.6, 0.25, 0.05, 0.05, 0.05])]
+    is_turn = kind == "turn"
+    speakers = np.array(["rachel-martin", "steve-inskeep", "lucian-kim", "ari-shapiro"])
+    speaker = pd.Series(speakers[rng.integers(0, 4, n_rows)], dtype="str").where(is_turn)
+    label = pd.Series(["RACHEL MARTIN, HOST"] * n_rows, dtype="str").where(is_turn)
+    start = seg_idx.astype("int64") * 120
+    n_words = rng.integers(1, 40, n_rows).astype("int32")
+    return pd.DataFrame({
+        "doc_id": doc_ids.iloc[doc].reset_index(drop=True),
+        "seg_idx": seg_idx,
+        "kind": pd.Series(kind, dtype="str"),
+        "speaker_id": speaker,
+        "speaker_label": label,
+        "text": pd.Series(["Good morning. This is the news at the top of the hour."] * n_rows, dtype="str"),
+        "char_start": start.astype("int32"),
+        "char_end": (start + 100).astype("int32"),
+        "n_words": n_words,
+    })
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--broken", action="store_true", help="break 1%% of the documents (row failures)")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--sql", action="store_true", help="also time sql_checks over a store of that size")
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    frame = synthetic_segments(args.rows)
+    if args.broken:
+        bad = frame.index[frame["seg_idx"].eq(3) & (frame.index // 100 % 100 == 0)]
+        frame.loc[bad, "char_end"] = 0  # offsets out of order
+        frame.loc[bad, "kind"] = "sidebar"  # outside the value set
+    print(f"generated {len(frame):,} rows in {time.perf_counter() - t0:.2f} s")
+
+    t0 = time.perf_counter()
+    _cached_suites(str(EXPECTATIONS_DIR))
+    _batch_definitions()
+    print(f"GE import, suites and context: {time.perf_counter() - t0:.2f} s (once per process)")
+
+    for i in range(args.repeat):
+        t0 = time.perf_counter()
+        result = validate_tables({"segments": frame})
+        elapsed = time.perf_counter() - t0
+        print(f"run {i + 1}: validate_tables 1 table x {len(frame):,} rows: {elapsed:.2f} s; "
+              f"{result.evaluated} expectations, {result.failed} failed, "
+              f"{len(result.quarantined)} quarantined, {len(result.blocking)} blocking, "
+              f"{len(result.checks)} SQL checks")
+    if args.sql:
+        bench_sql(frame)
+    return 0
+
+
+def bench_sql(segments: pd.DataFrame) -> None:
+    """sql_checks over an in-memory store holding `segments`, with matching documents and sources (pages of
+    100-character lines separated by blank runs, so that the coverage check has real text to scan)."""
+    con = duckdb.connect()
+    con.execute("ATTACH ':memory:' AS lake")
+    for name, table in TABLES.items():
+        con.execute(table.ddl(f"lake.{name}"))
+    con.register("seg", segments)
+    con.execute("INSERT INTO lake.segments SELECT * FROM seg")
+    con.execute("""
+        INSERT INTO lake.sources
+        SELECT doc_id, repeat(repeat('x', 100) || repeat(chr(10), 20), count(*)::INTEGER), 'utf-8', []
+        FROM lake.segments GROUP BY doc_id""")
+    con.execute("""
+        INSERT INTO lake.documents
+        SELECT doc_id, doc_id || '.txt', repeat('a', 64), 'transcript', 'en', NULL, NULL, NULL, NULL, NULL, [],
+               NULL, count(*) FILTER (WHERE kind = 'turn'), sum(n_words), '0.1.0', repeat('b', 64)
+        FROM lake.segments GROUP BY doc_id""")
+    con.execute("""
+        INSERT INTO lake.speakers SELECT DISTINCT speaker_id, speaker_id, 'person' FROM lake.segments
+        WHERE speaker_id IS NOT NULL""")
+    con.execute("""
+        INSERT INTO lake.appearances SELECT doc_id, speaker_id, speaker_id, [], 'host', NULL, count(*), 0
+        FROM lake.segments WHERE kind = 'turn' GROUP BY ALL""")
+    t0 = time.perf_counter()
+    results = sql_checks(con, "lake")
+    elapsed = time.perf_counter() - t0
+    failed = [c.name for c in results if not c.passed]
+    print(f"sql_checks over {len(segments):,} segments: {elapsed:.2f} s; {len(results)} checks, failed: {failed}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,334 @@
+"""Names: parsing printed speaker labels, finding person names in prose, casing names properly.
+
+Pure string functions shared by the label step (speakers, quotes, metadata) and the NER step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+# Lower-case name particles ("de la Cruz", "van Dyke") that may sit inside a name.
+PARTICLES = frozenset({"de", "la", "del", "della", "van", "der", "den", "von", "da", "di", "du", "dos", "das",
+                       "le", "bin", "ibn", "al", "el", "ben", "y"})
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "rev", "sen", "rep", "gov", "sir", "dame"})
+# Words that open a capitalised run but are titles, not part of the person's name ("Chinese President Xi").
+TITLE_WORDS = _words("""president vice prime minister foreign defense secretary chancellor premier king queen pope
+prince princess sen rep gov mayor dr prof mr mrs ms judge justice chief ceo chair chairman chairwoman commissioner
+ambassador speaker house senate attorney general treasury commerce energy interior labor state administrator
+surgeon fed nasa epa director spokesman spokeswoman spokesperson leader coach quarterback manager author singer
+sergeant lt col gen adm capt officer officials minister's president's supreme u.s. former acting deputy
+top envoy lawmaker senator representative governor economist professor analyst dear""")
+DEMONYMS = _words("""american chinese russian ukrainian japanese korean indian pakistani afghan iranian lebanese
+israeli egyptian turkish kenyan nigerian senegalese ethiopian german french british belgian polish italian spanish
+mexican brazilian colombian argentine peruvian cuban filipino indonesian thai vietnamese australian georgian kazakh
+uzbek ugandan ghanaian european african asian canadian taiwanese palestinian syrian iraqi saudi dutch swedish
+norwegian danish finnish greek hungarian romanian serbian croatian czech venezuelan chilean""")
+# Capitalised words that start sentences or name things, never a person's first word.
+NOT_NAME = _words("""the a an and but or so if in on at of for to from with by as this that these those it its
+there here he she they we you i my our his her their what when where why how who which while after before since
+yet still now then also even just mr ms npr cnn u.s. god monday tuesday wednesday thursday friday saturday sunday
+january february march april may june july august september october november december good hi hey thanks thank
+yeah well oh ok okay yes no look right all interesting wow huh i'm it's that's here's there's let's we're he's
+she's what's i've i'll i'd we've you're they're who's""")
+
+_MAC_NAMES = frozenset({"macdonald", "macarthur", "mackenzie", "macleod", "macmillan", "macgregor", "macneil",
+                        "maclean", "macpherson", "macintyre", "macintosh", "mackay", "macaulay", "macdougall",
+                        "macfarlane", "mackinnon", "maclaren", "macnamara", "macquarrie", "macrae"})
+
+_TOKEN = re.compile(r"\bSt\.(?!\w)|[^\W\d_][\w'’\-]*")
+
+
+def fold(text: str) -> str:
+    """Comparison key for names: apostrophes unified, case folded through upper case (so STRAUSS matches
+    Strauß and YILMAZ matches Yılmaz)."""
+    return text.translate(APOSTROPHES).upper().casefold()
+
+
+def is_cap(tok: str) -> bool:
+    return tok[:1].isupper() and not (len(tok) > 2 and tok.rstrip(".").isupper() and not tok.endswith("."))
+
+
+def _case_piece(piece: str) -> str:
+    low = piece.lower()
+    if low in _MAC_NAMES:
+        return "Mac" + low[3:].capitalize()
+    if low.startswith("mc") and len(low) > 3:
+        return "Mc" + low[2:].capitalize()
+    return piece[:1].upper() + piece[1:].lower()
+
+
+def _case_word(word: str, first: bool, last: bool = False) -> str:
+    low = word.lower()
+    if not first and not last and low in PARTICLES:  # "de la Cruz", but "Nikolai Le"
+        return low
+    if low == "st.":
+        return "St."
+    parts = re.split(r"(['\-])", word)
+    return "".join(p if p in ("'", "-") else _case_piece(p) for p in parts)
+
+
+def title_case_name(upper: str) -> str:
+    """Title-case a name printed in capitals: O'BRIEN-NAKAMURA -> O'Brien-Nakamura, DE LA CRUZ -> de la Cruz
+    (inside a name), MCCONNELL -> McConnell. Words already in mixed case are kept."""
+    words = upper.translate(APOSTROPHES).split()
+    out = []
+    for i, w in enumerate(words):
+        out.append(w if not w.isupper() and w[:1].isupper() else _case_word(w, i == 0, i == len(words) - 1))
+    return " ".join(out)
+
+
+@dataclass(slots=True)
+class ParsedLabel:
+    """A printed speaker label taken apart."""
+
+    printed: str
+    name: str  # the name part as printed, honorific and role removed ("LUCIAN KIM")
+    kind: str  # person | unidentified | group
+    role_hint: str | None  # host | correspondent | None
+    description: str | None  # from a parenthetical "(Economist, X)"
+    honorific: str | None
+
+
+_ROLE_WORD = (r"(?:HOST|[Hh]ost|CO-HOST|[Cc]o-host|ANCHOR|[Aa]nchor|BYLINE|[Bb]yline|reporting|REPORTING|"
+              r"CORRESPONDENT|[Cc]orrespondent|REPORTER|[Rr]eporter)")
+# "LUCIAN KIM, BYLINE", "JOHN DOE, CNN CORRESPONDENT", "MELISSA BLOCK, host", "JACOB NELSON reporting"
+_ROLE_SUFFIX = re.compile(rf"^(?P<name>.+?)(?:,\s*(?P<role>(?:[A-Z][\w.&]*\s+)*?{_ROLE_WORD})"
+                          rf"|\s+(?P<role2>{_ROLE_WORD}))$")
+_GENERIC = frozenset({"ANNOUNCER", "NARRATOR", "OPERATOR", "INTERPRETER", "TRANSLATOR", "CROSSTALK"})
+_GROUP_WORDS = frozenset({"CROWD", "GROUP", "AUDIENCE", "CHORUS", "PEOPLE", "CHILDREN", "MEN", "WOMEN", "VOICES",
+                          "SPEAKERS", "PROTESTERS", "DEMONSTRATORS", "STUDENTS", "SINGERS"})
+
+
+def parse_label(label: str) -> ParsedLabel:
+    text = label.strip().rstrip(":").strip()
+    desc = None
+    m = re.search(r"\s*\(([^)]*)\)\s*$", text)
+    if m:
+        inner = m.group(1).strip()
+        text = text[: m.start()].strip()
+        if inner and inner.casefold() not in {"caller", "ph", "voice-over", "through interpreter"}:
+            desc = inner
+        elif inner.casefold() == "caller":
+            desc = None
+    honorific = None
+    hm = re.match(r"^(Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Sen|Rep|Gov)\.?\s+", text, flags=re.I)
+    if hm:
+        honorific, text = hm.group(1), text[hm.end():]
+    role_hint = None
+    rm = _ROLE_SUFFIX.match(text)
+    if rm:
+        role = (rm.group("role") or rm.group("role2")).upper()
+        role_hint = "host" if ("HOST" in role or "ANCHOR" in role) else "correspondent"
+        text = rm.group("name").strip().rstrip(",")
+    elif "," in text:  # "JANE DOE, SENATOR": a title after the comma is a description
+        text, _, rest = text.partition(",")
+        if rest.strip() and desc is None:
+            desc = title_case_name(rest.strip()) if rest.strip().isupper() else rest.strip()
+    upper = text.upper()
+    kind = "person"
+    if upper.startswith("UNIDENTIFIED") or upper in _GENERIC or upper.startswith(("MULTIPLE", "GROUP")):
+        last = re.sub(r"\s*#\d+$", "", upper).split()[-1]
+        plural = last in _GROUP_WORDS or (last.endswith("S") and not last.endswith("SS") and len(last) > 3
+                                          and "#" not in upper)
+        kind = "group" if plural or upper.startswith(("MULTIPLE", "GROUP")) else "unidentified"
+    return ParsedLabel(label, text, kind, role_hint, desc, honorific)
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def _name_word(tok: str) -> bool:
+    t = tok.rstrip(".").translate(APOSTROPHES)
+    return is_cap(tok) and t.casefold() not in NOT_NAME
+
+
+def find_names(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
+    """Capitalised runs that look like person names, with title and demonym words dropped from the front:
+    "Chinese President Xi Jinping" -> "Xi Jinping". Possessive 's is not part of the name."""
+    toks = _tokens(text)
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(toks):
+        if not _name_word(toks[i][2]):
+            i += 1
+            continue
+        j = i
+        run = [toks[i]]
+        while j + 1 < len(toks):
+            nxt = toks[j + 1]
+            gap = text[run[-1][1]:nxt[0]]
+            if gap != " " or run[-1][2].endswith(("'s", "’s")):
+                break
+            if _name_word(nxt[2]):
+                run.append(nxt)
+                j += 1
+                continue
+            k = j + 1  # a chain of particles counts only when a name word follows it: "de la Cruz"
+            while k < len(toks) and toks[k][2].lower() in PARTICLES and text[toks[k - 1][1]:toks[k][0]] == " ":
+                k += 1
+            if k > j + 1 and k < len(toks) and text[toks[k - 1][1]:toks[k][0]] == " " and _name_word(toks[k][2]):
+                run.extend(toks[j + 1:k + 1])
+                j = k
+            else:
+                break
+        i = j + 1
+        # drop leading titles/demonyms, trailing particles
+        while run and (run[0][2].rstrip(".").casefold() in TITLE_WORDS or run[0][2].casefold() in DEMONYMS):
+            run.pop(0)
+        while run and run[-1][2] in PARTICLES:  # "Le" as written is a surname, "de" trailing is not
+            run.pop()
+        if not run:
+            continue
+        start, end = run[0][0], run[-1][1]
+        name = text[start:end]
+        if name.endswith(("'s", "’s")):
+            name, end = name[:-2], end - 2
+        name = name.rstrip(".") if not name.endswith("St.") else name
+        end = start + len(name)
+        if len(name.split()) >= min_words and name.strip():
+            out.append((start, end, name))
+    return out
+
+
+class NameBook:
+    """Person names as the page writes them, for casing labels and completing surnames."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.full: dict[str, Counter[str]] = {}  # folded full name -> written forms
+        self.words: dict[str, Counter[str]] = {}  # folded word -> written forms (not all-caps)
+        self.order: list[str] = []  # full names (2+ words) in order of first appearance
+        for text in texts:
+            for _, _, name in find_names(text):
+                name = name.translate(APOSTROPHES)
+                key = fold(name)
+                self.full.setdefault(key, Counter())[name] += 1
+                if len(name.split()) >= 2 and name not in self.order:
+                    self.order.append(name)
+            for _, _, tok in _tokens(text):
+                tok = tok.translate(APOSTROPHES).rstrip(".")
+                if not tok.isupper():
+                    self.words.setdefault(fold(tok), Counter())[tok] += 1
+
+    def written(self, name: str) -> str | None:
+        """The page's own spelling of a name given in any case, if it writes it out."""
+        forms = self.full.get(fold(name))
+        return forms.most_common(1)[0][0] if forms else None
+
+    def case(self, upper: str) -> str:
+        """Best casing for a name printed in capitals: the page's spelling, else word by word, else rules."""
+        found = self.written(upper)
+        if found:
+            return found
+        out = []
+        for i, w in enumerate(upper.translate(APOSTROPHES).split()):
+            forms = self.words.get(fold(w))
+            cands = [f for f, _ in forms.most_common()] if forms else []
+            last = i == len(upper.split()) - 1
+            if w.lower() in PARTICLES and i and not last:
+                out.append(w.lower())
+            elif cands and cands[0][:1].isupper():
+                out.append(cands[0])
+            else:
+                out.append(_case_word(w, i == 0, last) if w.isupper() else w)
+        return " ".join(out)
+
+    def with_surname(self, surname: str, first: str | None = None) -> list[str]:
+        """Full names on the page ending in `surname` (and starting with `first`, if given)."""
+        s = fold(surname).split()
+        out = []
+        for name in self.order:
+            parts = fold(name).split()
+            if len(parts) > len(s) and parts[-len(s):] == s and (first is None or parts[0] == fold(first)):
+                out.append(name)
+        return out
+
+    def containing(self, word: str) -> list[str]:
+        """Full names on the page that begin or end with `word` ("Xi" -> "Xi Jinping", "Greene" -> "Sam Greene")."""
+        w = fold(word)
+        return [n for n in self.order if fold(n).split()[-1] == w or fold(n).split()[0] == w]
+
+
+_ABBREV = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "jr", "sr", "gen", "lt", "col",
+                     "no", "vs", "u.s", "u.n", "u.k", "d.c", "a.m", "p.m", "inc", "co", "corp", "mt", "ft", "e.g",
+                     "i.e", "ariz", "okla", "fla", "ga", "mich", "ill", "colo", "wash", "ore", "calif", "mo", "la",
+                     "tenn", "pa", "wis", "nev", "md", "miss", "neb", "vt", "n.m", "w.va"})
+_SENT_END = re.compile(r"[.!?]+[\"”’')]*(?=\s+[\"“‘(]?[A-Z0-9])|[.!?]+[\"”’')]*\s*$")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; abbreviations such as "St." or "U.S." do not end one."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        word = re.search(r"([\w.]+)$", text[start:m.start()])
+        if m.group().startswith(".") and word and word.group(1).lower().rstrip(".") in _ABBREV:
+            continue
+        if word and len(word.group(1)) == 1 and word.group(1).isupper() and m.group().startswith("."):
+            continue  # an initial ("John F. Kennedy")
+        out.append((start, m.end()))
+        start = m.end()
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text) and text[start:].strip():
+        out.append((start, len(text)))
+    return out
+
+
+class SegmentOffsets:
+    """Maps positions in a segment's text to positions in the page's source text.
+
+    Segment text is the page's paragraphs (label removed) joined by a blank line, with possible in-line repairs
+    (a run-together "forexpanding" split into "for expanding"). Paragraphs that match their source stretch map
+    linearly; repaired ones are aligned character by character, and positions inside a repair map to None.
+    """
+
+    def __init__(self, text: str, paragraphs: list[tuple[int, int]], source: str, seg_start: int = 0) -> None:
+        self.parts: list[tuple[int, int, int, dict[int, int] | None]] = []  # (text start, text end, src start, map)
+        pieces = text.split("\n\n")
+        if len(pieces) != len(paragraphs):  # fall back to finding each piece in order
+            spans, cursor = [], seg_start
+            for piece in pieces:
+                at = source.find(piece, cursor)
+                spans.append((at, at + len(piece)) if at >= 0 else (-1, -1))
+                cursor = at + len(piece) if at >= 0 else cursor
+            paragraphs = spans
+        pos = 0
+        for piece, (a, b) in zip(pieces, paragraphs, strict=False):
+            if a < 0:
+                pos += len(piece) + 2
+                continue
+            if source[a:b] == piece:
+                self.parts.append((pos, pos + len(piece), a, None))
+            else:
+                table: dict[int, int] = {}
+                for i, j, n in SequenceMatcher(None, piece, source[a:b], autojunk=False).get_matching_blocks():
+                    for k in range(n):
+                        table[pos + i + k] = a + j + k
+                self.parts.append((pos, pos + len(piece), a, table))
+            pos += len(piece) + 2
+
+    def pos(self, i: int) -> int | None:
+        for start, end, src, table in self.parts:
+            if start <= i < end:
+                return src + (i - start) if table is None else table.get(i)
+        return None
+
+    def span(self, a: int, b: int) -> tuple[int, int] | None:
+        """Source offsets of text[a:b], or None when either end falls outside the source or in a repair."""
+        if b <= a:
+            return None
+        s, e = self.pos(a), self.pos(b - 1)
+        if s is None or e is None or e < s:
+            return None
+        return s, e + 1
