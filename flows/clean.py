@@ -186,6 +186,9 @@ def clean_page(source: Source) -> Cleaned:
                 note("date", ln.text)
             elif _BYLINE_LINE.match(ln.text) and _words(ln.text) <= 12:
                 note("byline", ln.text)
+            elif _NAME_LINE.match(ln.text) and any(
+                    o.text.startswith(ln.text + " ") and _bio_name(o.text) for o in lines[i + 1:]):
+                note("byline", ln.text)  # the author's name under the title, as the bio at the bottom confirms
             elif _general_reason(ln.text) is None:
                 break
             ln.reason = _general_reason(ln.text) or "page_chrome"
@@ -237,6 +240,8 @@ def clean_page(source: Source) -> Cleaned:
         while e < n and lines[e].blank_before == 0:
             e += 1
         block = [ln for ln in lines[k:e] if ln.reason is None or ln.reason == "page_chrome"]
+        while block and block[0].reason == "page_chrome":  # "Enlarge this image" above the caption
+            block.pop(0)
         if len(block) >= 2 and block[0].reason is None:
             cap = block[0]
             rest = block[1:]

@@ -18,7 +18,7 @@ from rich.table import Table as RichTable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Transcript pages -> a versioned, validated dataset you query with SQL.")
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 LakeOpt = Annotated[Path, typer.Option("--lake", help="the dataset folder", show_default=True)]
@@ -120,6 +120,18 @@ def run(
     raise typer.Exit(summary.exit_code)
 
 
+def _verdict(validation: dict[str, Any]) -> str:
+    checks = validation.get("sql_checks") or []
+    failed_checks = sum(1 for c in checks if isinstance(c, dict) and not c.get("passed", True))
+    text = (f"{validation.get('expectations_evaluated', 0)} expectations evaluated, "
+            f"{validation.get('expectations_failed', 0)} failed")
+    if checks:
+        text += f"; {len(checks)} SQL checks, {failed_checks} failed"
+    if validation.get("quarantined_docs"):
+        text += f"; {validation['quarantined_docs']} documents quarantined"
+    return text
+
+
 def _print_summary(s: Any) -> None:
     colour = {"published": "green", "nothing_to_do": "cyan", "blocked": "red"}[s.status]
     out.print(f"[bold {colour}]{s.message()}[/bold {colour}]")
@@ -130,7 +142,7 @@ def _print_summary(s: Any) -> None:
         out.print("rows: " + ", ".join(f"{k} {v}" for k, v in s.rows.items()))
     v = s.validation
     if v:
-        out.print(f"validation: {v.get('evaluated', '?')} expectations evaluated, {v.get('failed', 0)} failed")
+        out.print(f"validation: {_verdict(v)}")
     out.print("seconds: " + ", ".join(f"{k} {t:.2f}" for k, t in s.seconds.items()))
     if s.status == "blocked" and s.report:
         out.print(s.report)
@@ -171,17 +183,15 @@ def versions(lake_dir: LakeOpt = DEFAULT_LAKE,
         cols = list(rows[0]) if rows else ["version"]
         _print_rows(cols, [tuple(r.values()) for r in rows], fmt)
         return
-    table = RichTable("version", "created_at", "added", "changed", "removed", "rows", "validation", "message")
     for r in rows:
         val = r["validation"]
         val = json.loads(val) if isinstance(val, str) else val
-        verdict = f"{val.get('evaluated', '?')} checked, {val.get('failed', 0)} failed" if isinstance(val, dict) \
-            else str(val)
+        verdict = _verdict(val) if isinstance(val, dict) else str(val)
         counts = r["rows"] if isinstance(r["rows"], dict) else dict(r["rows"] or {})
-        table.add_row(str(r["version"]), str(r["created_at"])[:19], str(r["docs_added"]), str(r["docs_changed"]),
-                      str(r["docs_removed"]), " ".join(f"{k}={v}" for k, v in counts.items()), verdict,
-                      r["message"])
-    out.print(table)
+        out.print(f"[bold]{r['version']:>3}[/bold]  {str(r['created_at'])[:19]}  "
+                  f"+{r['docs_added']} ~{r['docs_changed']} -{r['docs_removed']}  {r['message']}", highlight=False)
+        out.print("     rows: " + " ".join(f"{k}={v}" for k, v in counts.items()), highlight=False)
+        out.print(f"     validation: {verdict}", highlight=False)
 
 
 @app.command()
@@ -236,8 +246,7 @@ def validate(version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE) -> No
     con = lake.reader(version)
     result = validate_version(con, lake.catalog_name if hasattr(lake, "catalog_name") else "lake")
     out.print(result.to_markdown())
-    summary = result.summary()
-    out.print(f"{summary.get('evaluated', '?')} expectations evaluated, {summary.get('failed', 0)} failed")
+    out.print(_verdict(result.summary()))
     raise typer.Exit(EXIT_FAILED if result.blocking or result.quarantined else EXIT_OK)
 
 

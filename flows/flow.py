@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,10 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
     from flows.lake import Changes, Lake
     from flows.validate import sql_checks, validate_tables
 
+    if logging.getLogger("prefect").getEffectiveLevel() > logging.INFO:
+        # Great Expectations announces its temporary folders at INFO: quiet unless Prefect's logs are wanted
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+
     model = ner_model_name(ner_model)
     version = pipeline.pipeline_version(model)
     summary = RunSummary(str(input_dir), str(lake_dir), version)
@@ -137,7 +142,9 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
                 version_row={
                     "pipeline_version": version, "docs_added": summary.added, "docs_changed": summary.changed,
                     "docs_removed": summary.removed, "validation": summary.validation,
-                    "input_sha256": pipeline.manifest_hash(files), "message": summary.message(),
+                    "input_sha256": pipeline.manifest_hash(files),
+                    "message": f"{summary.added} added, {summary.changed} changed, {summary.removed} removed, "
+                               f"{summary.rejected} rejected (of {summary.files} files)",
                 },
             )
             outcome = lake.publish(changes, check=sql_checks)

@@ -127,7 +127,8 @@ def label_is_strong(label: str) -> bool:
 # ------------------------------------------------------------------------------------------- markers
 
 # A production/delivery marker alone on its line: (SOUNDBITE OF MUSIC), (Soundbite of music), (BEGIN VIDEOTAPE)
-MARKER_LINE_RE = re.compile(r"^\s*\((?=[^()\n]*[A-Za-z])[^()\n]{1,120}\)\s*$")
+# (one level of nesting: "(SOUNDBITE OF SONG, "RAIN (REMIX)")")
+MARKER_LINE_RE = re.compile(r"^\s*\((?=[^\n]*[A-Za-z])(?:[^()\n]|\([^()\n]{0,80}\)){1,160}\)\s*$")
 
 
 def is_marker_line(line: str) -> bool:
@@ -191,7 +192,16 @@ FUNCTION_WORDS = _wordset(
     were be been being am has have had do does did will would shall should can could may might must not no that
     this these those which who whom whose what when where why how than then there their they them he him his she
     her hers it its we us our you your i me my mine all any each every some such only also just very more most
-    much many other own same too if because while although though whether""")
+    much many other own same too if because while although though whether ago
+    one two three four five six seven eight nine ten""")
+
+# Second halves of closed compounds ("phaseout", "monthslong", "farmworkers", "statewide"): a token ending in
+# one is more likely a compound the vocabulary lacks than two words run together, unless its first half is an
+# inflected verb ("pulledback", "linedup": a phrasal verb that lost its space).
+COMPOUND_HEADS = _wordset(
+    """out up off down over back away long wide like less free based led made style wise ward wards side time
+    work works worker workers man men woman women people person folk folks where ever one body thing things
+    house home room place land line lines way ways life care field fire water power ship""")
 
 _WORD_RE = re.compile(r"[a-z]+")
 _GLUE_CANDIDATE = re.compile(r"(?<![\w'’\-])[a-z]{5,}(?![\w'’\-])")
@@ -240,11 +250,13 @@ def split_glued(word: str, page_words: Mapping[str, int], lexicon: frozenset[str
     for i in range(1, len(word)):
         left, right = word[:i], word[i:]
         l_fn, r_fn = left in FUNCTION_WORDS, right in FUNCTION_WORDS
-        l_word = left in lexicon or page_words.get(left, 0) > 0
-        r_word = right in lexicon or page_words.get(right, 0) > 0
+        if right in COMPOUND_HEADS and not l_fn and not left.endswith(("ed", "ing")):
+            continue
+        l_word = _known(left, lexicon) or page_words.get(left, 0) > 0
+        r_word = _known(right, lexicon) or page_words.get(right, 0) > 0
         if l_fn and len(right) >= 3 and r_word and (len(left) > 1 or left in ("a", "i")):
             score = 200 + len(right)  # "forexpanding": function word + word
-        elif r_fn and len(left) >= 3 and l_word and len(right) >= 2:
+        elif r_fn and len(left) >= 3 and l_word and (len(right) >= 2 or len(left) >= 4):
             score = 200 + len(left)  # "endof": word + function word
         elif len(left) >= 4 and len(right) >= 4 and page_words.get(left, 0) > 0 and r_word:
             # "paperaimed": two content words, the first one printed elsewhere on the page; compounds the

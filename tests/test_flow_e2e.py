@@ -112,3 +112,13 @@ def test_flow_export_reads_back_with_plain_parquet(lifecycle: dict, cli) -> None
 def test_flow_missing_input_folder_exits_2(tmp_path: Path, cli) -> None:
     code, _, stderr = cli("run", "--input", tmp_path / "nope", "--lake", tmp_path / "lake")
     assert code == 2 and "does not exist" in stderr
+
+
+def test_flow_readme_cookbook_queries_run_on_the_seeds(lifecycle: dict, cli) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    cookbook = re.findall(r"```sql\n(.*?)```", readme, re.S)
+    assert len(cookbook) >= 5
+    for sql in cookbook:
+        assert query(cli, lifecycle["lake"], sql), sql

@@ -184,3 +184,25 @@ def test_segment_label_styles(line: str, label: str) -> None:
 ])
 def test_segment_non_labels(line: str) -> None:
     assert match_label(line) is None
+
+
+def test_segment_npr_header_metadata_caption_and_nested_marker() -> None:
+    seg = run_page("npr_header.txt")
+    notes = seg.cleaned.notes
+    assert notes["date"] == ["June 7, 20195:02 AM ET"]
+    assert notes["heard_on"] == ["Heard on Morning Edition"]
+    assert notes["byline"] == ["Lucian Kim"]  # the author line under the title, confirmed by the bio
+    assert [s.kind for s in seg.segments] == ["caption", "turn", "turn", "marker", "turn", "turn"]
+    assert seg.segments[3].text == '(SOUNDBITE OF SONG, "KALINKA (LIVE)")'
+    assert turn_labels(seg)[0] == "RACHEL MARTIN, HOST"
+    # closed compounds the vocabulary may lack are not "repaired"
+    assert seg.segments[4].text == "A monthslong standoff and a phaseout for farmworkers, then."
+
+
+def test_segment_caption_mid_article_after_enlarge_line() -> None:
+    body = ("TULSA, Okla. — The council met for a long time on Monday and approved the new budget for the city. "
+            "The vote was seven to two and the mayor said she would sign it this week.")
+    page = (f"Title\n\n{body}\n\nEnlarge this image\nThe mayor speaks to reporters in Tulsa on Monday.\n"
+            "Jane Roe/AP\nhide caption\ntoggle caption\nJane Roe/AP\n\nMore prose follows here.\n")
+    seg = run_text(page)
+    assert [s.kind for s in seg.segments] == ["paragraph", "caption", "paragraph"]
