@@ -43,6 +43,9 @@ _RELATED = re.compile(r"^(?:related stories|more stories from npr|related|more f
                       r"|npr editors'? picks)\s*:?$", re.IGNORECASE)
 _COOKIE = re.compile(r"\bcookies?\b.*\b(?:accept|consent|privacy|we use|this (?:site|website) uses|browsing|"
                      r"preferences|settings)\b|\b(?:accept|reject|manage)\s+(?:all\s+)?cookies\b", re.IGNORECASE)
+_COOKIE_BUTTON = re.compile(r"^(?:accept(?: all)?(?: cookies)?|reject(?: all)?(?: cookies)?|(?:manage|customi[sz]e) "
+                            r"(?:preferences|cookies|settings|choices)|cookie (?:settings|preferences|policy)"
+                            r"|(?:ok, )?got it|i agree|agree and (?:close|continue))[.!]?$", re.IGNORECASE)
 _NOTICE = re.compile(r"\b(?:transmitter|translators?|reduced power|off the air|outage|signal is|streaming is "
                      r"unaffected|technical difficulties|fiber cut|tower|back on the air|we are experiencing)\b",
                      re.IGNORECASE)
@@ -58,7 +61,7 @@ _DATE_LINE = re.compile(rf"^(?:(?:Updated|Published|Posted)\s+)?{_MONTH}\s+\d{{1
                         r"(?:\s*[·|]\s*.{0,40})?$")
 _BYLINE_LINE = re.compile(r"^By\s+[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3}"
                           r"(?:\s*(?:,|and|&)\s*[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})*$")
-_NAME = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.\-]+(?: (?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.\-]+|de|la|del|van|von|der|da|di|St\.)){1,4}"
+_NAME = r"[A-ZÀ-ÖØ-ÞĀ-Ž?][\w'’.\-]+(?: (?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.\-]+|de|la|del|van|von|der|da|di|St\.)){1,4}"
 _NAME_LINE = re.compile(rf"^{_NAME}$")
 _BIO = re.compile(rf"^(?P<name>{_NAME}) (?:is|was|has been|covers|reports)\b(?P<rest>.*)$")
 _BIO_WORDS = re.compile(r"\b(?:NPR|host|correspondent|reporter|critic|editor|producer|journalist|contributor|"
@@ -92,14 +95,14 @@ def _general_reason(line: str) -> str | None:
             return "related"
     if _is_chrome(line):
         return "page_chrome"
-    lower = line.lower()
-    if "cookie" in lower and len(line) < 1200 and _COOKIE.search(line):
+    # cheap substring tests first: most lines are prose and match none of these
+    if "ookie" in line and len(line) < 1200 and _COOKIE.search(line):
         return "cookie_banner"
-    if ("deadline" in lower or "authoritative record" in lower) and _DISCLAIMER.search(line):
+    if ("deadline" in line or "uthoritative record" in line) and _DISCLAIMER.search(line):
         return "disclaimer"
     if _COPYRIGHT.match(line):
         return "copyright"
-    if "transcript provided" in lower and _END_MARKER.match(line):
+    if "ranscript provided" in line and _END_MARKER.match(line):
         return "end_marker"
     return None
 
@@ -167,6 +170,8 @@ def clean_page(source: Source) -> Cleaned:
         reason = _general_reason(ln.text)
         if reason is None and (_NOTICE.search(ln.text) and _words(ln.text) >= 6):
             reason = "station_notice"
+        if reason is None and _COOKIE_BUTTON.match(ln.text):
+            reason = "cookie_banner"  # the consent banner's buttons, above the title
         if reason is None:
             break
         ln.reason = reason
@@ -233,6 +238,7 @@ def clean_page(source: Source) -> Cleaned:
             j -= 1
             continue
         break
+    captions: set[str] = set()
     # 5. photo captions: "caption / photographer / credit / caption" blocks, and "hide caption" variants
     k = body_start
     while k < n:
@@ -250,6 +256,7 @@ def clean_page(source: Source) -> Cleaned:
                   and all(ln.reason == "page_chrome" or ln.text == cap.text or ln in credits for ln in rest)
                   and (len(block) >= 3 or any(_AGENCY.search(c.text) for c in credits)))
             if ok:
+                captions.add(cap.text)
                 for ln in rest:
                     if ln.reason is not None:
                         continue
@@ -260,6 +267,13 @@ def clean_page(source: Source) -> Cleaned:
                         note("photo_credit", ln.text)
         k = e
     # 6. a caption printed twice across blocks, a body printed twice
+    if captions:
+        seen: set[str] = set()
+        for ln in lines:
+            if ln.reason is None and ln.text in captions:
+                if ln.text in seen:
+                    ln.reason = "duplicate_caption"
+                seen.add(ln.text)
     kept = [ln for ln in lines if ln.reason is None]
     duplicated_body = False
     m_kept = len(kept)
@@ -300,6 +314,10 @@ def clean_page(source: Source) -> Cleaned:
                 end -= 1
             body = text[ln.start:end]
         fixed, notes_here = apply_splits(body, splits)
+        if notes_here and (lab := match_label(body)) is not None:
+            # a speaker label is printed as is: repair only the speech after it
+            speech, notes_here = apply_splits(body[lab[1]:], splits)
+            fixed = body[:lab[1]] + speech
         repairs.extend(notes_here)
         kept_lines.append(Line(ln.start, end, fixed, ln.blank_before))
     removed.sort(key=lambda r: r.char_start)

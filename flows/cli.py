@@ -146,6 +146,8 @@ def _print_summary(s: Any) -> None:
     out.print("seconds: " + ", ".join(f"{k} {t:.2f}" for k, t in s.seconds.items()))
     if s.status == "blocked" and s.report:
         out.print(s.report)
+    if s.report_path:
+        out.print(f"report: {s.report_path}", highlight=False)
 
 
 @app.command()

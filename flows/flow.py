@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +83,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
     from flows.validate import sql_checks, validate_tables
 
     if logging.getLogger("prefect").getEffectiveLevel() > logging.INFO:
-        # Great Expectations announces its temporary folders at INFO: quiet unless Prefect's logs are wanted
-        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        _quiet_great_expectations()
 
     model = ner_model_name(ner_model)
     version = pipeline.pipeline_version(model)
@@ -131,6 +131,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
         summary.quarantined = len(result.quarantined)
         if result.blocking:
             summary.status = "blocked"
+            _write_report(summary)
             _artifact(summary)
             return summary.__dict__
 
@@ -151,11 +152,32 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
         summary.version = outcome.version
         summary.rows = outcome.rows
         summary.validation = {**summary.validation, "sql_checks": outcome.checks}
-        summary.status = "published" if outcome.version is not None else "blocked"
-        if outcome.version is None:
+        summary.status = "published" if outcome.published else "blocked" if outcome.blocked else "nothing_to_do"
+        if outcome.blocked:
             summary.report += "\n\n" + outcome.report
+    _write_report(summary)
     _artifact(summary)
     return summary.__dict__
+
+
+def _quiet_great_expectations() -> None:
+    """Great Expectations sets INFO on its own loggers at import and announces its temporary folders there."""
+    import great_expectations  # noqa: F401  (importing it creates the loggers we quiet)
+
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("great_expectations"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _write_report(summary: RunSummary) -> None:
+    """Keep the run's validation report beside the data: reports/<time>-v<N>.md (or -blocked.md)."""
+    folder = Path(summary.lake_dir) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    suffix = f"v{summary.version}" if summary.status == "published" else summary.status
+    path = folder / f"{stamp}-{suffix}.md"
+    path.write_text(f"# {summary.message()}\n\n{summary.report}\n", encoding="utf-8")
+    summary.report_path = str(path)
 
 
 def _artifact(summary: RunSummary) -> None:

@@ -215,9 +215,10 @@ class NameBook:
                 self.full.setdefault(key, Counter())[name] += 1
                 if len(name.split()) >= 2 and name not in self.order:
                     self.order.append(name)
-            for _, _, tok in _tokens(text):
-                tok = tok.translate(APOSTROPHES).rstrip(".")
-                if not tok.isupper():
+            for m in _TOKEN.finditer(text):  # only words that can show a name's casing
+                tok = m.group()
+                if (tok[:1].isupper() and not tok.isupper()) or tok in PARTICLES:
+                    tok = tok.translate(APOSTROPHES).rstrip(".")
                     self.words.setdefault(fold(tok), Counter())[tok] += 1
 
     def written(self, name: str) -> str | None:

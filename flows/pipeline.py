@@ -235,6 +235,7 @@ class RunSummary:
     validation: dict[str, Any] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     report: str = ""
+    report_path: str | None = None
 
     @property
     def exit_code(self) -> int:

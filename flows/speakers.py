@@ -100,6 +100,8 @@ def _vocative(sentence: str) -> str | None:
 
 
 def _self_names(text: str) -> list[str]:
+    if not _SELF.search(text):
+        return []
     names = {a: n for a, _, n in find_names(text, 2)}
     return [names[m.end()].translate(APOSTROPHES) for m in _SELF.finditer(text) if m.end() in names]
 

@@ -60,6 +60,7 @@ class ExpectationFailure:
     n_unexpected: int | None
     sample: list[str]
     doc_ids: list[str] = field(default_factory=list)
+    action: str = "block"  # block | quarantine | none (a distribution rule over too few rows to judge)
 
     @property
     def label(self) -> str:
@@ -78,6 +79,7 @@ class CheckResult:
     sample: list[str]
     blocking: bool
     doc_ids: list[str] = field(default_factory=list)
+    warning: bool = False  # reported, never blocks nor quarantines
 
     @property
     def label(self) -> str:
@@ -114,7 +116,7 @@ class ValidationResult:
             "expectations_evaluated": self.evaluated,
             "expectations_passed": self.passed,
             "expectations_failed": self.failed,
-            "failed_expectations": [f.label for f in self.failures],
+            "failed_expectations": [f"{f.label} [{f.action}]" for f in self.failures],
             "sql_checks_run": len(self.checks),
             "sql_checks_failed": [c.name for c in self.checks if not c.passed],
             "quarantined_docs": len(self.quarantined),
@@ -137,11 +139,11 @@ class ValidationResult:
         if self.blocking:
             lines += ["", "## Blocking", ""] + [f"- {b}" for b in self.blocking]
         if self.failures:
-            lines += ["", "## Failed expectations", "", "| table | rule | level | unexpected | sample |",
-                      "|---|---|---|---|---|"]
+            lines += ["", "## Failed expectations", "", "| table | rule | level | action | unexpected | sample |",
+                      "|---|---|---|---|---|---|"]
             for f in self.failures:
                 sample = ", ".join(f.sample).replace("|", "\\|")
-                lines.append(f"| {f.table} | {f.rule}: {f.description} | {f.level} | "
+                lines.append(f"| {f.table} | {f.rule}: {f.description} | {f.level} | {f.action} | "
                              f"{'' if f.n_unexpected is None else f.n_unexpected} | {sample} |")
         failed_checks = [c for c in self.checks if not c.passed]
         if failed_checks:
@@ -378,15 +380,19 @@ def _validate_frame(name: str, frame: pd.DataFrame, suite: ExpectationSuite, raw
             result.blocking.append(f"{failure.label}: the expectation could not be evaluated ({sample[0]})")
         elif level == "distribution":
             in_scope = res.get("element_count") or 0
-            if in_scope >= int(meta.get("min_rows", 0)):
+            if in_scope < int(meta.get("min_rows", 0)):
+                failure.action = f"none ({in_scope} rows in scope: too few to judge)"
+            else:
                 result.blocking.append(f"{failure.label} (observed {100 - (res.get('unexpected_percent') or 0):.1f}%"
                                        f" good of {in_scope})")
         elif level == "row" and attributable and rule in raw:
             doc_ids = _failing_doc_ids(frame, raw[rule], params, n_unexpected,
                                        partial(_ge_failing_doc_ids, batch, by_rule.get(rule), params))
+            failure.doc_ids = sorted({str(d) for d in doc_ids if not _is_missing(d)})
+            failure.action = "quarantine"
             if not doc_ids or any(_is_missing(d) for d in doc_ids):
                 result.blocking.append(f"{failure.label}: failing rows without a doc_id")
-            failure.doc_ids = sorted({str(d) for d in doc_ids if not _is_missing(d)})
+                failure.action = "block"
             for doc_id in failure.doc_ids:
                 result.quarantined.setdefault(doc_id, []).append(failure.label)
         else:
@@ -443,7 +449,7 @@ def _apply_checks(result: ValidationResult, checks: list[CheckResult]) -> None:
             continue
         if c.blocking:
             result.blocking.append(f"{c.label} ({c.n_failing} failing; e.g. {', '.join(c.sample)})")
-        for doc_id in c.doc_ids:
+        for doc_id in [] if c.warning else c.doc_ids:
             result.quarantined.setdefault(doc_id, []).append(c.label)
 
 
@@ -472,6 +478,9 @@ class _Check:
     tables: tuple[str, ...]
     sql: str  # over {c}.<table>; returns (doc_id, detail): one row per failure, doc_id NULL if unattributable
     complete_only: bool = False  # needs the whole dataset (not just the run's documents) to be meaningful
+    # Never blocks: a fault the run cannot repair, e.g. duplicate_of naming a page since removed from the input
+    # (the duplicate itself is unchanged, so it is not reprocessed): blocking would block every later run.
+    warn_only: bool = False
 
 
 def _union(tables: Iterable[str], select: str, where: str = "") -> str:
@@ -564,7 +573,7 @@ _CHECKS: tuple[_Check, ...] = (
     _Check("duplicate_of_exists", "documents.duplicate_of names another existing document", ("documents",), """
         SELECT d.doc_id, 'duplicate_of ' || d.duplicate_of AS detail FROM {c}.documents d
         WHERE d.duplicate_of IS NOT NULL AND (d.duplicate_of = d.doc_id OR NOT EXISTS (
-            SELECT 1 FROM {c}.documents e WHERE e.doc_id = d.duplicate_of))""", complete_only=True),
+            SELECT 1 FROM {c}.documents e WHERE e.doc_id = d.duplicate_of))""", complete_only=True, warn_only=True),
     _Check("orphan_doc_scoped_speakers", "an unidentified/group speaker belongs to an existing document",
            ("speakers", "documents"), """
         SELECT NULL AS doc_id, s.speaker_id AS detail FROM {c}.speakers s
@@ -577,11 +586,14 @@ CHECK_NAMES: tuple[str, ...] = tuple(c.name for c in _CHECKS)
 
 
 def sql_checks(con: duckdb.DuckDBPyConnection, catalog: str, *, names: Iterable[str] | None = None,
-               complete: bool = True) -> list[CheckResult]:
-    """Cross-table checks over `{catalog}.<table>` (e.g. the candidate version inside the publishing
-    transaction). A failure is attributable when every failing row names a document: `doc_ids` lists them and
-    `blocking` is False (quarantine them, or roll back); otherwise `blocking` is True.
-    `complete=False` skips the checks that need the whole dataset (speakers, duplicate_of, ...)."""
+               complete: bool = True, quarantinable: bool = False) -> list[CheckResult]:
+    """Cross-table checks over `{catalog}.<table>`: by default the candidate version inside the publishing
+    transaction, where nothing can be quarantined any more, so every failure is `blocking` (except warn-only
+    checks). `doc_ids` names the documents to blame whenever the failing rows name them.
+
+    quarantinable=True (before publishing, see frame_checks): a failure whose rows all name documents is not
+    blocking; the caller quarantines `doc_ids`. complete=False skips the checks that need the whole dataset
+    (speakers, duplicate_of, ...)."""
     wanted = set(names) if names is not None else None
     results = []
     for check in _CHECKS:
@@ -593,7 +605,8 @@ def sql_checks(con: duckdb.DuckDBPyConnection, catalog: str, *, names: Iterable[
         results.append(CheckResult(
             name=check.name, description=check.description, passed=not rows, n_failing=len(rows),
             sample=[f"{r[0]}: {r[1]}" if r[0] is not None else str(r[1]) for r in rows[:SAMPLE_SIZE]],
-            blocking=unattributable, doc_ids=doc_ids))
+            blocking=bool(rows) and not check.warn_only and (unattributable or not quarantinable),
+            doc_ids=doc_ids, warning=check.warn_only))
     return results
 
 
@@ -613,7 +626,7 @@ def frame_checks(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
                 # via Arrow: DuckDB scans pandas' Arrow-backed string columns slowly, an Arrow table directly
                 con.register(f"frame_{name}", pa.Table.from_pandas(frame, preserve_index=False))
                 con.execute(f"CREATE VIEW cand.{name} AS SELECT * FROM frame_{name}")
-        return sql_checks(con, "cand", names=names, complete=False)
+        return sql_checks(con, "cand", names=names, complete=False, quarantinable=True)
     finally:
         con.close()
 

@@ -142,3 +142,16 @@ def test_clean_repairs_recorded_and_source_untouched() -> None:
     assert c.repairs == ["split:forexpanding"]
     assert kept(c) == ["Xi called for expanding cooperation with partners."]
     assert "forexpanding" in c.source.text
+
+
+def test_clean_cookie_buttons_in_header() -> None:
+    c = clean("This site uses cookies to improve your experience. See our privacy policy.\nAccept all\n"
+              "Manage preferences\n\nTitle\n\nKIM: Hi.\n")
+    assert [r for r, _ in removed(c)] == ["cookie_banner"] * 3 + ["title"]
+
+
+def test_clean_caption_repeated_in_a_later_block() -> None:
+    cap = "The mayor speaks to reporters in Tulsa on Monday."
+    c = clean(f"Title\n\n{cap}\nJane Roe\nAP\n\nThe council met on Monday.\n\n{cap}\n\nMore prose.\n")
+    assert ("duplicate_caption", cap) in removed(c)
+    assert kept(c) == [cap, "The council met on Monday.", "More prose."]

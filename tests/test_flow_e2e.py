@@ -122,3 +122,15 @@ def test_flow_readme_cookbook_queries_run_on_the_seeds(lifecycle: dict, cli) -> 
     assert len(cookbook) >= 5
     for sql in cookbook:
         assert query(cli, lifecycle["lake"], sql), sql
+
+
+def test_flow_validate_rechecks_a_published_version(lifecycle: dict, cli) -> None:
+    code, stdout, _ = cli("validate", "--version", "1", "--lake", lifecycle["lake"])
+    assert code == 0
+    assert "146 expectations evaluated, 0 failed" in stdout and "SQL checks" in stdout
+
+
+def test_flow_each_published_run_keeps_a_readable_report(lifecycle: dict) -> None:
+    reports = sorted((lifecycle["lake"] / "reports").glob("*.md"))
+    assert [p.name.rsplit("-", 1)[1] for p in reports] == ["v1.md", "v2.md"]
+    assert "expectations:" in reports[0].read_text()

@@ -206,3 +206,11 @@ def test_segment_caption_mid_article_after_enlarge_line() -> None:
             "Jane Roe/AP\nhide caption\ntoggle caption\nJane Roe/AP\n\nMore prose follows here.\n")
     seg = run_text(page)
     assert [s.kind for s in seg.segments] == ["paragraph", "caption", "paragraph"]
+
+
+def test_segment_repairs_never_touch_a_label() -> None:
+    seg = run_text("Title\n\nKIM (spokesmanfor the ministry): We called forexpanding it.\n\nLEE: And then?\n")
+    first = seg.segments[0]
+    assert first.speaker_label == "KIM (spokesmanfor the ministry)"
+    assert first.text == "We called for expanding it."
+    assert seg.cleaned.repairs == ["split:forexpanding"]

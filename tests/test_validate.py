@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from flows.model import count_words
-from flows.validate import CHECK_NAMES, sql_checks, validate_tables, validate_version
+from flows.validate import CHECK_NAMES, EXPECTATIONS_DIR, sql_checks, validate_tables, validate_version
 from schemas import TABLES
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -96,9 +96,8 @@ def test_validate_clean_run_passes() -> None:
     result = run(make_doc("a"), make_doc("b"))
     assert result.ok, result.to_markdown()
     assert result.failures == [] and result.quarantined == {}
-    assert result.evaluated == sum(len(json.loads(p.read_text())["expectations"]) for p in
-                                   __import__("flows.validate").validate.EXPECTATIONS_DIR.glob("*.json")
-                                   if p.stem not in ("rejects", "versions"))
+    assert result.evaluated == sum(len(json.loads(p.read_text())["expectations"])
+                                   for p in EXPECTATIONS_DIR.glob("*.json") if p.stem not in ("rejects", "versions"))
     assert all(c.passed for c in result.checks) and len(result.checks) >= 6
 
 
@@ -294,7 +293,11 @@ def test_sql_checks_catch_broken_rows_and_name_the_document(sql: str, check: str
     failed = failing(con)
     assert check in failed, failed
     assert failed[check].doc_ids == ["bad"]
-    assert not failed[check].blocking and failed[check].n_failing >= 1 and failed[check].sample
+    assert failed[check].n_failing >= 1 and failed[check].sample
+    # inside the publishing transaction nothing can be quarantined any more: a failure blocks (bar warnings)
+    assert failed[check].blocking is (check != "duplicate_of_exists")
+    before_publish = {c.name: c for c in sql_checks(con, "lake", quarantinable=True) if not c.passed}
+    assert not before_publish[check].blocking and before_publish[check].doc_ids == ["bad"]
 
 
 def test_sql_checks_unattributable_failure_blocks() -> None:
@@ -303,6 +306,7 @@ def test_sql_checks_unattributable_failure_blocks() -> None:
     failed = failing(con)
     assert list(failed) == ["orphan_doc_scoped_speakers"]
     assert failed["orphan_doc_scoped_speakers"].blocking and failed["orphan_doc_scoped_speakers"].doc_ids == []
+    assert [c.blocking for c in sql_checks(con, "lake", quarantinable=True) if not c.passed] == [True]
 
 
 def test_sql_checks_blank_overlap_is_allowed() -> None:
@@ -325,6 +329,15 @@ def test_validate_version_runs_suites_and_sql_checks() -> None:
     assert list(result.quarantined) == ["bad"]
     reasons = " ".join(result.quarantined["bad"])
     assert "segments.kind_in_set" in reasons and "sql.speaker_exists" in reasons
+    assert any("sql.speaker_exists" in b for b in result.blocking)  # a published version cannot quarantine
+
+
+def test_validate_version_dangling_duplicate_of_only_warns() -> None:
+    con = lake(make_doc("a"), make_doc("b"))
+    con.execute("UPDATE lake.documents SET duplicate_of = 'removed-since' WHERE doc_id = 'b'")
+    result = validate_version(con, "lake")
+    assert result.ok and result.quarantined == {}
+    assert [c.name for c in result.checks if not c.passed] == ["duplicate_of_exists"]
 
 
 def test_validate_attribution_falls_back_to_ge_rows(monkeypatch: pytest.MonkeyPatch) -> None:
