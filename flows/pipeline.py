@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
@@ -152,7 +152,7 @@ class Plan:
         return not self.to_process and not self.replace_doc_ids and not self.replace_reject_paths
 
 
-def make_plan(files: list[InputFile], state: dict[str, Any], version: str) -> Plan:
+def make_plan(files: list[InputFile], state: Mapping[str, Any], version: str) -> Plan:
     """Compare the input with the published state: a page is the same when its doc_id, content hash and the
     pipeline version are."""
     docs: dict[str, tuple[str, str]] = state.get("documents", {})
