@@ -88,10 +88,21 @@ def run(
     if not input_dir.is_dir():
         err.print(f"[red]input folder {input_dir} does not exist or is not a folder[/red]")
         raise typer.Exit(EXIT_USAGE)
+    from flows.pipeline import RunSummary
+
+    quick = _nothing_to_do(input_dir, lake_dir, ner_model)
+    if quick is not None:  # answer without starting Prefect's server (10-20 s) or loading any model
+        if json_summary:
+            sys.stdout.write(quick.to_json() + "\n")
+        else:
+            _print_summary(quick)
+        raise typer.Exit(EXIT_OK)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
-    from flows.flow import run_flow, task_runner
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.flow import run_flow, task_runner, watch_progress
     from flows.lake import LakeBusy
 
     try:
@@ -99,10 +110,20 @@ def run(
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
+    bars = Progress(TextColumn("{task.description:>22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, disable=not err.is_terminal or json_summary, transient=False)
+    stages: dict[str, Any] = {}
+
+    def show(stage: str, done: int, total: int) -> None:
+        if stage not in stages:
+            stages[stage] = bars.add_task(stage, total=total)
+        bars.update(stages[stage], completed=done, total=total)
+
     try:
-        result = run_flow.with_options(task_runner=chosen)(
-            input_dir=str(input_dir), lake_dir=str(lake_dir), batch_size=batch_size, ner_model=ner_model,
-            max_bytes=max_bytes, chunk_docs=chunk_docs)
+        with bars, watch_progress(show):
+            result = run_flow.with_options(task_runner=chosen)(
+                input_dir=str(input_dir), lake_dir=str(lake_dir), batch_size=batch_size, ner_model=ner_model,
+                max_bytes=max_bytes, chunk_docs=chunk_docs)
     except LakeBusy as exc:
         err.print(f"[red]cannot start:[/red] {exc}")
         raise typer.Exit(EXIT_CANNOT_START) from exc
@@ -111,14 +132,30 @@ def run(
             err.print(f"[red]cannot start:[/red] {exc}")
             raise typer.Exit(EXIT_CANNOT_START) from exc
         raise
-    from flows.pipeline import RunSummary
-
     summary = RunSummary(**result)
     if json_summary:
         sys.stdout.write(summary.to_json() + "\n")
     else:
         _print_summary(summary)
     raise typer.Exit(summary.exit_code)
+
+
+def _nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None) -> Any:
+    """The run's summary when the published dataset is already up to date with the input, else None."""
+    from flows import pipeline
+    from flows.lake import Lake
+
+    lake = Lake(lake_dir)
+    if not lake.exists():
+        return None
+    model = pipeline.ner_model_name(ner_model)
+    version = pipeline.pipeline_version(model)
+    files = pipeline.scan_input(input_dir)
+    plan = pipeline.make_plan(files, lake.read_state(), version)
+    if not plan.nothing_to_do:
+        return None
+    return pipeline.RunSummary(str(input_dir), str(lake_dir), version, files=len(files), unchanged=plan.unchanged,
+                               version=lake.current_version())
 
 
 def _verdict(validation: dict[str, Any]) -> str:
@@ -191,8 +228,10 @@ def versions(lake_dir: LakeOpt = DEFAULT_LAKE,
         val = json.loads(val) if isinstance(val, str) else val
         verdict = _verdict(val) if isinstance(val, dict) else str(val)
         counts = r["rows"] if isinstance(r["rows"], dict) else dict(r["rows"] or {})
+        expired = "  [dim](expired by gc)[/dim]" if r.get("expired") else ""
         out.print(f"[bold]{r['version']:>3}[/bold]  {str(r['created_at'])[:19]}  "
-                  f"+{r['docs_added']} ~{r['docs_changed']} -{r['docs_removed']}  {r['message']}", highlight=False)
+                  f"+{r['docs_added']} ~{r['docs_changed']} -{r['docs_removed']}  {r['message']}{expired}",
+                  highlight=False)
         out.print("     rows: " + " ".join(f"{k}={v}" for k, v in counts.items()), highlight=False)
         out.print(f"     validation: {verdict}", highlight=False)
 
@@ -251,6 +290,54 @@ def validate(version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE) -> No
     out.print(result.to_markdown())
     out.print(_verdict(result.summary()))
     raise typer.Exit(EXIT_FAILED if result.blocking or result.quarantined else EXIT_OK)
+
+
+_DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """'7d', '12h', '30m', '45s', '2w' (or combined, '1d12h') -> timedelta; ValueError otherwise."""
+    import re
+
+    parts = re.findall(r"(\d+)\s*([smhdw])", text.strip().lower())
+    if not parts or re.sub(r"(\d+)\s*([smhdw])", "", text.strip().lower()).strip():
+        raise ValueError(f"not a duration: {text!r} (use e.g. 7d, 12h, 30m)")
+    return sum((dt.timedelta(**{_DURATION_UNITS[u]: int(n)}) for n, u in parts), dt.timedelta())
+
+
+@app.command()
+def gc(keep: Annotated[int | None, typer.Option("--keep", help="keep the N newest versions")] = None,
+       older_than: Annotated[str | None, typer.Option("--older-than", help="expire versions older than this, "
+                                                      "e.g. 7d, 12h (with --keep: both must hold)")] = None,
+       lake_dir: LakeOpt = DEFAULT_LAKE,
+       json_out: Annotated[bool, typer.Option("--json", help="print the outcome as JSON")] = False) -> None:
+    """Expire old versions and delete the files no remaining version uses; the current version always stays."""
+    from flows.lake import LakeBusy
+
+    if keep is None and older_than is None:
+        err.print("[red]give --keep N, --older-than DURATION, or both[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    if keep is not None and keep < 1:
+        err.print("[red]--keep must be at least 1: the current version is always kept[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        age = parse_duration(older_than) if older_than is not None else None
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from exc
+    lake = _open_lake(lake_dir)
+    try:
+        outcome = lake.gc(keep=keep, older_than=age)
+    except LakeBusy as exc:
+        err.print(f"[red]cannot start:[/red] {exc}")
+        raise typer.Exit(EXIT_CANNOT_START) from exc
+    if json_out:
+        sys.stdout.write(json.dumps(outcome) + "\n")
+        return
+    expired = ", ".join(map(str, outcome["expired"])) or "none"
+    out.print(f"expired versions: {expired}; kept: {', '.join(map(str, outcome['kept']))}", highlight=False)
+    out.print(f"deleted {outcome['files_deleted']} files and {outcome['orphans_deleted']} orphans, "
+              f"{outcome['bytes_freed']} bytes freed", highlight=False)
 
 
 @app.command()

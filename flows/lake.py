@@ -64,6 +64,16 @@ class UnknownVersion(LakeError):
         self.known = known
 
 
+class ExpiredVersion(UnknownVersion):
+    """The version was published, but `gc` expired it: its data is gone."""
+
+    def __init__(self, version: int, known: list[int]) -> None:
+        LakeError.__init__(self, f"version {version} was expired by `transcripts gc` and can no longer be read; "
+                                 f"readable versions: {known or 'none'}")
+        self.version = version
+        self.known = known
+
+
 class QueryRefused(LakeError):
     """The SQL would do something other than read."""
 
@@ -148,6 +158,8 @@ def _lit(text: str) -> str:
 # Another thread opens its own descriptor and is refused like another process.
 _held_locks: dict[tuple[Path, int], tuple[int, int]] = {}  # (lock path, thread) -> (fd, depth)
 _held_guard = threading.Lock()
+# Lakes (roots) with a publishing transaction open in this process: remove_orphans must spare their files.
+_open_publications: set[Path] = set()
 
 
 class Lake:
@@ -291,7 +303,7 @@ class Lake:
             # Resolve the snapshot on the same connection, then re-attach pinned to it (one connect).
             known = self._version_snapshots(con)
             if version is not None and version not in known:
-                raise UnknownVersion(version, sorted(known))
+                raise _unknown(con, version, known)
             if known:
                 snapshot = known[max(known) if version is None else version]
                 con.execute(f"USE memory; DETACH {CATALOG}")
@@ -325,6 +337,8 @@ class Lake:
         con = self._plain_reader()
         try:
             known = self._version_snapshots(con)
+            if version is not None and version not in known:
+                raise _unknown(con, version, known)
         finally:
             con.close()
         if version is None:
@@ -333,8 +347,6 @@ class Lake:
             if allow_none:
                 return None
             raise UnknownVersion(None, [])
-        if version not in known:
-            raise UnknownVersion(version, sorted(known))
         return known[version]
 
     def snapshot_of(self, version: int) -> int:
@@ -354,14 +366,17 @@ class Lake:
         return max(known) if known else None
 
     def versions(self) -> list[dict[str, Any]]:
-        """Rows of `versions`, oldest first (`rows` as a dict table -> count)."""
+        """Rows of `versions`, oldest first (`rows` as a dict table -> count), each with `expired`: True when
+        `gc` expired the version (it stays listed as history, but can no longer be read)."""
         if not self.exists():
             return []
         con = self._plain_reader()
         try:
+            readable = self._version_snapshots(con)
             cur = con.execute("SELECT * FROM versions ORDER BY version")
             names = [d[0] for d in cur.description]
-            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+            return [dict(zip(names, row, strict=True), expired=row[names.index("version")] not in readable)
+                    for row in cur.fetchall()]
         finally:
             con.close()
 
@@ -427,17 +442,95 @@ class Lake:
         with self.writer_lock():
             if not self.exists():
                 self.init()
+            self.remove_orphans()  # files a killed run wrote; no other transaction is open (we hold the lock)
             con = self._writer()
             pub = Publication(con)
+            with _held_guard:
+                _open_publications.add(self.root)
             try:
                 con.execute("BEGIN")
                 yield pub
             finally:
+                with _held_guard:
+                    _open_publications.discard(self.root)
                 try:
                     if not pub.finished:
                         con.execute("ROLLBACK")
                 finally:
                     con.close()
+
+    # ---------------------------------------------------------------- maintenance: orphans and gc
+
+    def remove_orphans(self) -> list[str]:
+        """Delete Parquet files under data/ that no snapshot references (written by a transaction that was
+        killed or rolled back); return their paths.
+
+        Takes the writer lock, so no other process has a transaction whose files are not committed yet; does
+        nothing while this process itself has a publication open on the lake (its files are not committed).
+        """
+        if not self.exists():
+            return []
+        with self.writer_lock():
+            with _held_guard:
+                if self.root in _open_publications:
+                    return []
+            con = self._writer()
+            try:
+                rows = con.execute(f"SELECT * FROM ducklake_delete_orphaned_files({_lit(CATALOG)}, "
+                                   "cleanup_all => true)").fetchall()
+            finally:
+                con.close()
+        return [str(r[0]) for r in rows]
+
+    def gc(self, keep: int | None = None, older_than: dt.timedelta | None = None) -> dict[str, Any]:
+        """Expire old versions and delete the files that no remaining version uses.
+
+        A version is expired when it is not among the `keep` newest AND (when given) was published more than
+        `older_than` ago; give at least one of the two. The current version is never expired. Expired
+        versions stay listed in `versions` (marked expired by `Lake.versions`) but can no longer be read:
+        `reader`/`query`/`diff`/`export` raise ExpiredVersion. Readers that still have an expired version
+        open may fail once its files are gone. Raises LakeBusy while a run publishes.
+
+        Returns {"expired": [versions], "kept": [versions], "snapshots_expired": n, "files_deleted": n,
+        "orphans_deleted": n, "bytes_freed": n}.
+        """
+        if keep is None and older_than is None:
+            raise ValueError("give keep, older_than or both")
+        if keep is not None and keep < 1:
+            raise ValueError("keep must be at least 1: the current version is always kept")
+        self._require()
+        with self.writer_lock():
+            con = self._writer()
+            try:
+                known = self._version_snapshots(con)
+                created = {int(v): t for v, t in con.execute(
+                    f"SELECT version, created_at FROM {CATALOG}.versions").fetchall()}
+                newest_first = sorted(known, reverse=True)
+                candidates = set(newest_first[1:])  # never the current version
+                if keep is not None:
+                    candidates -= set(newest_first[:keep])
+                if older_than is not None:
+                    cutoff = dt.datetime.now(dt.UTC) - older_than
+                    candidates = {v for v in candidates if v in created and _aware(created[v]) < cutoff}
+                kept = sorted(set(known) - candidates)
+                keep_snapshots = {known[v] for v in kept}
+                all_snapshots = [int(r[0]) for r in con.execute(
+                    f"SELECT snapshot_id FROM {CATALOG}.snapshots() ORDER BY snapshot_id").fetchall()]
+                # Every snapshot no kept version points to goes (init's and expired versions' alike), except
+                # the newest, which DuckLake always keeps.
+                expire = [s for s in all_snapshots[:-1] if s not in keep_snapshots]
+                if expire:
+                    con.execute(f"CALL ducklake_expire_snapshots({_lit(CATALOG)}, versions => ?::UBIGINT[])",
+                                [expire])
+                before = _data_bytes(self.data_path)
+                deleted = con.execute(f"SELECT * FROM ducklake_cleanup_old_files({_lit(CATALOG)}, "
+                                      "cleanup_all => true)").fetchall()
+            finally:
+                con.close()
+            orphans = self.remove_orphans()
+            freed = before - _data_bytes(self.data_path)
+        return {"expired": sorted(candidates), "kept": kept, "snapshots_expired": len(expire),
+                "files_deleted": len(deleted), "orphans_deleted": len(orphans), "bytes_freed": freed}
 
 
     # ---------------------------------------------------------------- reading
@@ -760,6 +853,22 @@ def _insert(con: duckdb.DuckDBPyConnection, table: Table, data: RowData) -> None
         con.execute(f"INSERT INTO {CATALOG}.{_q(table.name)} ({names}) SELECT {casts} FROM _rows_in")
     finally:
         con.unregister("_rows_in")
+
+
+def _unknown(con: duckdb.DuckDBPyConnection, version: int, known: Mapping[int, int]) -> UnknownVersion:
+    """ExpiredVersion when the current `versions` lists `version` (gc expired it), else UnknownVersion."""
+    published = _scalar(con, f"SELECT count(*) FROM {CATALOG}.versions WHERE version = {int(version)}")
+    return (ExpiredVersion if published else UnknownVersion)(version, sorted(known))
+
+
+def _aware(value: Any) -> dt.datetime:
+    """A stored timestamp as an aware UTC datetime (TIMESTAMPTZ comes back aware, TIMESTAMP naive)."""
+    stamp = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.UTC)
+
+
+def _data_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -9,6 +9,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import compress
 
 
 def _words(text: str) -> frozenset[str]:
@@ -48,6 +50,7 @@ _MAC_NAMES = frozenset({"macdonald", "macarthur", "mackenzie", "macleod", "macmi
 _TOKEN = re.compile(r"\bSt\.(?!\w)|[^\W\d_][\w'’\-]*")
 
 
+@lru_cache(maxsize=1 << 14)
 def fold(text: str) -> str:
     """Comparison key for names: apostrophes unified, case folded through upper case (so STRAUSS matches
     Strauß and YILMAZ matches Yılmaz)."""
@@ -144,61 +147,80 @@ def parse_label(label: str) -> ParsedLabel:
     return ParsedLabel(label, text, kind, role_hint, desc, honorific)
 
 
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-
-
+# Pure word-level tests, cached: a page repeats its words, and the corpus repeats them across pages.
+@lru_cache(maxsize=1 << 16)
 def _name_word(tok: str) -> bool:
     t = tok.rstrip(".").translate(APOSTROPHES)
     return is_cap(tok) and t.casefold() not in NOT_NAME
 
 
+@lru_cache(maxsize=1 << 14)
+def _is_particle(tok: str) -> bool:
+    return tok.lower() in PARTICLES
+
+
 def find_names(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
     """Capitalised runs that look like person names, with title and demonym words dropped from the front:
     "Chinese President Xi Jinping" -> "Xi Jinping". Possessive 's is not part of the name."""
-    toks = _tokens(text)
-    out: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(toks):
-        if not _name_word(toks[i][2]):
-            i += 1
+    return [(a, b, name) for a, b, name, n_words in _scan(text)[1] if n_words >= min_words]
+
+
+# The label step asks for the names of the same segment text several times (name book, self-introductions,
+# quotes, descriptions): tokenize and scan each text once.
+@lru_cache(maxsize=1 << 12)
+def _scan(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, str, int], ...]]:
+    """The text's tokens, and find_names(text, 1) with each name's word count."""
+    ms = list(_TOKEN.finditer(text))
+    words = tuple(map(re.Match.group, ms))  # no Python step per token
+    flags = list(map(_name_word, words))
+    if True not in flags:
+        return words, ()
+    n = len(words)
+
+    def spaced(k: int) -> bool:  # token k follows token k-1 after exactly one space
+        end = ms[k - 1].end()
+        return ms[k].start() == end + 1 and text[end] == " "
+
+    out: list[tuple[int, int, str, int]] = []
+    nxt_i = 0
+    for i in compress(range(n), flags):  # runs start only on name words
+        if i < nxt_i:
             continue
         j = i
-        run = [toks[i]]
-        while j + 1 < len(toks):
-            nxt = toks[j + 1]
-            gap = text[run[-1][1]:nxt[0]]
-            if gap != " " or run[-1][2].endswith(("'s", "’s")):
+        run = [i]  # token indexes
+        while j + 1 < n:
+            if not spaced(j + 1) or words[run[-1]].endswith(("'s", "’s")):
                 break
-            if _name_word(nxt[2]):
-                run.append(nxt)
+            if flags[j + 1]:
+                run.append(j + 1)
                 j += 1
                 continue
             k = j + 1  # a chain of particles counts only when a name word follows it: "de la Cruz"
-            while k < len(toks) and toks[k][2].lower() in PARTICLES and text[toks[k - 1][1]:toks[k][0]] == " ":
+            while k < n and _is_particle(words[k]) and spaced(k):
                 k += 1
-            if k > j + 1 and k < len(toks) and text[toks[k - 1][1]:toks[k][0]] == " " and _name_word(toks[k][2]):
-                run.extend(toks[j + 1:k + 1])
+            if k > j + 1 and k < n and spaced(k) and flags[k]:
+                run.extend(range(j + 1, k + 1))
                 j = k
             else:
                 break
-        i = j + 1
+        nxt_i = j + 1
         # drop leading titles/demonyms, trailing particles
-        while run and (run[0][2].rstrip(".").casefold() in TITLE_WORDS or run[0][2].casefold() in DEMONYMS):
+        while run and (words[run[0]].rstrip(".").casefold() in TITLE_WORDS or words[run[0]].casefold() in DEMONYMS):
             run.pop(0)
-        while run and run[-1][2] in PARTICLES:  # "Le" as written is a surname, "de" trailing is not
+        while run and words[run[-1]] in PARTICLES:  # "Le" as written is a surname, "de" trailing is not
             run.pop()
         if not run:
             continue
-        start, end = run[0][0], run[-1][1]
+        start, end = ms[run[0]].start(), ms[run[-1]].end()
         name = text[start:end]
         if name.endswith(("'s", "’s")):
             name, end = name[:-2], end - 2
         name = name.rstrip(".") if not name.endswith("St.") else name
         end = start + len(name)
-        if len(name.split()) >= min_words and name.strip():
-            out.append((start, end, name))
-    return out
+        n_words = len(name.split())
+        if n_words >= 1:
+            out.append((start, end, name, n_words))
+    return words, tuple(out)
 
 
 class NameBook:
@@ -208,18 +230,23 @@ class NameBook:
         self.full: dict[str, Counter[str]] = {}  # folded full name -> written forms
         self.words: dict[str, Counter[str]] = {}  # folded word -> written forms (not all-caps)
         self.order: list[str] = []  # full names (2+ words) in order of first appearance
+        in_order: set[str] = set()
+        all_tokens: Counter[str] = Counter()
         for text in texts:
             for _, _, name in find_names(text):
                 name = name.translate(APOSTROPHES)
                 key = fold(name)
                 self.full.setdefault(key, Counter())[name] += 1
-                if len(name.split()) >= 2 and name not in self.order:
+                if len(name.split()) >= 2 and name not in in_order:
+                    in_order.add(name)
                     self.order.append(name)
-            for m in _TOKEN.finditer(text):  # only words that can show a name's casing
-                tok = m.group()
-                if (tok[:1].isupper() and not tok.isupper()) or tok in PARTICLES:
-                    tok = tok.translate(APOSTROPHES).rstrip(".")
-                    self.words.setdefault(fold(tok), Counter())[tok] += 1
+            all_tokens.update(_scan(text)[0])
+        # Distinct tokens in order of first appearance, with their counts: the same forms, counts and insertion
+        # order as adding every token one by one, without a Python step per token.
+        for tok, count in all_tokens.items():
+            if (tok[:1].isupper() and not tok.isupper()) or tok in PARTICLES:  # only words that show a name's casing
+                tok = tok.translate(APOSTROPHES).rstrip(".")
+                self.words.setdefault(fold(tok), Counter())[tok] += count
 
     def written(self, name: str) -> str | None:
         """The page's own spelling of a name given in any case, if it writes it out."""
@@ -267,15 +294,35 @@ _ABBREV = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov",
 _SENT_END = re.compile(r"[.!?]+[\"”’')]*(?=\s+[\"“‘(]?[A-Z0-9])|[.!?]+[\"”’')]*\s*$")
 
 
+_WORD_AT_END = re.compile(r"[\w.]+$")
+
+
+def _word_before(text: str, start: int, end: int) -> str | None:
+    """The word that ends text[start:end] (what re.search(r"[\w.]+$", text[start:end]) finds), looked for in a
+    short window before `end` instead of scanning from `start`: sentences are long, words are short."""
+    lo = max(start, end - 40)
+    m = _WORD_AT_END.search(text, lo, end)
+    if m is not None and m.start() == lo and lo > start:  # the word may begin before the window
+        m = _WORD_AT_END.search(text, start, end)
+    return m.group() if m is not None else None
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence; abbreviations such as "St." or "U.S." do not end one."""
+    return list(_sentences_of(text))
+
+
+# The label step splits the same turn or paragraph several times (greetings, self-introductions, descriptions,
+# quotes): split each text once.
+@lru_cache(maxsize=1 << 12)
+def _sentences_of(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     start = 0
     for m in _SENT_END.finditer(text):
-        word = re.search(r"([\w.]+)$", text[start:m.start()])
-        if m.group().startswith(".") and word and word.group(1).lower().rstrip(".") in _ABBREV:
+        word = _word_before(text, start, m.start())
+        if m.group().startswith(".") and word and word.lower().rstrip(".") in _ABBREV:
             continue
-        if word and len(word.group(1)) == 1 and word.group(1).isupper() and m.group().startswith("."):
+        if word and len(word) == 1 and word.isupper() and m.group().startswith("."):
             continue  # an initial ("John F. Kennedy")
         out.append((start, m.end()))
         start = m.end()
@@ -283,7 +330,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             start += 1
     if start < len(text) and text[start:].strip():
         out.append((start, len(text)))
-    return out
+    return tuple(out)
 
 
 class SegmentOffsets:

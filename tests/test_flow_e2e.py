@@ -134,3 +134,14 @@ def test_flow_each_published_run_keeps_a_readable_report(lifecycle: dict) -> Non
     reports = sorted((lifecycle["lake"] / "reports").glob("*.md"))
     assert [p.name.rsplit("-", 1)[1] for p in reports] == ["v1.md", "v2.md"]
     assert "expectations:" in reports[0].read_text()
+
+
+def test_flow_run_summary_is_kept_as_a_prefect_artifact(lifecycle: dict) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["transcripts-run"])))
+    texts = [str(a.data) for a in artifacts]
+    assert any("published version 2" in t and "| segments |" in t and "| publish |" in t for t in texts)
