@@ -3,6 +3,7 @@ that need them, so that `query`, `versions` and `diff` answer fast."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import decimal
@@ -143,7 +144,7 @@ def run(
 def _nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None) -> Any:
     """The run's summary when the published dataset is already up to date with the input, else None."""
     from flows import pipeline
-    from flows.lake import Lake
+    from flows.lake import Lake, LakeBusy
 
     lake = Lake(lake_dir)
     if not lake.exists():
@@ -154,6 +155,9 @@ def _nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None) -> An
     plan = pipeline.make_plan(files, lake.read_state(), version)
     if not plan.nothing_to_do:
         return None
+    if lake.has_orphans():  # a killed run's files; a run that publishes removes them itself
+        with contextlib.suppress(LakeBusy):
+            lake.remove_orphans()
     return pipeline.RunSummary(str(input_dir), str(lake_dir), version, files=len(files), unchanged=plan.unchanged,
                                version=lake.current_version())
 
@@ -274,9 +278,7 @@ def export(out_dir: Annotated[Path, typer.Argument(help="folder to write the Par
     except UnknownVersion as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
-    out.print(f"exported version {manifest.get('version')} to {out_dir}: "
-              + ", ".join(f"{t['name'] if isinstance(t, dict) and 'name' in t else t}"
-                          for t in manifest.get("tables", [])))
+    out.print(f"exported version {manifest['version']} to {out_dir}: " + ", ".join(manifest["tables"]))
 
 
 @app.command()
@@ -286,7 +288,7 @@ def validate(version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE) -> No
 
     lake = _open_lake(lake_dir)
     con = lake.reader(version)
-    result = validate_version(con, lake.catalog_name if hasattr(lake, "catalog_name") else "lake")
+    result = validate_version(con, lake.catalog_name)
     out.print(result.to_markdown())
     out.print(_verdict(result.summary()))
     raise typer.Exit(EXIT_FAILED if result.blocking or result.quarantined else EXIT_OK)

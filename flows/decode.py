@@ -61,7 +61,7 @@ def _is_binary(data: bytes) -> bool:
     sample = data[:65536]
     if not sample:
         return False
-    controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # one pass, not one per control byte
     return controls > 0.05 * len(sample)
 
 

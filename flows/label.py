@@ -13,6 +13,9 @@ from flows.names import APOSTROPHES, NameBook, find_names, fold
 from flows.quotes import extract_quotes
 from flows.speakers import HOST_DESC, resolve
 
+# a line-anchored pattern has no literal prefix for the regex engine to skip ahead with: test the substring first
+_HEARD_ON = re.compile(r"(?m)^Heard on .+$")
+
 
 def label_page(page: Segmented) -> Labeled:
     cleaned = page.cleaned
@@ -29,7 +32,8 @@ def label_page(page: Segmented) -> Labeled:
             seg.speaker_id = cast.by_turn.get(i)
 
     removed_text = "\n".join(src.text[r.char_start:r.char_end] for r in cleaned.removed)
-    heard = [m.group() for m in re.finditer(r"(?m)^Heard on .+$", removed_text + "\n" + "\n".join(texts))]
+    page_lines = removed_text + "\n" + "\n".join(texts)
+    heard = [m.group() for m in _HEARD_ON.finditer(page_lines)] if "Heard on " in page_lines else []
     spoken = [s.text for s in segs if s.kind in ("turn", "paragraph")]
     program = find_program(spoken, heard, bio_lines)
     year, year_source = find_year([*notes.get("copyright", []), removed_text, src.text], removed_text, spoken)

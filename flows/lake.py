@@ -482,6 +482,19 @@ class Lake:
                 con.close()
         return [str(r[0]) for r in rows]
 
+    def has_orphans(self) -> bool:
+        """Cheap test (no lock, no DuckDB): are there more Parquet files in data/ than the catalog knows?"""
+        if not self.exists() or not self.data_path.is_dir():
+            return False
+        on_disk = {p.name for p in self.data_path.rglob("*.parquet")}
+        if not on_disk:
+            return False
+        with contextlib.closing(sqlite3.connect(f"{self.catalog_path.as_uri()}?mode=ro", uri=True)) as db:
+            known: set[str] = set()
+            for table in ("ducklake_data_file", "ducklake_delete_file", "ducklake_files_scheduled_for_deletion"):
+                known |= {Path(r[0]).name for r in db.execute(f"SELECT path FROM {table}")}
+        return bool(on_disk - known)
+
     def gc(self, keep: int | None = None, older_than: dt.timedelta | None = None) -> dict[str, Any]:
         """Expire old versions and delete the files that no remaining version uses.
 

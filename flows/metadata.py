@@ -50,12 +50,13 @@ STOPWORDS = {
     "pt": "o a os as de que e do da em um uma para com não é se no na por mais dos das ao",
     "it": "il la di che e è un una per non con del della le si sono da gli nel anche al come",
 }
+_LETTERS = re.compile(r"[^\W\d_]+")
 _STOP = {lang: set(words.split()) for lang, words in STOPWORDS.items()}
 
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code by stopword share; English when the text is too short to tell."""
-    words = re.findall(r"[^\W\d_]+", text[:20000].lower())
+    words = _LETTERS.findall(text[:20000].lower())
     if len(words) < 8:
         return "en"
     counts = Counter(words)
@@ -67,9 +68,14 @@ def detect_language(text: str) -> str:
 def find_program(spoken: list[str], heard: list[str], bios: list[str]) -> str | None:
     """The program the page names: a station ID in speech, a 'Heard on' line, a host bio; else a mention of
     the program printed as NPR transcripts print it (capitals)."""
+    found: dict[str, list[re.Match[str]]] = {}  # the passes below read the same texts: scan each once
+
     def hits(texts: list[str], need_context: bool) -> str | None:
         for text in texts:
-            for m in _PROG_RE.finditer(text):
+            matches = found.get(text)
+            if matches is None:
+                matches = found[text] = list(_PROG_RE.finditer(text))
+            for m in matches:
                 form = m.group(1)
                 core = re.sub(r"^the ", "", form, flags=re.I)
                 if not (core.isupper() or form in _PROG_OF_EXACT or core in _PROG_OF_EXACT):
@@ -86,13 +92,16 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str]) -> str | 
 def find_year(copyright_texts: list[str], page_lines: str, spoken: list[str]) -> tuple[int | None, str | None]:
     """The year the page dates itself to: a copyright line, a date line, or a present-tense statement."""
     for text in copyright_texts:
-        m = _COPYRIGHT.search(text)
+        # substring test first (c, o, p, y, r have no case variants beyond ASCII): the regex scan is slow
+        m = _COPYRIGHT.search(text) if "copyr" in text.lower() else None
         if m:
             return int(m.group(1)), "copyright"
     m = _DATE_LINE.search(page_lines)
     if m:
         return int(m.group(1)), "dateline"
     for text in spoken:
+        if "19" not in text and "20" not in text:  # every form ends on a year: skip the regex scan
+            continue
         t = _TEXT_YEAR.search(text)
         if t:
             return int(next(g for g in t.groups() if g)), "text"

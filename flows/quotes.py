@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from flows.model import Quote, Segment
@@ -36,28 +37,29 @@ def _is_title(inner: str) -> bool:
 _SMALL = frozenset({"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "from", "with", "or"})
 
 
+_OPEN_MARK = re.compile(r'[“"]')
+_CLOSE_MARK = re.compile(r'[”"]')
+_PARA_BREAK = re.compile(r"\n\n")
+
+
 def quotations(text: str) -> list[_Found]:
     """Double-quoted stretches; a quotation left open at a paragraph's end runs to that end."""
     out: list[_Found] = []
-    para_end = [m.start() for m in re.finditer(r"\n\n", text)] + [len(text)]
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "“" or (ch == '"' and (i == 0 or not text[i - 1].isalnum())):
-            end_par = next(p for p in para_end if p >= i)
-            close = -1
-            for j in range(i + 1, end_par):
-                if text[j] == "”" or (text[j] == '"' and ch == '"') or (text[j] == '"' and ch == "“"):
-                    close = j
-                    break
-            if close < 0:
-                out.append(_Found(i + 1, end_par, i, end_par))
-                i = end_par
-            else:
-                out.append(_Found(i + 1, close, i, close + 1))
-                i = close + 1
+    para_end = [m.start() for m in _PARA_BREAK.finditer(text)] + [len(text)]
+    pos = 0
+    while (m := _OPEN_MARK.search(text, pos)) is not None:  # jump from mark to mark, not character by character
+        i = m.start()
+        if text[i] == '"' and i > 0 and text[i - 1].isalnum():  # 12" or a closing mark: opens nothing
+            pos = i + 1
+            continue
+        end_par = para_end[bisect_left(para_end, i)]
+        close = _CLOSE_MARK.search(text, i + 1, end_par)  # either opening mark is closed by ” or "
+        if close is None:
+            out.append(_Found(i + 1, end_par, i, end_par))
+            pos = end_par
         else:
-            i += 1
+            out.append(_Found(i + 1, close.start(), i, close.start() + 1))
+            pos = close.start() + 1
     return out
 
 
@@ -66,14 +68,12 @@ class _People:
 
     def __init__(self, texts: list[str], extra: list[str]) -> None:
         self.full: list[str] = []
-        for text in texts:
-            for _, _, n in find_names(text, 2):
-                n = n.translate(APOSTROPHES)
-                if n not in self.full:
-                    self.full.append(n)
-        for n in extra:
-            if n not in self.full:
+        seen: set[str] = set()
+        for n in [n.translate(APOSTROPHES) for text in texts for _, _, n in find_names(text, 2)] + extra:
+            if n not in seen:
+                seen.add(n)
                 self.full.append(n)
+        self._folded = [fold(n).split() for n in self.full]  # resolve() compares folded words
 
     def resolve(self, name: str) -> str | None:
         name = name.translate(APOSTROPHES)
@@ -81,8 +81,9 @@ class _People:
         if len(words) >= 2 and not words[0].islower():
             return name
         w = fold(name).split()  # a surname ("Greene", "del Río") or a first mention ("Xi")
-        hits = [n for n in self.full if len(fold(n).split()) > len(w) and fold(n).split()[-len(w):] == w] or \
-               [n for n in self.full if fold(n).split()[:len(w)] == w and len(w) == 1]
+        pairs = list(zip(self.full, self._folded, strict=True))
+        hits = [n for n, f in pairs if len(f) > len(w) and f[-len(w):] == w] or \
+               [n for n, f in pairs if f[:len(w)] == w and len(w) == 1]
         return hits[0] if hits else None
 
 

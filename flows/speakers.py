@@ -35,6 +35,7 @@ HOST_ACTS = re.compile(
     r"give us a call|let's go to|thank you so much for (?:your time|talking with us|joining us)|"
     r"(?:NPR's )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+ (?:reports|has the story|has more|is on the line|covers)\b)")
 _SELF = re.compile(r"\b(?:I'm|I’m|I am|[Tt]his is|[Mm]y name is)\s+")
+_SELF_HINTS = ("I'm", "I’m", "I am", "his is", "y name is")
 _GREETING = re.compile(r"^(?:Good (?:morning|afternoon|evening)|Morning|Hi|Hey|Hello|Thanks|Thank you|Welcome"
                        r"(?: back)?)\b[^,.!?]{0,30}, ([^\W\d_][\w'’-]+)[.!?]+[\"”]?$")
 _THANKS_NAME = re.compile(r"^([^\W\d_][\w'’-]+), (?:thanks|thank you)\b")
@@ -42,6 +43,14 @@ _DESC_START = re.compile(r"^(?:a|an|the|one|NPR's|NPR’s|[A-Z][\w.-]*['’]s|[a
 # after "Name, ": "a professor at X", "NPR's ...", "director of X"
 _APPOSITIVE = re.compile(r"^(?:a|an|the|one of|NPR's|NPR’s|[A-Z][\w.-]*['’]s|[a-z]+(?: [a-z]+)? (?:of|at|for|in|with)"
                          r")\s")
+_SELF_STAFF = re.compile(r"\bI cover\b|NPR News, I'm|\bNPR News\b.*\bI'm\b.* in [A-Z]")
+_SELF_SIGNOFF = re.compile(r"NPR News, [A-Z]")
+_SELF_HOST = re.compile(r"\b(?:this is|It's|it's) [A-Z][A-Z&' ]{3,}|[A-Z]{4,} [A-Z]{3,}")
+_DESC_BEFORE = re.compile(r"((?:[A-Z][\w.-]*['’]s) [a-z][\w' -]{2,60}?), $")
+_DESC_IS = re.compile(r"^,? is (.+)$")
+_DESC_NOT = re.compile(r"^(?:on|in|at|now|here|not|also)\b")
+_DESC_END = re.compile(r"[.,;:!?]+([\"”]?)$")
+_NPRS = re.compile(r"NPR['’]s ")
 _DESC_STOP = re.compile(r",? and (?:he|she|they|I)\b.*$|, (?:put it|said|says|told|who|argues|explains|explained|"
                         r"adds|added|joins)\b.*$")
 
@@ -100,7 +109,8 @@ def _vocative(sentence: str) -> str | None:
 
 
 def _self_names(text: str) -> list[str]:
-    if not _SELF.search(text):
+    # every _SELF form holds one of these strings: substring tests are far cheaper than the regex scan
+    if not any(s in text for s in _SELF_HINTS) or not _SELF.search(text):
         return []
     names = {a: n for a, _, n in find_names(text, 2)}
     return [names[m.end()].translate(APOSTROPHES) for m in _SELF.finditer(text) if m.end() in names]
@@ -113,10 +123,9 @@ def _self_role(text: str, name: str) -> str | None:
         if name not in s.translate(APOSTROPHES):
             continue
         nxt = text[b:b + 40]
-        if re.search(r"\bI cover\b|NPR News, I'm|\bNPR News\b.*\bI'm\b.* in [A-Z]", s + " " + nxt) or \
-                re.search(r"NPR News, [A-Z]", s):
+        if _SELF_STAFF.search(s + " " + nxt) or _SELF_SIGNOFF.search(s):
             return "correspondent"
-        if re.search(r"\b(?:this is|It's|it's) [A-Z][A-Z&' ]{3,}|[A-Z]{4,} [A-Z]{3,}", text[max(0, a - 80):b]):
+        if _SELF_HOST.search(text[max(0, a - 80):b]):
             return "host"
     return None
 
@@ -124,27 +133,26 @@ def _self_role(text: str, name: str) -> str | None:
 def describe(name: str, texts: list[str]) -> str | None:
     """A description the page's prose gives a person: 'X is a senior fellow at Y', 'Putin's spokesman, X,',
     'Here's X, the mayor of Y.'"""
-    esc = re.escape(name).replace("'", "['’]")
+    esc = re.compile(re.escape(name).replace("'", "['’]"))
     for text in texts:
         if name.split()[-1] not in text:
             continue
         for a, b in split_sentences(text):
             s = text[a:b]
-            for m in re.finditer(esc, s):
+            for m in esc.finditer(s):
                 tail = s[m.end():]
-                pre = re.search(r"((?:[A-Z][\w.-]*['’]s) [a-z][\w' -]{2,60}?), $", s[:m.start()])
+                pre = _DESC_BEFORE.search(s[:m.start()])
                 if pre and tail.startswith(","):
                     return pre.group(1)
                 found = None
-                t = re.match(r"^,? is (.+)$", tail)
-                if t and _DESC_START.match(t.group(1)) and not re.match(r"^(?:on|in|at|now|here|not|also)\b",
-                                                                         t.group(1)):
+                t = _DESC_IS.match(tail)
+                if t and _DESC_START.match(t.group(1)) and not _DESC_NOT.match(t.group(1)):
                     found = t.group(1)
                 elif tail.startswith(", ") and _APPOSITIVE.match(tail[2:]):
                     found = tail[2:]
                 if found:
                     found = _DESC_STOP.sub("", found).strip()
-                    found = re.sub(r"[.,;:!?]+([\"”]?)$", r"\1", found).strip()  # keep a title's closing quote
+                    found = _DESC_END.sub(r"\1", found).strip()  # keep a title's closing quote
                     if 1 < len(found.split()) <= 30 or (found and found[0].islower()):
                         return found
     return None
@@ -196,7 +204,9 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
 
     staff = set()  # "NPR's Lucian Kim": a staff journalist
     for text in texts:
-        for m in re.finditer(r"NPR['’]s ", text):
+        if "NPR" not in text:  # cheap test first: most segments never say "NPR's"
+            continue
+        for m in _NPRS.finditer(text):
             after = find_names(text[m.end():m.end() + 80], 2)
             if after and after[0][0] == 0:
                 staff.add(fold(after[0][2]))
