@@ -89,8 +89,13 @@ def run(
     if not input_dir.is_dir():
         err.print(f"[red]input folder {input_dir} does not exist or is not a folder[/red]")
         raise typer.Exit(EXIT_USAGE)
-    from flows.pipeline import RunSummary
+    from flows.pipeline import RunSummary, check_runner
 
+    try:
+        check_runner(runner)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from exc
     quick = _nothing_to_do(input_dir, lake_dir, ner_model)
     if quick is not None:  # answer without starting Prefect's server (10-20 s) or loading any model
         if json_summary:
@@ -103,14 +108,11 @@ def run(
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from flows.entities import ModelNotFound
     from flows.flow import run_flow, task_runner, watch_progress
     from flows.lake import LakeBusy
 
-    try:
-        chosen = task_runner(runner)
-    except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_USAGE) from exc
+    chosen = task_runner(runner)
     bars = Progress(TextColumn("{task.description:>22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=err, disable=not err.is_terminal or json_summary, transient=False)
     stages: dict[str, Any] = {}
@@ -125,14 +127,9 @@ def run(
             result = run_flow.with_options(task_runner=chosen)(
                 input_dir=str(input_dir), lake_dir=str(lake_dir), batch_size=batch_size, ner_model=ner_model,
                 max_bytes=max_bytes, chunk_docs=chunk_docs)
-    except LakeBusy as exc:
+    except (LakeBusy, ModelNotFound) as exc:
         err.print(f"[red]cannot start:[/red] {exc}")
         raise typer.Exit(EXIT_CANNOT_START) from exc
-    except Exception as exc:
-        if type(exc).__name__ in {"ModelNotFound", "ModelNotFoundError"}:
-            err.print(f"[red]cannot start:[/red] {exc}")
-            raise typer.Exit(EXIT_CANNOT_START) from exc
-        raise
     summary = RunSummary(**result)
     if json_summary:
         sys.stdout.write(summary.to_json() + "\n")

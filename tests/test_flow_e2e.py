@@ -145,3 +145,12 @@ def test_flow_run_summary_is_kept_as_a_prefect_artifact(lifecycle: dict) -> None
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["transcripts-run"])))
     texts = [str(a.data) for a in artifacts]
     assert any("published version 2" in t and "| segments |" in t and "| publish |" in t for t in texts)
+
+
+def test_flow_missing_ner_model_is_a_clear_error_before_any_work(tmp_path: Path, seeds_dir: Path,
+                                                                  prefect_harness: None, cli) -> None:
+    from flows.lake import Lake
+
+    code, _, stderr = cli("run", "--input", seeds_dir, "--lake", tmp_path / "lake", "--ner-model", "no_such_model")
+    assert code == 3 and "no_such_model" in stderr and "not installed" in stderr
+    assert Lake(tmp_path / "lake").current_version() is None
