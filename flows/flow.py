@@ -162,6 +162,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
             plan = pipeline.make_plan(files, state, version)
         summary.files, summary.unchanged = len(files), plan.unchanged
         if plan.nothing_to_do:
+            lake.remove_orphans()  # a killed run's files, even when there is nothing new to publish
             summary.version = lake.current_version()
             return summary.__dict__
 

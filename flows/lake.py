@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import threading
 import time
@@ -32,6 +33,7 @@ from typing import Any, TypeAlias, TypedDict
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from flows.extensions import connect
 from schemas import TABLES, Table
@@ -443,8 +445,11 @@ class Lake:
             if not self.exists():
                 self.init()
             self.remove_orphans()  # files a killed run wrote; no other transaction is open (we hold the lock)
+            staging = self.root / "staging"
+            shutil.rmtree(staging, ignore_errors=True)  # a killed run's leftovers
+            staging.mkdir()
             con = self._writer()
-            pub = Publication(con)
+            pub = Publication(con, staging)
             with _held_guard:
                 _open_publications.add(self.root)
             try:
@@ -458,6 +463,7 @@ class Lake:
                         con.execute("ROLLBACK")
                 finally:
                     con.close()
+                    shutil.rmtree(staging, ignore_errors=True)
 
     # ---------------------------------------------------------------- maintenance: orphans and gc
 
@@ -667,10 +673,12 @@ class Lake:
 class Publication:
     """One version being written. Readers keep seeing the previous version until `commit`."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, staging: Path) -> None:
         self.con = con
+        self.staging = staging
         self.finished = False
         self._speaker_batches: list[pa.Table] = []
+        self._staged = 0
 
     def replace(self, doc_ids: Iterable[str], reject_paths: Iterable[str]) -> None:
         """Delete every per-document row of `doc_ids` and the rejects of `reject_paths`."""
@@ -696,11 +704,26 @@ class Publication:
         _validate_rows(rows)
         for name, table in TABLES.items():
             if name in rows and name not in ("speakers", "versions"):
-                _insert(self.con, table, rows[name])
+                self._insert_staged(table, rows[name])
         if "speakers" in rows:
             data = rows["speakers"]
             self._speaker_batches.append(data if isinstance(data, pa.Table)
                                          else pa.Table.from_pandas(data, preserve_index=False))
+
+    def _insert_staged(self, table: Table, data: RowData) -> None:
+        """Insert through a Parquet file rather than a registered Arrow table: an open transaction keeps
+        memory proportional to every Arrow batch it scanned, but not to the files it read."""
+        arrow = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
+        self._staged += 1
+        path = self.staging / f"{self._staged:06d}-{table.name}.parquet"
+        pq.write_table(arrow, path)
+        try:
+            names = ", ".join(_q(c.name) for c in table.columns)
+            casts = ", ".join(f"CAST({_q(c.name)} AS {c.type})" for c in table.columns)
+            self.con.execute(f"INSERT INTO {CATALOG}.{_q(table.name)} ({names}) SELECT {casts} "
+                             f"FROM read_parquet({_lit(str(path))})")
+        finally:
+            path.unlink(missing_ok=True)
 
     def commit(self, version_row: Mapping[str, Any], *, check: CheckFn | None = None) -> PublishResult:
         """Check the candidate version and commit it as the next version, or roll back when the check blocks."""
@@ -855,17 +878,6 @@ def _column_values(data: RowData, column: str) -> list[str]:
     if isinstance(data, pa.Table):
         return [v for v in data.column(column).to_pylist() if v is not None]
     return [v for v in data[column].tolist() if v is not None]
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: Table, data: RowData) -> None:
-    """Insert `data` into the lake table, cast to the declared types (by column name, any order)."""
-    con.register("_rows_in", data)
-    try:
-        names = ", ".join(_q(c.name) for c in table.columns)
-        casts = ", ".join(f"CAST({_q(c.name)} AS {c.type})" for c in table.columns)
-        con.execute(f"INSERT INTO {CATALOG}.{_q(table.name)} ({names}) SELECT {casts} FROM _rows_in")
-    finally:
-        con.unregister("_rows_in")
 
 
 def _unknown(con: duckdb.DuckDBPyConnection, version: int, known: Mapping[int, int]) -> UnknownVersion:
