@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -21,7 +23,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from flows import pipeline
 from flows.model import Labeled, Reject
 from flows.pipeline import InputFile, RunSummary, Timer
-from flows.tables import document_rows, mark_duplicates, merge, reject_row, to_arrow
+from flows.tables import batch_tables, concat_batches, mark_duplicates, reject_row, to_arrow
 from schemas import TABLES
 
 DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
@@ -80,31 +82,35 @@ def worker_nlp(name: str) -> Any:
 # Pages travel to workers as paths (InputFile), never as frames: remote workers read the files themselves,
 # and each worker loads the NER model once.
 @task(name="process-pages", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def process_pages(batch: list[InputFile], max_bytes: int, ner_model: str) -> list[Labeled | Reject]:
+def process_pages(batch: list[InputFile], max_bytes: int, ner_model: str, version: str) -> dict[str, pa.Table]:
+    """The rows of every table for one batch of pages, as Arrow tables (cheap to send back from a process
+    or a remote worker, and ready to validate and write)."""
     from flows.entities import add_mentions
 
     results = pipeline.process_batch(batch, max_bytes)
     nlp = worker_nlp(ner_model)
     if nlp is not None:
         add_mentions([r for r in results if isinstance(r, Labeled)], nlp)
-    return results
+    return batch_tables(results, version)
 
 
-def quarantine(rows: dict[str, list[dict[str, Any]]], failed: dict[str, list[str]], version: str) -> None:
-    """Move documents whose rows failed row-level expectations out of the publish and into rejects."""
+def quarantine(tables: dict[str, pa.Table], failed: dict[str, list[str]], version: str) -> dict[str, pa.Table]:
+    """The tables without the documents whose rows failed row-level expectations; those go to rejects."""
     if not failed:
-        return
-    docs = {d["doc_id"]: d for d in rows["documents"]}
-    for name, table in TABLES.items():
-        if table.per_document and name in rows:
-            rows[name] = [r for r in rows[name] if r["doc_id"] not in failed]
-    kept_speakers = {a["speaker_id"] for a in rows["appearances"]}
-    rows["speakers"] = [s for s in rows["speakers"] if s["speaker_id"] in kept_speakers]
-    for doc_id, expectations in sorted(failed.items()):
-        doc = docs.get(doc_id, {})
-        rows["rejects"].append(reject_row(Reject(
-            doc.get("source_path", doc_id), doc_id, "quarantined",
-            "failed expectations: " + "; ".join(expectations), doc.get("source_sha256")), version))
+        return tables
+    docs = {d["doc_id"]: d for d in tables["documents"].select(["doc_id", "source_path", "source_sha256"])
+            .to_pylist() if d["doc_id"] in failed}
+    failed_ids = pa.array(sorted(failed), pa.string())
+    kept = {name: t.filter(pc.invert(pc.is_in(t["doc_id"], failed_ids)))
+            if TABLES[name].per_document else t for name, t in tables.items()}
+    kept["speakers"] = kept["speakers"].filter(pc.is_in(kept["speakers"]["speaker_id"],
+                                                        kept["appearances"]["speaker_id"].combine_chunks()))
+    moved = [reject_row(Reject(docs.get(doc_id, {}).get("source_path", doc_id), doc_id, "quarantined",
+                               "failed expectations: " + "; ".join(expectations),
+                               docs.get(doc_id, {}).get("source_sha256")), version)
+             for doc_id, expectations in sorted(failed.items())]
+    kept["rejects"] = pa.concat_tables([kept["rejects"], to_arrow("rejects", moved)])
+    return kept
 
 
 class _Validation:
@@ -182,24 +188,23 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
         with lake.publication() as pub:
             pub.replace(plan.replace_doc_ids, plan.replace_reject_paths)
 
-            def flush(results: list[Labeled | Reject]) -> bool:
+            def flush(parts: list[dict[str, pa.Table]]) -> bool:
                 """Assemble, validate and insert one chunk; False when validation blocks the publish."""
                 nonlocal n_rejects, n_written
                 with timer.stage("assemble"):
-                    rows = merge(document_rows(r, version) for r in results if isinstance(r, Labeled))
-                    mark_duplicates(rows["documents"], first_by_body)
-                    rows["rejects"] = [reject_row(r, version) for r in results if isinstance(r, Reject)]
+                    tables = concat_batches(parts)
+                    tables["documents"] = mark_duplicates(tables["documents"], first_by_body)
                 with timer.stage("validate"):
-                    result = validate_tables({name: to_arrow(name, rows[name]).to_pandas() for name in rows})
-                    quarantine(rows, result.quarantined, version)
+                    result = validate_tables({name: t.to_pandas() for name, t in tables.items()})
+                    tables = quarantine(tables, result.quarantined, version)
                 validation.add(result)
                 if result.blocking:
                     return False
                 with timer.stage("write"):
-                    pub.insert({name: to_arrow(name, rows[name]) for name in rows})
-                new_docs.update(d["doc_id"] for d in rows["documents"])
-                n_rejects += len(rows["rejects"])
-                n_written += len(results)
+                    pub.insert(tables)
+                new_docs.update(tables["documents"]["doc_id"].to_pylist())
+                n_rejects += tables["rejects"].num_rows
+                n_written += sum(_pages(p) for p in parts)
                 _progress("validated and written", n_written, len(plan.to_process))
                 return True
 
@@ -207,12 +212,12 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
             processed = 0
             _progress("pages processed", 0, len(plan.to_process))
             with timer.stage("process"):
-                chunk: list[Labeled | Reject] = []
-                for results in _bounded_map(plan.to_process, batch_size, max_bytes, model):
-                    chunk.extend(results)
-                    processed += len(results)
+                chunk: list[dict[str, pa.Table]] = []
+                for part in _bounded_map(plan.to_process, batch_size, max_bytes, model, version):
+                    chunk.append(part)
+                    processed += _pages(part)
                     _progress("pages processed", processed, len(plan.to_process))
-                    if len(chunk) >= chunk_docs:
+                    if sum(_pages(p) for p in chunk) >= chunk_docs:
                         if not flush(chunk):
                             blocked = True
                             break
@@ -249,18 +254,23 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
     return summary.__dict__
 
 
-def _bounded_map(files: list[InputFile], batch_size: int, max_bytes: int, model: str) -> Any:
+def _pages(part: dict[str, pa.Table]) -> int:
+    """Pages behind a batch's tables: every page is a document or a reject."""
+    return part["documents"].num_rows + part["rejects"].num_rows
+
+
+def _bounded_map(files: list[InputFile], batch_size: int, max_bytes: int, model: str, version: str) -> Any:
     """Yield each batch's results in input order, with at most two batches per worker in flight, so that
     finished results never pile up faster than they are written."""
     window = 2 * (os.cpu_count() or 2)
     pending: deque[Any] = deque()
     todo = iter(pipeline.batches(files, batch_size))
     for batch in itertools.islice(todo, window):
-        pending.append(process_pages.submit(batch, max_bytes, model))
+        pending.append(process_pages.submit(batch, max_bytes, model, version))
     while pending:
         results = pending.popleft().result()
         for batch in itertools.islice(todo, 1):
-            pending.append(process_pages.submit(batch, max_bytes, model))
+            pending.append(process_pages.submit(batch, max_bytes, model, version))
         yield results
 
 

@@ -37,13 +37,14 @@ def arrow_schema(table: Table) -> pa.Schema:
 
 def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     schema = arrow_schema(TABLES[name])
-    return pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in rows], schema=schema)
+    # column by column: several times faster than Table.from_pylist over row dicts
+    return pa.Table.from_pydict({c: [r.get(c) for r in rows] for c in schema.names}, schema=schema)
 
 
 def body_hash(page: Labeled) -> str:
     """Hash of the cleaned body, insensitive to whitespace and case, for duplicate detection."""
     body = " ".join(s.text for s in page.segmented.segments)
-    return hashlib.sha256(re.sub(r"\s+", " ", body).strip().casefold().encode()).hexdigest()
+    return hashlib.sha256(" ".join(body.split()).casefold().encode()).hexdigest()
 
 
 def document_rows(page: Labeled, pipeline_version: str) -> dict[str, list[dict[str, Any]]]:
@@ -51,6 +52,7 @@ def document_rows(page: Labeled, pipeline_version: str) -> dict[str, list[dict[s
     src = page.source
     segs = page.segmented.segments
     doc = src.doc_id
+    seg_words = [count_words(s.text) for s in segs]
     rows: dict[str, list[dict[str, Any]]] = {}
     rows["documents"] = [{
         "doc_id": doc, "source_path": src.source_path, "source_sha256": src.sha256,
@@ -58,14 +60,14 @@ def document_rows(page: Labeled, pipeline_version: str) -> dict[str, list[dict[s
         "program": page.program, "year": page.year, "year_source": page.year_source,
         "dateline": page.dateline, "bylines": list(page.bylines), "duplicate_of": None,
         "n_turns": sum(1 for s in segs if s.kind == "turn"),
-        "n_words": sum(count_words(s.text) for s in segs),
+        "n_words": sum(seg_words),
         "pipeline_version": pipeline_version, "body_sha256": body_hash(page),
     }]
     rows["sources"] = [{"doc_id": doc, "text": src.text, "encoding": src.encoding, "repairs": list(src.repairs)}]
     rows["segments"] = [{
         "doc_id": doc, "seg_idx": i, "kind": s.kind, "speaker_id": s.speaker_id,
         "speaker_label": s.speaker_label, "text": s.text, "char_start": s.char_start, "char_end": s.char_end,
-        "n_words": count_words(s.text),
+        "n_words": seg_words[i],
     } for i, s in enumerate(segs)]
     rows["sentences"] = [{
         "doc_id": doc, "seg_idx": s.seg_idx, "sent_idx": s.sent_idx, "text": s.text,
@@ -99,29 +101,55 @@ def reject_row(reject: Reject, pipeline_version: str) -> dict[str, Any]:
     }
 
 
-def mark_duplicates(documents: list[dict[str, Any]], first_by_body: dict[str, str]) -> None:
-    """Set duplicate_of on new documents whose cleaned body equals an earlier document's.
+def mark_duplicates(documents: pa.Table, first_by_body: dict[str, str]) -> pa.Table:
+    """`documents` with duplicate_of set on new documents whose cleaned body equals an earlier document's.
 
     `first_by_body` maps a body hash to the first document seen with it (the published ones, then the new
     ones in the order they are processed) and is updated here. Pages with an empty body (no segments) are
     never duplicates of each other."""
     empty = hashlib.sha256(b"").hexdigest()
-    for row in sorted(documents, key=lambda r: r["doc_id"]):
-        body = row["body_sha256"]
-        if body == empty:
+    doc_ids, bodies = documents["doc_id"].to_pylist(), documents["body_sha256"].to_pylist()
+    duplicate_of: list[str | None] = [None] * len(doc_ids)
+    for i in sorted(range(len(doc_ids)), key=doc_ids.__getitem__):
+        if bodies[i] == empty:
             continue
-        original = first_by_body.setdefault(body, row["doc_id"])
-        row["duplicate_of"] = original if original != row["doc_id"] else None
+        original = first_by_body.setdefault(bodies[i], doc_ids[i])
+        duplicate_of[i] = original if original != doc_ids[i] else None
+    column = documents.schema.get_field_index("duplicate_of")
+    return documents.set_column(column, documents.schema.field(column), pa.array(duplicate_of, pa.string()))
 
 
-def merge(parts: Iterable[dict[str, list[dict[str, Any]]]]) -> dict[str, list[dict[str, Any]]]:
-    merged: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES if name != "versions"}
-    for part in parts:
-        for name, rows in part.items():
-            merged[name].extend(rows)
-    # one speakers row per speaker_id: the same person appears in many documents
-    seen: dict[str, dict[str, Any]] = {}
-    for row in merged["speakers"]:
-        seen.setdefault(row["speaker_id"], row)
-    merged["speakers"] = list(seen.values())
-    return merged
+def batch_tables(results: Iterable[Labeled | Reject], pipeline_version: str) -> dict[str, pa.Table]:
+    """Every table's rows for a batch of step results, as Arrow tables (built in the worker, so that the
+    single writer only concatenates). A page whose rows cannot be built becomes a `stage_error` reject."""
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES if name != "versions"}
+    for result in results:
+        if isinstance(result, Labeled):
+            try:
+                part = document_rows(result, pipeline_version)
+            except Exception as exc:  # one bad page must not sink its batch
+                src = result.source
+                result = Reject(src.source_path, src.doc_id, "stage_error",
+                                f"assemble: {type(exc).__name__}: {exc}", src.sha256, src.n_bytes)
+            else:
+                for name, part_rows in part.items():
+                    rows[name].extend(part_rows)
+                continue
+        rows["rejects"].append(reject_row(result, pipeline_version))
+    return {name: to_arrow(name, table_rows) for name, table_rows in rows.items()}
+
+
+def first_per_key(table: pa.Table, key: str) -> pa.Table:
+    """The first row of each `key` value, in order of first appearance."""
+    first: dict[Any, int] = {}
+    for i, value in enumerate(table[key].to_pylist()):
+        first.setdefault(value, i)
+    return table.take(list(first.values())) if len(first) < table.num_rows else table
+
+
+def concat_batches(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
+    """One table per name from several batches' tables; one speakers row per speaker_id (the same person
+    appears in many documents)."""
+    tables = {name: pa.concat_tables([p[name] for p in parts]) for name in parts[0]}
+    tables["speakers"] = first_per_key(tables["speakers"], "speaker_id")
+    return tables

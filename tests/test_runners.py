@@ -62,6 +62,7 @@ def test_runners_unknown_runner_is_a_usage_error(tmp_path: Path, seeds_dir: Path
 def test_runners_scheduled_deployment_runs_through_prefect(pages: Path, tmp_path: Path,
                                                            prefect_harness: None) -> None:
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL
 
@@ -82,8 +83,9 @@ def test_runners_scheduled_deployment_runs_through_prefect(pages: Path, tmp_path
                     assert serve.poll() is None, serve.stdout.read() if serve.stdout else ""
                     time.sleep(0.5)
         assert deployment is not None, "the deployment was never registered"
-        assert [s.schedule.cron for s in deployment.schedules] == ["0 3 * * *"]
+        assert [getattr(s.schedule, "cron", None) for s in deployment.schedules] == ["0 3 * * *"]
         run = run_deployment("transcripts-run/test-schedule", timeout=240)
+        assert isinstance(run, FlowRun)
         assert run.state is not None and run.state.is_completed(), run.state
         assert Lake(lake).current_version() == 1
     finally:
