@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_label import TWO_WAY, Part, page_from
+from test_label import TWO_WAY, Part, assert_spans_inside_their_segments, page_from
 
 from flows.entities import MODEL_ENV, ModelNotFound, add_mentions, entity_key, load_nlp
 from flows.label import label_page
@@ -48,12 +48,7 @@ def test_entities_offsets_are_exact_and_speakers_linked(nlp: Any) -> None:
     pages = [label_page(page_from(TWO_WAY)), label_page(page_from(TWO_WAY, doc_id="other"))]
     add_mentions(pages, nlp, batch_size=4)
     for page in pages:
-        src = page.source.text
-        assert page.mentions
-        for m in page.mentions:
-            assert src[m.char_start:m.char_end] == m.text
-            seg = page.segmented.segments[m.seg_idx]
-            assert seg.char_start <= m.char_start < m.char_end <= seg.char_end
+        assert_spans_inside_their_segments(page, page.mentions)
         people = {m.text: m.speaker_id for m in page.mentions if m.label == "PERSON"}
         assert people.get("Lucian Kim") == "lucian-kim"
         assert people.get("Dmitry Peskov") == "dmitry-peskov"

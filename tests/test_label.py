@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.label import label_page
-from flows.model import Cleaned, Labeled, Segment, Segmented, Source, count_words
+from flows.model import Cleaned, Labeled, Mention, Quote, Segment, Segmented, Source, count_words
 from flows.names import find_names, parse_label, title_case_name
 
 Part = tuple[str, str | None, str]  # (kind, label, text); text paragraphs separated by a blank line
@@ -38,6 +40,15 @@ def page_from(parts: list[Part], notes: dict[str, list[str]] | None = None, doc_
     cleaned = Cleaned(src, title, [], [], notes=dict(notes or {}))
     kind = doc_type or ("transcript" if any(k == "turn" for k, _, _ in parts) else "article")
     return Segmented(cleaned, kind, segments, [])
+
+
+def assert_spans_inside_their_segments(page: Labeled, spans: Sequence[Quote | Mention]) -> None:
+    """Each span's offsets give back its text from the source, inside the segment it names."""
+    assert spans
+    for span in spans:
+        assert page.source.text[span.char_start:span.char_end] == span.text
+        seg = page.segmented.segments[span.seg_idx]
+        assert seg.char_start <= span.char_start < span.char_end <= seg.char_end
 
 
 def speakers(page: Labeled) -> dict[str, tuple[str, str | None]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_label import Part, page_from
+from test_label import Part, assert_spans_inside_their_segments, page_from
 
 from flows.label import label_page
 from flows.model import Cleaned, Segment, Segmented, Source
@@ -56,12 +56,7 @@ def test_quotes_scare_quotes_are_not_quoted_speech() -> None:
 
 def test_quotes_offsets_point_at_the_quotation_in_the_source() -> None:
     page = label_page(page_from(ARTICLE))
-    src = page.source.text
-    assert page.quotes
-    for q in page.quotes:
-        assert src[q.char_start:q.char_end] == q.text
-        seg = page.segmented.segments[q.seg_idx]
-        assert seg.char_start <= q.char_start < q.char_end <= seg.char_end
+    assert_spans_inside_their_segments(page, page.quotes)
 
 
 def test_quotes_map_through_repaired_run_together_words() -> None:
