@@ -6,6 +6,7 @@ import contextlib
 import itertools
 import logging
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -259,10 +260,21 @@ def _pages(part: dict[str, pa.Table]) -> int:
     return part["documents"].num_rows + part["rejects"].num_rows
 
 
+def _workers() -> int:
+    """Task slots of the flow's task runner: the cluster's threads under Dask, else this machine's cores."""
+    from prefect.context import FlowRunContext
+
+    ctx, dask = FlowRunContext.get(), sys.modules.get("prefect_dask")
+    if ctx is not None and dask is not None and isinstance(ctx.task_runner, dask.DaskTaskRunner):
+        with contextlib.suppress(Exception):  # an unreachable scheduler fails at the first submit, clearly
+            return max(1, sum(ctx.task_runner.client.nthreads().values()))
+    return os.cpu_count() or 2
+
+
 def _bounded_map(files: list[InputFile], batch_size: int, max_bytes: int, model: str, version: str) -> Any:
     """Yield each batch's results in input order, with at most two batches per worker in flight, so that
     finished results never pile up faster than they are written."""
-    window = 2 * (os.cpu_count() or 2)
+    window = 2 * _workers()
     pending: deque[Any] = deque()
     todo = iter(pipeline.batches(files, batch_size))
     for batch in itertools.islice(todo, window):

@@ -45,13 +45,35 @@ def pages(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
 
 def test_runners_dask_publishes_the_same_tables_as_threads(pages: Path, tmp_path: Path, prefect_harness: None,
                                                           cli) -> None:
-    for runner in ("threads", "dask"):
-        code, _, stderr = cli("run", "--input", pages, "--lake", tmp_path / runner, "--runner", runner,
-                              "--batch-size", "5", "--ner-model", "none")
-        assert code == 0, stderr
-    threads, dask = table_contents(tmp_path / "threads"), table_contents(tmp_path / "dask")
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=2, processes=False, protocol="tcp",
+                      dashboard_address=None) as cluster:
+        runners = {"threads": "threads", "dask": "dask", "scheduler": cluster.scheduler_address}
+        for name, runner in runners.items():
+            code, _, stderr = cli("run", "--input", pages, "--lake", tmp_path / name, "--runner", runner,
+                                  "--batch-size", "5", "--ner-model", "none")
+            assert code == 0, stderr
+    threads = table_contents(tmp_path / "threads")
     assert threads["documents"] and threads["segments"]
-    assert threads == dask
+    assert table_contents(tmp_path / "dask") == threads
+    assert table_contents(tmp_path / "scheduler") == threads
+
+
+def test_runners_in_flight_batches_scale_with_the_dask_cluster(prefect_harness: None) -> None:
+    from distributed import LocalCluster
+    from prefect import flow
+
+    from flows.flow import _workers, task_runner
+
+    @flow
+    def slots() -> int:
+        return _workers()
+
+    with LocalCluster(n_workers=3, threads_per_worker=2, processes=False, protocol="tcp",
+                      dashboard_address=None) as cluster:
+        assert slots.with_options(task_runner=task_runner(cluster.scheduler_address))() == 6
+    assert slots.with_options(task_runner=task_runner("threads"))() == (os.cpu_count() or 2)
 
 
 def test_runners_unknown_runner_is_a_usage_error(tmp_path: Path, seeds_dir: Path, cli) -> None:
