@@ -250,6 +250,9 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
                 summary.status = "published" if outcome.published else "blocked"
                 if outcome.blocked:
                     summary.report += "\n\n" + outcome.report
+    if summary.status == "blocked":  # nothing happened to the dataset: the current version stays
+        summary.added = summary.changed = summary.removed = 0
+        summary.version = lake.current_version()
     _write_report(summary)
     _artifact(summary)
     return summary.__dict__

@@ -298,7 +298,8 @@ class RunSummary:
             return f"nothing to do: {self.files} files unchanged since version {self.version or '-'}"
         parts = f"{self.added} added, {self.changed} changed, {self.removed} removed, {self.rejected} rejected"
         if self.status == "blocked":
-            return f"validation failed, nothing published ({parts})"
+            return (f"validation failed, nothing published: version {self.version or '-'} stays current "
+                    f"(see the validation report)")
         return f"published version {self.version}: {parts}"
 
     def to_markdown(self) -> str:

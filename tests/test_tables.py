@@ -1,0 +1,62 @@
+"""Assembling step results into the tables' rows: typed by the schemas, one bad page costs only itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import flows.tables
+from flows import pipeline
+from flows.model import Labeled
+from flows.tables import arrow_schema, batch_tables, concat_batches, mark_duplicates
+from schemas import TABLES
+
+
+@pytest.fixture(scope="module")
+def seed_results(seeds_dir: Path) -> list:
+    return pipeline.process_batch(pipeline.scan_input(seeds_dir))
+
+
+def test_tables_batch_tables_follow_the_declared_schemas(seed_results: list) -> None:
+    tables = batch_tables(seed_results, "v")
+    assert set(tables) == set(TABLES) - {"versions"}
+    for name, table in tables.items():
+        assert table.schema == arrow_schema(TABLES[name]), name
+    assert tables["documents"].num_rows == 3 and tables["segments"].num_rows > 0
+
+
+def test_tables_a_page_whose_rows_cannot_be_built_becomes_a_stage_error(seed_results: list,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    build = flows.tables.document_rows
+    broken = seed_results[1].source.doc_id
+
+    def fragile(page: Labeled, version: str) -> dict:
+        if page.source.doc_id == broken:
+            raise ValueError("bad offsets")
+        return build(page, version)
+
+    monkeypatch.setattr(flows.tables, "document_rows", fragile)
+    tables = batch_tables(seed_results, "v")
+    assert broken not in tables["documents"]["doc_id"].to_pylist()
+    assert tables["documents"].num_rows == 2
+    [reject] = tables["rejects"].to_pylist()
+    assert reject["doc_id"] == broken and reject["reason"] == "stage_error" and "bad offsets" in reject["detail"]
+    assert reject["source_sha256"] == seed_results[1].source.sha256
+
+
+def test_tables_concat_batches_keeps_one_row_per_speaker(seed_results: list) -> None:
+    part = batch_tables(seed_results, "v")
+    tables = concat_batches([part, part])
+    assert tables["segments"].num_rows == 2 * part["segments"].num_rows
+    ids = tables["speakers"]["speaker_id"].to_pylist()
+    assert sorted(ids) == sorted(set(part["speakers"]["speaker_id"].to_pylist()))
+
+
+def test_tables_mark_duplicates_points_a_copy_at_the_first_document(seed_results: list) -> None:
+    documents = batch_tables(seed_results, "v")["documents"]
+    first_by_body = {documents["body_sha256"][2].as_py(): "an-earlier-page"}
+    marked = mark_duplicates(documents, first_by_body)
+    duplicate_of = dict(zip(marked["doc_id"].to_pylist(), marked["duplicate_of"].to_pylist(), strict=True))
+    assert list(duplicate_of.values()) == [None, None, "an-earlier-page"]
+    assert first_by_body[documents["body_sha256"][0].as_py()] == documents["doc_id"][0].as_py()  # remembered
