@@ -1,4 +1,4 @@
-"""Scheduling and scale-out: the Dask runner publishes what the default runner publishes, and the scheduled
+"""Scheduling and scale-out: every runner publishes what the default runner publishes, and the scheduled
 deployment runs through Prefect."""
 
 from __future__ import annotations
@@ -43,21 +43,22 @@ def pages(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
     return folder
 
 
-def test_runners_dask_publishes_the_same_tables_as_threads(pages: Path, tmp_path: Path, prefect_harness: None,
-                                                          cli) -> None:
+def test_runners_every_runner_publishes_the_same_tables(pages: Path, tmp_path: Path, prefect_harness: None,
+                                                        cli) -> None:
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=2, processes=False, protocol="tcp",
                       dashboard_address=None) as cluster:
-        runners = {"threads": "threads", "dask": "dask", "scheduler": cluster.scheduler_address}
+        runners = {"threads": "threads", "processes": "processes", "dask": "dask",
+                   "scheduler": cluster.scheduler_address}
         for name, runner in runners.items():
             code, _, stderr = cli("run", "--input", pages, "--lake", tmp_path / name, "--runner", runner,
                                   "--batch-size", "5", "--ner-model", "none")
             assert code == 0, stderr
     threads = table_contents(tmp_path / "threads")
     assert threads["documents"] and threads["segments"]
-    assert table_contents(tmp_path / "dask") == threads
-    assert table_contents(tmp_path / "scheduler") == threads
+    for name in ("processes", "dask", "scheduler"):
+        assert table_contents(tmp_path / name) == threads, name
 
 
 def test_runners_in_flight_batches_scale_with_the_dask_cluster(prefect_harness: None) -> None:
