@@ -15,12 +15,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Transcript pages -> a versioned, validated dataset you query with SQL.")
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # paths in messages stay whole, for copy and paste
 
 LakeOpt = Annotated[Path, typer.Option("--lake", help="the dataset folder", show_default=True)]
 VersionOpt = Annotated[int | None, typer.Option("--version", help="a published version (default: the latest)")]
@@ -34,7 +35,8 @@ def _open_lake(lake_dir: Path) -> Any:
 
     lake = Lake(lake_dir)
     if not lake.exists():
-        err.print(f"[red]no dataset at {lake_dir}[/red]: run `transcripts run --lake {lake_dir}` first")
+        where = escape(str(lake_dir))
+        err.print(f"[red]no dataset at {where}[/red]: run `transcripts run --lake {where}` first")
         raise typer.Exit(EXIT_USAGE)
     return lake
 
@@ -87,14 +89,14 @@ def run(
 ) -> None:
     """Clean, segment, label, validate and publish what changed in the input folder as one new version."""
     if not input_dir.is_dir():
-        err.print(f"[red]input folder {input_dir} does not exist or is not a folder[/red]")
+        err.print(f"[red]input folder {escape(str(input_dir))} does not exist or is not a folder[/red]")
         raise typer.Exit(EXIT_USAGE)
     from flows.pipeline import RunSummary, check_runner
 
     try:
         check_runner(runner)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
     quick = _nothing_to_do(input_dir, lake_dir, ner_model)
     if quick is not None:  # answer without starting Prefect's server (10-20 s) or loading any model
@@ -128,7 +130,7 @@ def run(
                 input_dir=str(input_dir), lake_dir=str(lake_dir), batch_size=batch_size, ner_model=ner_model,
                 max_bytes=max_bytes, chunk_docs=chunk_docs)
     except (LakeBusy, ModelNotFound) as exc:
-        err.print(f"[red]cannot start:[/red] {exc}")
+        err.print(f"[red]cannot start:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_CANNOT_START) from exc
     summary = RunSummary(**result)
     if json_summary:
@@ -198,7 +200,7 @@ def query(
 ) -> None:
     """Run read-only SQL over the dataset (optionally as it was at an earlier version)."""
     if fmt not in {"table", "csv", "json"}:
-        err.print(f"[red]--format must be table, csv or json, not {fmt!r}[/red]")
+        err.print(f"[red]--format must be table, csv or json, not {escape(repr(fmt))}[/red]")
         raise typer.Exit(EXIT_USAGE)
     from flows.lake import QueryError, QueryRefused, UnknownVersion
 
@@ -206,10 +208,10 @@ def query(
     try:
         columns, rows = lake.query(sql, version=version)
     except (QueryRefused, UnknownVersion) as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
     except QueryError as exc:
-        err.print(f"[red]SQL error:[/red] {exc}")
+        err.print(f"[red]SQL error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_FAILED) from exc
     _print_rows(columns, rows, fmt)
 
@@ -247,7 +249,7 @@ def diff(a: int, b: int, lake_dir: LakeOpt = DEFAULT_LAKE,
     try:
         d = lake.diff(a, b)
     except UnknownVersion as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
     if fmt == "json":
         sys.stdout.write(json.dumps(_jsonable(d), indent=2) + "\n")
@@ -273,7 +275,7 @@ def export(out_dir: Annotated[Path, typer.Argument(help="folder to write the Par
     try:
         manifest = lake.export(out_dir, version=version)
     except UnknownVersion as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
     out.print(f"exported version {manifest['version']} to {out_dir}: " + ", ".join(manifest["tables"]))
 
@@ -322,13 +324,13 @@ def gc(keep: Annotated[int | None, typer.Option("--keep", help="keep the N newes
     try:
         age = parse_duration(older_than) if older_than is not None else None
     except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
     lake = _open_lake(lake_dir)
     try:
         outcome = lake.gc(keep=keep, older_than=age)
     except LakeBusy as exc:
-        err.print(f"[red]cannot start:[/red] {exc}")
+        err.print(f"[red]cannot start:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_CANNOT_START) from exc
     if json_out:
         sys.stdout.write(json.dumps(outcome) + "\n")

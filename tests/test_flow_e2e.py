@@ -110,8 +110,9 @@ def test_flow_export_reads_back_with_plain_parquet(lifecycle: dict, cli) -> None
 
 
 def test_flow_missing_input_folder_exits_2(tmp_path: Path, cli) -> None:
-    code, _, stderr = cli("run", "--input", tmp_path / "nope", "--lake", tmp_path / "lake")
-    assert code == 2 and "does not exist" in stderr
+    missing = tmp_path / ("a-long-folder-name-" * 6) / "[2024] pages"  # long, and looks like markup
+    code, _, stderr = cli("run", "--input", missing, "--lake", tmp_path / "lake")
+    assert code == 2 and f"input folder {missing} does not exist" in stderr  # whole, to copy and paste
 
 
 def test_flow_readme_cookbook_queries_run_on_the_seeds(lifecycle: dict, cli) -> None:
