@@ -52,12 +52,14 @@ _NOTICE = re.compile(r"\b(?:transmitter|translators?|reduced power|off the air|o
 _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*\d{4})", re.IGNORECASE)
 _END_MARKER = re.compile(r"\s*(?P<m>Transcript provided by NPR,? Copyright NPR\.?)\s*$", re.IGNORECASE)
 _DISCLAIMER = re.compile(r"^NPR transcripts are created on a rush deadline|rush deadline by an? (?:NPR )?"
-                         r"contractor|authoritative record of NPR.s programming is the audio record",
-                         re.IGNORECASE)
+                         r"contractor|authoritative record of NPR.s programming is the audio record"
+                         r"|^THIS IS A RUSH TRANSCRIPT|MAY NOT BE IN ITS FINAL FORM", re.IGNORECASE)
 _HEARD_ON = re.compile(r"^Heard on [A-Z][\w&'’.]*(?: (?:[A-Z&][\w&'’.]*|of|the|and|to|on|at|in|for|with)){0,8}$")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_DATE_LINE = re.compile(rf"^(?:(?:Updated|Published|Posted)\s+)?{_MONTH}\s+\d{{1,2}},\s+\d{{4}}"
-                        r"(?:\s*(?:at\s+)?\d{1,2}:\d{2}\s*[AaPp]\.?[Mm]\.?(?:\s*[A-Z]{2,3})?)?"
+# "March 3, 2011", "Updated May 5, 2020 at 9:00 AM ET", "Aired March 3, 2011 - 10:00 ET" (CNN), "Sunday, May 5, 2019"
+_DATE_LINE = re.compile(rf"^(?:(?:Updated|Published|Posted|Aired|Broadcast|Air [Dd]ate):?\s+)?"
+                        rf"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?{_MONTH}\s+\d{{1,2}},\s+\d{{4}}"
+                        r"(?:\s*(?:at\s+|-\s*|,\s*)?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,3})?)?"
                         r"(?:\s*[·|]\s*.{0,40})?$")
 _BYLINE_LINE = re.compile(r"^By\s+[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3}"
                           r"(?:\s*(?:,|and|&)\s*[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})*$")
@@ -98,7 +100,8 @@ def _general_reason(line: str) -> str | None:
     # cheap substring tests first: most lines are prose and match none of these
     if "ookie" in line and len(line) < 1200 and _COOKIE.search(line):
         return "cookie_banner"
-    if ("deadline" in line or "uthoritative record" in line) and _DISCLAIMER.search(line):
+    if ("deadline" in line or "uthoritative record" in line or "TRANSCRIPT" in line.upper()) \
+            and _DISCLAIMER.search(line):
         return "disclaimer"
     if _COPYRIGHT.match(line):
         return "copyright"

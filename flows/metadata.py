@@ -31,8 +31,9 @@ _YEAR = r"((?:19|20)\d\d)"
 _MONTH = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|April|May|June|July|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|"
           r"Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
 _COPYRIGHT = re.compile(r"\bCopyright\s*(?:©|\(c\)|&copy;)?\s*" + _YEAR + r"\b", re.I)
-_DATE_LINE = re.compile(r"^(?:(?:Updated|Published|Posted)\s+)?" + _MONTH + r"\s+\d{1,2},\s+" + _YEAR + r"\b",
-                        re.M)
+_DATE_LINE = re.compile(r"^(?:(?:Updated|Published|Posted|Aired|Broadcast|Air [Dd]ate):?\s+)?"
+                        r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?" + _MONTH + r"\s+\d{1,2},\s+" + _YEAR
+                        + r"\b", re.M)
 # present-tense self-dating in speech: "here we are in 2019", "It's Monday, March 3, 2025", "recorded at ... 2020"
 _TEXT_YEAR = re.compile(
     r"\bhere we are in " + _YEAR + r"\b|\b(?:[Ii]t's|[Ii]t’s|[Tt]oday is|recorded|[Ii]t is now)\b[^!?\n]{0,80}?\b"

@@ -12,6 +12,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import compress
 
+from flows.text import ABBREVIATED_TITLES, COURTESY_TITLES, HONORIFIC
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -22,7 +24,6 @@ APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 # Lower-case name particles ("de la Cruz", "van Dyke") that may sit inside a name.
 PARTICLES = frozenset({"de", "la", "del", "della", "van", "der", "den", "von", "da", "di", "du", "dos", "das",
                        "le", "bin", "ibn", "al", "el", "ben", "y"})
-HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "rev", "sen", "rep", "gov", "sir", "dame"})
 # Words that open a capitalised run but are titles, not part of the person's name ("Chinese President Xi").
 TITLE_WORDS = _words("""president vice prime minister foreign defense secretary chancellor premier king queen pope
 prince princess sen rep gov mayor dr prof mr mrs ms judge justice chief ceo chair chairman chairwoman commissioner
@@ -109,6 +110,11 @@ _ROLE_WORD = (r"(?:HOST|[Hh]ost|CO-HOST|[Cc]o-host|ANCHOR|[Aa]nchor|BYLINE|[Bb]y
 # "LUCIAN KIM, BYLINE", "JOHN DOE, CNN CORRESPONDENT", "MELISSA BLOCK, host", "JACOB NELSON reporting"
 _ROLE_SUFFIX = re.compile(rf"^(?P<name>.+?)(?:,\s*(?P<role>(?:[A-Z][\w.&]*\s+)*?{_ROLE_WORD})"
                           rf"|\s+(?P<role2>{_ROLE_WORD}))$")
+# Parentheticals that say how the words were delivered, not who the speaker is.
+DELIVERY_NOTES = frozenset({"caller", "ph", "voice-over", "voiceover", "voice over", "through interpreter",
+                            "through translator", "via translator", "via interpreter", "on camera", "off camera",
+                            "on-camera", "off-camera", "by telephone", "via telephone", "on phone", "singing",
+                            "laughing", "as read", "recording", "on tape", "on the phone", "on speakerphone"})
 _GENERIC = frozenset({"ANNOUNCER", "NARRATOR", "OPERATOR", "INTERPRETER", "TRANSLATOR", "CROSSTALK"})
 _GROUP_WORDS = frozenset({"CROWD", "GROUP", "AUDIENCE", "CHORUS", "PEOPLE", "CHILDREN", "MEN", "WOMEN", "VOICES",
                           "SPEAKERS", "PROTESTERS", "DEMONSTRATORS", "STUDENTS", "SINGERS"})
@@ -117,18 +123,20 @@ _GROUP_WORDS = frozenset({"CROWD", "GROUP", "AUDIENCE", "CHORUS", "PEOPLE", "CHI
 def parse_label(label: str) -> ParsedLabel:
     text = label.strip().rstrip(":").strip()
     desc = None
-    m = re.search(r"\s*\(([^)]*)\)\s*$", text)
+    m = re.search(r"\s*\(([^)]*)\)", text)  # "(Economist, X)", also before a role: "SEN. X (R), ARIZONA"
     if m:
         inner = m.group(1).strip()
-        text = text[: m.start()].strip()
-        if inner and inner.casefold() not in {"caller", "ph", "voice-over", "through interpreter"}:
+        text = (text[: m.start()] + text[m.end():]).strip()
+        if inner and inner.casefold() not in DELIVERY_NOTES:
             desc = inner
-        elif inner.casefold() == "caller":
-            desc = None
     honorific = None
-    hm = re.match(r"^(Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Sen|Rep|Gov)\.?\s+", text, flags=re.I)
+    hm = re.match(rf"^({HONORIFIC})\s+", text)
     if hm:
         honorific, text = hm.group(1), text[hm.end():]
+        core = honorific.rstrip(".").casefold()
+        if core not in COURTESY_TITLES:  # "Senator", "PRESIDENT", "Sen." say what the speaker is
+            title = ABBREVIATED_TITLES.get(core) or title_case_name(honorific)
+            desc = f"{title} ({desc})" if desc else title
     role_hint = None
     rm = _ROLE_SUFFIX.match(text)
     if rm:
@@ -137,8 +145,10 @@ def parse_label(label: str) -> ParsedLabel:
         text = rm.group("name").strip().rstrip(",")
     elif "," in text:  # "JANE DOE, SENATOR": a title after the comma is a description
         text, _, rest = text.partition(",")
-        if rest.strip() and desc is None:
-            desc = title_case_name(rest.strip()) if rest.strip().isupper() else rest.strip()
+        rest = rest.strip()
+        if rest:
+            rest = title_case_name(rest) if rest.isupper() else rest
+            desc = f"{desc}, {rest}" if desc else rest
     upper = text.upper()
     kind = "person"
     if upper.startswith("UNIDENTIFIED") or upper in _GENERIC or upper.startswith(("MULTIPLE", "GROUP")):

@@ -42,16 +42,35 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 _L = r"[^\W\d_]"
 _NAME_TOKEN = rf"(?:{_L}|\?(?={_L}))(?:{_L}|['’.\-]|\?(?={_L}))*"  # "MA?GORZATA": a letter lost to a legacy encoding
 _CAPS_NAME = rf"{_NAME_TOKEN}(?: +{_NAME_TOKEN})*"
-_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Sen|Rep|Gov|Gen|Col|Capt|Sgt|Lt|Sir|Dame|Rabbi|Father|Sister)\.?"
+# Words printed before a speaker's name in capitals, in any case: "Mr. JOHN DOE", "Senator HARRY REID",
+# "SEN. JOHN MCCAIN", "President GEORGE W. BUSH". Full titles, longest first, then abbreviations.
+TITLES = ("Vice President|President|Senator|Representative|Congressman|Congresswoman|Lieutenant Governor|"
+          "Governor|Mayor|Attorney General|Secretary|General|Colonel|Captain|Sergeant|Lieutenant|Admiral|"
+          "Ambassador|Chief Justice|Justice|Judge|Prime Minister|Chancellor|Minister|Professor|Doctor|Reverend|"
+          "Pastor|Rabbi|Imam|Bishop|Father|Sister|Sheikh|King|Queen|Prince|Princess|Speaker|Commissioner|"
+          "Detective|Officer|Sir|Dame")
+ABBREVIATED_TITLES = {"sen": "Senator", "rep": "Representative", "gov": "Governor", "gen": "General",
+                      "col": "Colonel", "capt": "Captain", "sgt": "Sergeant", "lt": "Lieutenant", "adm": "Admiral",
+                      "amb": "Ambassador", "sec": "Secretary", "pres": "President", "prof": "Professor",
+                      "rev": "Reverend", "det": "Detective", "cmdr": "Commander", "supt": "Superintendent"}
+COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"})  # say nothing of a role
+_SHORT_TITLES = "|".join(sorted(COURTESY_TITLES | set(ABBREVIATED_TITLES), key=len, reverse=True))
+HONORIFIC = rf"(?i:(?:{TITLES}|{_SHORT_TITLES})\b\.?)"
 _ROLE = r"[A-Za-z][A-Za-z.&'’\- ]{0,40}"  # ", BYLINE" ", HOST" ", CNN CORRESPONDENT" ", host"
 _PAREN = r"\([^()\n]{1,100}\)"  # "(Economist, X)" "(voice-over)" "(Caller)" "(through translator)"
 _UNIDENTIFIED = r"(?:UNIDENTIFIED|Unidentified|unidentified)(?:[ \-][A-Za-z]+){1,3}(?:\s*#\s*\d+)?"
+# after the name: a role, a parenthetical, or both in either order ("SEN. JOHN MCCAIN (R), ARIZONA")
+
+
+def _after_name(prefix: str) -> str:
+    return rf"(?:, *(?P<{prefix}role>{_ROLE}))?(?: *{_PAREN})?(?:, *(?P<{prefix}role2>{_ROLE}))?"
+
 
 # Unidentified Man #1 | Mr. JOHN DOE (Economist, X) | LUCIAN KIM, BYLINE | KIM
 LABEL_RE = re.compile(
     rf"^(?P<label>(?P<unid>{_UNIDENTIFIED}(?: *{_PAREN})?)"
-    rf"|(?:(?P<hon>{_HONORIFIC}) +(?P<hname>{_CAPS_NAME})(?: *{_PAREN})?)"
-    rf"|(?:(?P<name>{_CAPS_NAME})(?:, *(?P<role>{_ROLE}))?(?: *{_PAREN})?)"
+    rf"|(?:(?P<hon>{HONORIFIC}) +(?P<hname>{_CAPS_NAME}){_after_name('h')})"
+    rf"|(?:(?P<name>{_CAPS_NAME}){_after_name('')})"
     r"):(?=\s|$)"
 )
 
@@ -71,7 +90,7 @@ NOT_SPEAKERS = _wordset(
     LISTEN|WATCH|READ|READ MORE|MORE|ADVERTISEMENT|RELATED|SOURCE|SOURCES|CREDIT|Q|A|AND|BUT|SO|THE|TRANSCRIPT|
     NEXT UP|LIVE|BREAKING|BREAKING NEWS|ANALYSIS|OPINION|COMMENTARY|EXCLUSIVE|TIMELINE|FACT CHECK|U.S|OK|PS|P.S|
     TV|AM|FM|PM|USA|UPDATE|EDT|EST|ET|PT""", "|")
-_ROLE_WORDS = re.compile(rf",|\(|\breporting\b|^(?:{_HONORIFIC}) |#|^unidentified", re.IGNORECASE)
+_ROLE_WORDS = re.compile(rf",|\(|\breporting\b|^{HONORIFIC} |#|^unidentified", re.IGNORECASE)
 
 
 def _in_capitals(name: str) -> bool:
@@ -106,10 +125,10 @@ def match_label(line: str) -> tuple[str, int] | None:
     label = m.group("label").rstrip()
     if m.group("unid") is None:
         name = m.group("hname") or m.group("name") or ""
-        if m.group("name") is not None:
-            if name.endswith(" reporting"):
-                name = name[: -len(" reporting")]
-            role = (m.group("role") or "").strip()
+        if name.endswith(" reporting"):
+            name = name[: -len(" reporting")]
+        for group in ("role", "role2", "hrole", "hrole2"):
+            role = (m.group(group) or "").strip()
             if role.endswith(" reporting"):
                 role = role[: -len(" reporting")]
             if role and role != role.upper() and role.lower() not in _LOWER_ROLES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -219,6 +220,19 @@ def test_label_parse_label_parts() -> None:
     assert parse_label("UNIDENTIFIED PERSON #1").kind == "unidentified"
 
 
+@pytest.mark.parametrize(("label", "name", "description"), [
+    ("President GEORGE W. BUSH", "GEORGE W. BUSH", "President"),
+    ("Senator HARRY REID (Democrat, Nevada)", "HARRY REID", "Senator (Democrat, Nevada)"),
+    ("SEN. JOHN MCCAIN (R), ARIZONA", "JOHN MCCAIN", "Senator (R), Arizona"),
+    ("Dr. ANTHONY FAUCI (Director, NIAID)", "ANTHONY FAUCI", "Director, NIAID"),  # Dr. says no role
+    ("UNIDENTIFIED MALE (through translator)", "UNIDENTIFIED MALE", None),  # how it was said, not who
+    ("ARWA DAMON, CNN CORRESPONDENT (voice-over)", "ARWA DAMON", None),
+])
+def test_label_parse_label_titles_and_delivery_notes(label: str, name: str, description: str | None) -> None:
+    p = parse_label(label)
+    assert (p.name, p.description) == (name, description)
+
+
 def test_label_find_names_drops_titles_and_possessives() -> None:
     names = [n for _, _, n in find_names("Chinese President Xi Jinping met Putin's spokesman and José de la Cruz.")]
     assert names == ["Xi Jinping", "Putin", "José de la Cruz"]
@@ -296,3 +310,18 @@ def test_label_honorific_surname_label_completed_from_the_intro() -> None:
     ]
     page = label_page(page_from(parts))
     assert speakers(page)["Jane Tibbetts"] == ("guest", "an economist at the Urban Institute")
+
+
+def test_label_cnn_page_titled_guest_and_aired_date() -> None:
+    from flows.clean import clean_page
+    from flows.decode import decode_page
+    from flows.segment import segment_page
+
+    path = Path(__file__).resolve().parent / "pages" / "cnn_rush.txt"
+    src = decode_page(path.read_bytes(), path.name)
+    assert isinstance(src, Source)
+    page = label_page(segment_page(clean_page(src)))
+    people = {a.speaker_id: (a.name, a.role, a.description) for a in page.appearances}
+    assert people["john-mccain"] == ("John McCain", "guest", "Senator (R), Arizona")  # MCCAIN: resolved too
+    assert people["kyra-phillips"][1] == "host" and people["arwa-damon"][1] == "correspondent"
+    assert (page.year, page.year_source) == (2011, "dateline")

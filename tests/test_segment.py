@@ -53,6 +53,23 @@ def test_segment_cnn_videotape_markers_end_turns() -> None:
     assert turn_labels(seg)[-2:] == ["COOPER", "COOPER"]  # same speaker after a marker: a new turn
 
 
+def test_segment_cnn_rush_transcript_header_and_titled_guest() -> None:
+    seg = run_page("cnn_rush.txt")
+    removed = {r.reason: seg.cleaned.source.text[r.char_start:r.char_end] for r in seg.cleaned.removed}
+    assert removed["disclaimer"].startswith("THIS IS A RUSH TRANSCRIPT")
+    assert seg.cleaned.notes["date"] == ["Aired March 3, 2011 - 10:00 ET"]  # not an unlabeled intro turn
+    assert turn_labels(seg)[0] == "KYRA PHILLIPS, CNN ANCHOR"
+    assert "SEN. JOHN MCCAIN (R), ARIZONA" in turn_labels(seg)
+    assert not any("MCCAIN" in s.text for s in seg.segments)  # his words are his own turn, not Phillips'
+
+
+def test_segment_old_era_titled_guests_open_their_own_turns() -> None:
+    seg = run_page("titled_guests.txt")
+    assert turn_labels(seg) == ["MELISSA BLOCK, host", "DAVID WELNA reporting", "President GEORGE W. BUSH", "WELNA",
+                                "Senator HARRY REID (Democrat, Nevada)",
+                                "Mr. ROBERT BIXBY (Executive Director, Concord Coalition)", "WELNA", "BLOCK"]
+
+
 def test_segment_modern_page_turns_and_inline_cues() -> None:
     seg = run_page("modern.txt")
     assert turn_labels(seg) == [None, "SEAN O'BRIEN, BYLINE", "NÚÑEZ", "O'BRIEN", "O'BRIEN", "CARYS LLOYD-JONES",
@@ -167,6 +184,11 @@ def test_segment_sentence_splitter_abbreviations(text: str, expected: list[str])
     ("LLOYD-JONES: Yes", "LLOYD-JONES"),
     ("NÚÑEZ: Yes", "NÚÑEZ"),
     ("SARAH McCAMMON, BYLINE: Yes", "SARAH McCAMMON, BYLINE"),
+    ("President GEORGE W. BUSH: I believe", "President GEORGE W. BUSH"),
+    ("Senator HARRY REID (Democrat, Nevada): This", "Senator HARRY REID (Democrat, Nevada)"),
+    ("SEN. JOHN MCCAIN (R), ARIZONA: Thank you", "SEN. JOHN MCCAIN (R), ARIZONA"),
+    ("REP. NANCY PELOSI (D-CA), HOUSE SPEAKER: We", "REP. NANCY PELOSI (D-CA), HOUSE SPEAKER"),
+    ("Mayor BILL DE BLASIO: We", "Mayor BILL DE BLASIO"),
 ])
 def test_segment_label_styles(line: str, label: str) -> None:
     assert match_label(line) == (label, len(label) + 1)
@@ -180,6 +202,9 @@ def test_segment_label_styles(line: str, label: str) -> None:
     "KIM, who covers Moscow: says no.",
     "Next Up:",
     "NOTE: This story was updated.",
+    "General Motors said: no comment.",
+    "The President said: no.",
+    "JOHN DOE, Senator: a role in lower case is prose",
     " KIM: indented text is not a label",
 ])
 def test_segment_non_labels(line: str) -> None:
