@@ -35,6 +35,9 @@ _CHROME_REGEXES = re.compile(
       | (?:image|photo|illustration)\s+credit.*
     )$""",
     re.IGNORECASE | re.VERBOSE)
+# A member station's name alone on its line: "WBUR", "KQED", "WAMU 88.5", "KUOW-FM", "WNYC Public Radio"
+_STATION_NAME = re.compile(r"^[KW][A-Z]{2,3}(?:-(?:FM|AM|TV))?(?: (?:\d{2,3}\.\d|FM|AM|News|Radio|Public Radio"
+                           r"|Public Media|Public Broadcasting))*$")
 _EMBED_SRC = re.compile(r"\bsrc=[\"']https?://\S*(?:player|embed)", re.IGNORECASE)
 _SPONSOR = re.compile(r"^(?:sponsor message|become an npr sponsor|support comes from\b.*|npr thanks our sponsors"
                       r"|sponsored by\b.{0,80})$", re.IGNORECASE)
@@ -175,6 +178,8 @@ def clean_page(source: Source) -> Cleaned:
             reason = "station_notice"
         if reason is None and _COOKIE_BUTTON.match(ln.text):
             reason = "cookie_banner"  # the consent banner's buttons, above the title
+        if reason is None and len(ln.text) <= 40 and _STATION_NAME.match(ln.text):
+            reason = "page_chrome"  # the station's masthead; in the body "WOW" is a word
         if reason is None:
             break
         ln.reason = reason

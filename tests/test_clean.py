@@ -155,3 +155,11 @@ def test_clean_caption_repeated_in_a_later_block() -> None:
     c = clean(f"Title\n\n{cap}\nJane Roe\nAP\n\nThe council met on Monday.\n\n{cap}\n\nMore prose.\n")
     assert ("duplicate_caption", cap) in removed(c)
     assert kept(c) == [cap, "The council met on Monday.", "More prose."]
+
+
+def test_clean_member_station_name_is_chrome_not_the_title() -> None:
+    c = clean("Skip to main content\nWBUR\nDonate\nCouncil Approves Housing Plan\nBy Jenna Russell\n"
+              "The council voted on Wednesday.\n\nWOW\n\nWow\n")
+    assert c.title == "Council Approves Housing Plan"
+    assert ("page_chrome", "WBUR") in removed(c)
+    assert kept(c)[-2:] == ["WOW", "Wow"]  # a short word in capitals is no station

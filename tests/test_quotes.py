@@ -82,3 +82,9 @@ def test_quotes_curly_marks_and_a_second_quote_in_the_paragraph() -> None:
 def test_quotes_none_in_transcript_turns() -> None:
     parts: list[Part] = [("turn", "JANE DOE, HOST", 'She told me, quote, "We will not wait for anyone here."')]
     assert label_page(page_from(parts)).quotes == []
+
+
+def test_quotes_local_titles_are_not_part_of_the_name() -> None:
+    got = quotes_of([("paragraph", None, '"We can\'t wait any longer," said Councilor Maria Lopez.'),
+                     ("paragraph", None, '"It\'s a giveaway," Assemblywoman Jo Park told reporters.')])
+    assert [(who, cue) for who, cue, _ in got] == [("Maria Lopez", "said"), ("Jo Park", "told")]
