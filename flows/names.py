@@ -26,7 +26,7 @@ PARTICLES = frozenset({"de", "la", "del", "della", "van", "der", "den", "von", "
                        "le", "bin", "ibn", "al", "el", "ben", "y"})
 # Words that open a capitalised run but are titles, not part of the person's name ("Chinese President Xi").
 TITLE_WORDS = _words("""councilor councillor councilman councilwoman councilmember alderman alderwoman
-assemblyman assemblywoman assemblymember lawmaker delegate sheriff superintendent spokesman spokeswoman spokesperson
+assemblyman assemblywoman assemblymember lawmaker delegate sheriff superintendent
 president vice prime minister foreign defense secretary chancellor premier king queen pope
 prince princess sen rep gov mayor dr prof mr mrs ms judge justice chief ceo chair chairman chairwoman commissioner
 ambassador speaker house senate attorney general treasury commerce energy interior labor state administrator
