@@ -180,6 +180,9 @@ def clean_page(source: Source) -> Cleaned:
             reason = "cookie_banner"  # the consent banner's buttons, above the title
         if reason is None and len(ln.text) <= 40 and _STATION_NAME.match(ln.text):
             reason = "page_chrome"  # the station's masthead; in the body "WOW" is a word
+        if reason is None and _DATE_LINE.match(ln.text):
+            note("date", ln.text)  # a date above the title is the page's date, not its title
+            reason = "page_chrome"
         if reason is None:
             break
         ln.reason = reason

@@ -36,7 +36,8 @@ def label_page(page: Segmented) -> Labeled:
     heard = [m.group() for m in _HEARD_ON.finditer(page_lines)] if "Heard on " in page_lines else []
     spoken = [s.text for s in segs if s.kind in ("turn", "paragraph")]
     program = find_program(spoken, heard, bio_lines)
-    year, year_source = find_year([*notes.get("copyright", []), removed_text, src.text], removed_text, spoken)
+    year, year_source = find_year([*notes.get("copyright", []), removed_text, src.text], notes.get("date", []),
+                                  spoken)
 
     first_para = next((s.text for s in segs if s.kind == "paragraph"), None)
     dateline = find_dateline(first_para) if page.doc_type == "article" else None

@@ -31,9 +31,7 @@ _YEAR = r"((?:19|20)\d\d)"
 _MONTH = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|April|May|June|July|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|"
           r"Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
 _COPYRIGHT = re.compile(r"\bCopyright\s*(?:©|\(c\)|&copy;)?\s*" + _YEAR + r"\b", re.I)
-_DATE_LINE = re.compile(r"^(?:(?:Updated|Published|Posted|Aired|Broadcast|Air [Dd]ate):?\s+)?"
-                        r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?" + _MONTH + r"\s+\d{1,2},\s+" + _YEAR
-                        + r"\b", re.M)
+_A_YEAR = re.compile(r"\b" + _YEAR + r"\b")
 # present-tense self-dating in speech: "here we are in 2019", "It's Monday, March 3, 2025", "recorded at ... 2020"
 _TEXT_YEAR = re.compile(
     r"\bhere we are in " + _YEAR + r"\b|\b(?:[Ii]t's|[Ii]t’s|[Tt]oday is|recorded|[Ii]t is now)\b[^!?\n]{0,80}?\b"
@@ -90,16 +88,18 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str]) -> str | 
             or hits([t for t in spoken if t], False) or hits(bios, False))
 
 
-def find_year(copyright_texts: list[str], page_lines: str, spoken: list[str]) -> tuple[int | None, str | None]:
-    """The year the page dates itself to: a copyright line, a date line, or a present-tense statement."""
+def find_year(copyright_texts: list[str], date_lines: list[str], spoken: list[str]) -> tuple[int | None, str | None]:
+    """The year the page dates itself to: a copyright line, a date line (as the clean step found them), or a
+    present-tense statement."""
     for text in copyright_texts:
         # substring test first (c, o, p, y, r have no case variants beyond ASCII): the regex scan is slow
         m = _COPYRIGHT.search(text) if "copyr" in text.lower() else None
         if m:
             return int(m.group(1)), "copyright"
-    m = _DATE_LINE.search(page_lines)
-    if m:
-        return int(m.group(1)), "dateline"
+    for line in date_lines:
+        m = _A_YEAR.search(line)
+        if m:
+            return int(m.group(1)), "dateline"
     for text in spoken:
         if "19" not in text and "20" not in text:  # every form ends on a year: skip the regex scan
             continue

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from test_label import Part, page_from
 
+from flows.clean import clean_page
+from flows.decode import decode_page
 from flows.label import label_page
 from flows.metadata import detect_language, find_dateline, find_program, find_year
-from flows.model import Removed
+from flows.model import Source
+from flows.segment import segment_page
 
 
 def labeled(parts: list[Part], notes: dict[str, list[str]] | None = None, doc_type: str | None = None):  # type: ignore[no-untyped-def]
@@ -29,19 +32,19 @@ def test_metadata_program_only_when_the_page_names_it(spoken, heard, bios, expec
     assert find_program(spoken, heard, bios) == expected
 
 
-@pytest.mark.parametrize("copyright, page, spoken, expected", [
-    (["Copyright 2023 NPR. To see more, visit"], "", [], (2023, "copyright")),
-    (["Copyright © 2011 National Public Radio. All rights reserved."], "", [], (2011, "copyright")),
-    (["Transcript provided by NPR, Copyright NPR."], "Updated March 3, 2020 at 10:15 AM ET", [],
+@pytest.mark.parametrize("copyright, dates, spoken, expected", [
+    (["Copyright 2023 NPR. To see more, visit"], [], [], (2023, "copyright")),
+    (["Copyright © 2011 National Public Radio. All rights reserved."], [], [], (2011, "copyright")),
+    (["Transcript provided by NPR, Copyright NPR."], ["Updated March 3, 2020 at 10:15 AM ET"], [],
      (2020, "dateline")),
-    ([], "", ["You know, and here we are in 2019, and Xi is getting all the love."], (2019, "text")),
-    ([], "", ["This podcast was recorded at 3:03 p.m. Eastern on Monday, June 10, 2024."], (2024, "text")),
-    ([], "", ["Good morning. It's Tuesday, May 7, 2019. I'm Jane Doe."], (2019, "text")),
-    ([], "", ["It's the first time since 2002 that they met.", "By 2023, the governor will sign it.",
+    ([], [], ["You know, and here we are in 2019, and Xi is getting all the love."], (2019, "text")),
+    ([], [], ["This podcast was recorded at 3:03 p.m. Eastern on Monday, June 10, 2024."], (2024, "text")),
+    ([], [], ["Good morning. It's Tuesday, May 7, 2019. I'm Jane Doe."], (2019, "text")),
+    ([], [], ["It's the first time since 2002 that they met.", "By 2023, the governor will sign it.",
               "He first approved it in 2005, a move voters still talk about."], (None, None)),
 ])
-def test_metadata_year_from_copyright_dateline_or_present_tense_only(copyright, page, spoken, expected) -> None:  # type: ignore[no-untyped-def]
-    assert find_year(copyright, page, spoken) == expected
+def test_metadata_year_from_copyright_dateline_or_present_tense_only(copyright, dates, spoken, expected) -> None:  # type: ignore[no-untyped-def]
+    assert find_year(copyright, dates, spoken) == expected
 
 
 def test_metadata_year_ignores_future_and_historical_years_in_a_page() -> None:
@@ -51,16 +54,13 @@ def test_metadata_year_ignores_future_and_historical_years_in_a_page() -> None:
     assert (page.year, page.year_source) == (None, None)
 
 
-def test_metadata_year_from_a_removed_date_line() -> None:
-    seg = page_from([("paragraph", None, "The council met on Monday.")])
-    text = seg.source.text
-    seg.source.text = "Updated May 5, 2021 at 9:01 AM ET\n" + text  # a removed chrome line above the story
-    seg.cleaned.removed.append(Removed(0, 33, "page_chrome"))
-    for s in seg.segments:  # keep offsets honest after the insertion
-        s.char_start += 34
-        s.char_end += 34
-        s.paragraphs = [(a + 34, b + 34) for a, b in s.paragraphs]
-    page = label_page(seg)
+def test_metadata_year_from_a_date_line_above_the_title() -> None:
+    text = "News and Music Discovery\nUpdated May 5, 2021 at 9:01 AM ET\nCouncil Meets On Housing\n" \
+           "The council met on Monday. It voted on a plan.\n"
+    src = decode_page(text.encode(), "d.txt")
+    assert isinstance(src, Source)
+    page = label_page(segment_page(clean_page(src)))
+    assert page.segmented.cleaned.title == "Council Meets On Housing"  # the date is not the title
     assert (page.year, page.year_source) == (2021, "dateline")
 
 
