@@ -73,8 +73,7 @@ _BIO_WORDS = re.compile(r"\b(?:NPR|host|correspondent|reporter|critic|editor|pro
                         r"anchor|writer|podcast|Fresh Air|Desk|member station|bureau)\b")
 _CAPTION_CHROME = re.compile(r"^(?:hide caption|toggle caption|enlarge this image|caption|image|photo)$",
                              re.IGNORECASE)
-_AGENCY = re.compile(r"/|\b(?:AP|AFP|Getty|Reuters|Images|Photo|Pool|NPR|Bloomberg|EPA|Shutterstock|Courtesy"
-                     r"|Sputnik)\b")
+_AGENCY = re.compile(r"/|\b(?:AP|AFP|Getty|Reuters|Images|Photo|Pool|NPR|Bloomberg|EPA|Shutterstock|Courtesy)\b")
 _WORD = re.compile(r"\w+")
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from html import unescape
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
 
@@ -102,7 +101,7 @@ def html_to_text(markup: str) -> str:
     parser = _HtmlText()
     parser.feed(markup)
     parser.close()
-    text = unescape("".join(parser.out))
+    text = "".join(parser.out)  # the parser decodes character references itself (convert_charrefs)
     lines = [ln.strip() for ln in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 

@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import compress
 
-from flows.text import ABBREVIATED_TITLES, COURTESY_TITLES, HONORIFIC
+from flows.text import ABBREVIATED_TITLES, COURTESY_TITLES, HONORIFIC, TITLES
 
 
 def _words(text: str) -> frozenset[str]:
@@ -25,7 +25,8 @@ APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 PARTICLES = frozenset({"de", "la", "del", "della", "van", "der", "den", "von", "da", "di", "du", "dos", "das",
                        "le", "bin", "ibn", "al", "el", "ben", "y"})
 # Words that open a capitalised run but are titles, not part of the person's name ("Chinese President Xi").
-TITLE_WORDS = _words("""councilor councillor councilman councilwoman councilmember alderman alderwoman
+TITLE_WORDS = frozenset(TITLES.casefold().replace("|", " ").split()) | COURTESY_TITLES | ABBREVIATED_TITLES.keys() \
+    | _words("""councilor councillor councilman councilwoman councilmember alderman alderwoman
 assemblyman assemblywoman assemblymember lawmaker delegate sheriff superintendent
 president vice prime minister foreign defense secretary chancellor premier king queen pope
 prince princess sen rep gov mayor dr prof mr mrs ms judge justice chief ceo chair chairman chairwoman commissioner

@@ -135,7 +135,7 @@ def segment_page(cleaned: Cleaned) -> Segmented:
             continue
         if lab is not None:
             label, label_end = lab
-            current = _Seg("turn", line.char_start, label=label, label_end=line.char_start + len(label) + 1)
+            current = _Seg("turn", line.char_start, label=label, label_end=line.char_start + label_end)
             para = _para_of(line, label_end, text)
             if para is not None:
                 current.paras.append(para)

@@ -156,8 +156,8 @@ def is_marker_line(line: str) -> bool:
 
 # ------------------------------------------------------------------------------------------- sentences
 
-_ABBREV = _wordset(
-    """mr mrs ms dr prof st sen rep gov gen col capt sgt lt jr sr no nos vol vs etc inc corp co ltd dept
+_ABBREV = COURTESY_TITLES | ABBREVIATED_TITLES.keys() | _wordset(
+    """st jr sr no nos vol vs etc inc corp co ltd dept
     jan feb mar apr aug sep sept oct nov dec mt ft rev fig approx est assn ave blvd univ u.s u.k u.n e.g i.e
     ariz okla fla ga mich ill colo wash ore calif mo la tenn pa wis nev md miss neb vt n.m w.va mass conn
     """)

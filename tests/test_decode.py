@@ -131,3 +131,8 @@ def test_decode_html_stripped_to_text() -> None:
     assert "html" in src.repairs
     assert "<" not in src.text and "var x" not in src.text
     assert "The Title\n\nKIM: Hello & welcome.\n\nSecond para." in src.text
+
+
+def test_decode_html_character_references_are_decoded_once() -> None:
+    src = ok(b"<html><body><h1>Title</h1><p>AT&amp;amp;T wrote &amp;lt;b&amp;gt; in a post.</p></body></html>")
+    assert "AT&amp;T wrote &lt;b&gt; in a post." in src.text  # what the page shows, escaped once

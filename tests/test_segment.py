@@ -163,6 +163,8 @@ def test_segment_sentences_map_repaired_text_to_source() -> None:
     ("The U.S. Senate voted. John F. Kennedy spoke.", ["The U.S. Senate voted.", "John F. Kennedy spoke."]),
     ('He said, "Go." She left? Yes!', ['He said, "Go."', "She left?", "Yes!"]),
     ("St. Petersburg is big. It is.", ["St. Petersburg is big.", "It is."]),
+    ("He met Adm. Mike Mullen and Supt. Jane Roe. Then he left.",
+     ["He met Adm. Mike Mullen and Supt. Jane Roe.", "Then he left."]),
 ])
 def test_segment_sentence_splitter_abbreviations(text: str, expected: list[str]) -> None:
     assert [text[a:b] for a, b in split_sentences(text)] == expected
@@ -239,3 +241,8 @@ def test_segment_repairs_never_touch_a_label() -> None:
     assert first.speaker_label == "KIM (spokesmanfor the ministry)"
     assert first.text == "We called for expanding it."
     assert seg.cleaned.repairs == ["split:forexpanding"]
+
+
+def test_segment_label_alone_on_its_line_with_a_space_before_the_colon_covers_the_colon() -> None:
+    seg = run_text("Title\n\nKIM: Hi.\n\nLUCIAN KIM, BYLINE :\n\n(SOUNDBITE OF MUSIC)\n")  # asserts coverage
+    assert [s.kind for s in seg.segments] == ["turn", "turn", "marker"]
