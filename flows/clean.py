@@ -71,8 +71,6 @@ _NAME_LINE = re.compile(rf"^{_NAME}$")
 _BIO = re.compile(rf"^(?P<name>{_NAME}) (?:is|was|has been|covers|reports)\b(?P<rest>.*)$")
 _BIO_WORDS = re.compile(r"\b(?:NPR|host|correspondent|reporter|critic|editor|producer|journalist|contributor|"
                         r"anchor|writer|podcast|Fresh Air|Desk|member station|bureau)\b")
-_CAPTION_CHROME = re.compile(r"^(?:hide caption|toggle caption|enlarge this image|caption|image|photo)$",
-                             re.IGNORECASE)
 _AGENCY = re.compile(r"/|\b(?:AP|AFP|Getty|Reuters|Images|Photo|Pool|NPR|Bloomberg|EPA|Shutterstock|Courtesy)\b")
 _WORD = re.compile(r"\w+")
 

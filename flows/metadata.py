@@ -85,7 +85,7 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str]) -> str | 
         return None
 
     return (hits(spoken, True) or hits(heard, False) or hits(bios, True)
-            or hits([t for t in spoken if t], False) or hits(bios, False))
+            or hits(spoken, False) or hits(bios, False))
 
 
 def find_year(copyright_texts: list[str], date_lines: list[str], spoken: list[str]) -> tuple[int | None, str | None]:

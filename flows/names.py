@@ -13,6 +13,7 @@ from functools import lru_cache
 from itertools import compress
 
 from flows.text import ABBREVIATED_TITLES, COURTESY_TITLES, HONORIFIC, TITLES
+from flows.text import split_sentences as text_split_sentences  # re-exported with a cache
 
 
 def _words(text: str) -> frozenset[str]:
@@ -315,34 +316,9 @@ class NameBook:
                 out.append(name)
         return out
 
-    def containing(self, word: str) -> list[str]:
-        """Full names on the page that begin or end with `word` ("Xi" -> "Xi Jinping", "Greene" -> "Sam Greene")."""
-        w = fold(word)
-        return [n for n in self.order if fold(n).split()[-1] == w or fold(n).split()[0] == w]
-
-
-_ABBREV = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "jr", "sr", "gen", "lt", "col",
-                     "no", "vs", "u.s", "u.n", "u.k", "d.c", "a.m", "p.m", "inc", "co", "corp", "mt", "ft", "e.g",
-                     "i.e", "ariz", "okla", "fla", "ga", "mich", "ill", "colo", "wash", "ore", "calif", "mo", "la",
-                     "tenn", "pa", "wis", "nev", "md", "miss", "neb", "vt", "n.m", "w.va"})
-_SENT_END = re.compile(r"[.!?]+[\"”’')]*(?=\s+[\"“‘(]?[A-Z0-9])|[.!?]+[\"”’')]*\s*$")
-
-
-_WORD_AT_END = re.compile(r"[\w.]+$")
-
-
-def _word_before(text: str, start: int, end: int) -> str | None:
-    r"""The word that ends text[start:end] (what re.search(r"[\w.]+$", text[start:end]) finds), looked for in a
-    short window before `end` instead of scanning from `start`: sentences are long, words are short."""
-    lo = max(start, end - 40)
-    m = _WORD_AT_END.search(text, lo, end)
-    if m is not None and m.start() == lo and lo > start:  # the word may begin before the window
-        m = _WORD_AT_END.search(text, start, end)
-    return m.group() if m is not None else None
-
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; abbreviations such as "St." or "U.S." do not end one."""
+    """(start, end) of each sentence, as the segment step splits them (one splitter for the whole pipeline)."""
     return list(_sentences_of(text))
 
 
@@ -350,22 +326,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # quotes): split each text once.
 @lru_cache(maxsize=1 << 12)
 def _sentences_of(text: str) -> tuple[tuple[int, int], ...]:
-    out: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENT_END.finditer(text):
-        if m.group().startswith("."):  # only a dot can follow an abbreviation or an initial
-            word = _word_before(text, start, m.start())
-            if word and word.lower().rstrip(".") in _ABBREV:
-                continue
-            if word and len(word) == 1 and word.isupper():
-                continue  # an initial ("John F. Kennedy")
-        out.append((start, m.end()))
-        start = m.end()
-        while start < len(text) and text[start].isspace():
-            start += 1
-    if start < len(text) and text[start:].strip():
-        out.append((start, len(text)))
-    return tuple(out)
+    return tuple(text_split_sentences(text))
 
 
 class SegmentOffsets:

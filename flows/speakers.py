@@ -79,7 +79,6 @@ class Cast:
 
     appearances: list[Appearance]
     by_turn: dict[int, str]  # seg_idx -> speaker_id
-    staff: set[str]  # folded names the page presents as NPR staff ("NPR's X")
     bios: dict[str, tuple[str, str]]  # folded name -> (name, description) from bio lines
 
 
@@ -211,9 +210,6 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
             if after and after[0][0] == 0:
                 staff.add(fold(after[0][2]))
 
-    def surname_of(v: Voice) -> str:
-        return v.key
-
     def matches_surname(full: str, short: str) -> bool:
         f, s = fold(full).split(), short.split()
         return len(f) > len(s) and f[-len(s):] == s
@@ -231,8 +227,8 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
         if target is None:
             intro_text = " ".join(turns[t][1].text for t in intro.turns)
             mentioned = [fold(n) for _, _, n in find_names(intro_text, 2)]
-            greeted = {fold(w) for w in Counter(
-                _vocative(intro_text[a:b].strip()) for a, b in split_sentences(intro_text)[-1:]) if w}
+            last = split_sentences(intro_text)[-1:]
+            greeted = {fold(name) for name in (_vocative(intro_text[a:b].strip()) for a, b in last) if name}
 
             def handed_off(v: Voice) -> bool:
                 if any(v.key == m or matches_surname(m, v.key) for m in mentioned):
@@ -336,7 +332,7 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
                                sum(count_words(s.text) for s in segs)))
         for t in v.turns:
             by_turn[turns[t][0]] = sid
-    return Cast(apps, by_turn, staff, bios)
+    return Cast(apps, by_turn, bios)
 
 
 def _surname_only(key: str) -> bool:

@@ -6,24 +6,12 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
 # ------------------------------------------------------------------------------------------- lines
-
-
-def iter_lines(text: str) -> Iterable[tuple[int, int]]:
-    """(start, end) of every line of `text`, newline excluded."""
-    pos, n = 0, len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            yield pos, n
-            return
-        yield pos, nl
-        pos = nl + 1
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -163,7 +151,6 @@ _ABBREV = COURTESY_TITLES | ABBREVIATED_TITLES.keys() | _wordset(
     """)
 # a candidate end: terminal punctuation, closing quotes/brackets, then space and a plausible sentence start
 _SENT_END = re.compile(r"[.?!]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-ÖØ-ÞĀ-ſ])")
-_AM_PM = re.compile(r"(?:^|\s)[ap]\.m\.$")
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
