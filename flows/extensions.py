@@ -22,7 +22,6 @@ _SHIPPED: dict[str, tuple[str, str]] = {
     "ducklake": ("duckdb_extension_ducklake", "ducklake.duckdb_extension"),
     # DuckDB's name for the SQLite extension is sqlite_scanner; LOAD sqlite resolves to it.
     "sqlite_scanner": ("duckdb_extension_sqlite", "sqlite.duckdb_extension"),
-    "fts": ("duckdb_extension_fts", "fts.duckdb_extension"),
 }
 
 _installed: dict[Path, Path] = {}  # extension dir -> platform dir, once installed in this process
@@ -76,12 +75,7 @@ def install_extensions(directory: Path | None = None) -> Path:
     target = directory / DUCKDB_VERSION / _platform()
     target.mkdir(parents=True, exist_ok=True)
     for name, (package, file_name) in _SHIPPED.items():
-        try:
-            source = _shipped_binary(package, file_name)
-        except ExtensionMissing:
-            if name == "fts":  # optional: only full-text search needs it
-                continue
-            raise
+        source = _shipped_binary(package, file_name)
         dest = target / f"{name}.duckdb_extension"
         if dest.is_file() and dest.stat().st_size == source.stat().st_size:
             continue

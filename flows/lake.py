@@ -387,9 +387,9 @@ class Lake:
     def read_state(self) -> LakeState:
         """What an incremental run compares its input with (empty when nothing is published)."""
         state: LakeState = {"documents": {}, "rejects": {}, "bodies": {}}
-        if self.current_version() is None:
+        if not self.exists():
             return state
-        con = self.reader()
+        con = self.reader()  # one connection: a lake with no version yet has empty tables
         try:
             for doc_id, sha, pv, body in con.execute(
                     "SELECT doc_id, source_sha256, pipeline_version, body_sha256 FROM documents").fetchall():
