@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import compress
 
-from flows.text import ABBREVIATED_TITLES, COURTESY_TITLES, HONORIFIC, TITLES
+from flows.text import ABBREVIATED_TITLES, COURTESY_TITLES, HONORIFIC, PARTICLES, TITLES
 from flows.text import split_sentences as text_split_sentences  # re-exported with a cache
 
 
@@ -22,9 +22,6 @@ def _words(text: str) -> frozenset[str]:
 
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
-# Lower-case name particles ("de la Cruz", "van Dyke") that may sit inside a name.
-PARTICLES = frozenset({"de", "la", "del", "della", "van", "der", "den", "von", "da", "di", "du", "dos", "das",
-                       "le", "bin", "ibn", "al", "el", "ben", "y"})
 # Words that open a capitalised run but are titles, not part of the person's name ("Chinese President Xi").
 TITLE_WORDS = frozenset(TITLES.casefold().replace("|", " ").split()) | COURTESY_TITLES | ABBREVIATED_TITLES.keys() \
     | _words("""councilor councillor councilman councilwoman councilmember alderman alderwoman

@@ -87,10 +87,13 @@ class _People:
         return hits[0] if hits else None
 
 
+_LEADING_PARTICLES = re.compile(r"^(?:(?:" + "|".join(sorted(PARTICLES)) + r") )+(?=[^\W\d_])")
+
+
 def _name_at_start(text: str) -> tuple[str, int] | None:
     """A person name opening `text` (titles such as 'Chinese President' may precede it); a surname may open
     on a particle ("del Río said")."""
-    particles = re.match(r"^(?:(?:" + "|".join(sorted(PARTICLES)) + r") )+(?=[^\W\d_])", text)
+    particles = _LEADING_PARTICLES.match(text)
     if particles:
         rest = find_names(text[particles.end():particles.end() + 200])
         if rest and rest[0][0] == 0:

@@ -67,7 +67,8 @@ def _wordset(words: str, sep: str | None = None) -> frozenset[str]:
     return frozenset(w.strip() for w in words.split(sep) if w.strip())
 
 
-_PARTICLES = _wordset("de da del della di du la le van von der den ter bin al el y")
+# Lower-case name particles ("de la Cruz", "van Dyke", "bin Salman") that may sit inside a name.
+PARTICLES = _wordset("de da del della di du dos das la le van von der den ter bin ibn al el ben y")
 _LOWER_ROLES = _wordset("host|co-host|guest host|byline|correspondent|special correspondent|reporter|anchor", "|")
 
 # Words in capitals that end in a colon but name no speaker: programs, page furniture, notes.
@@ -85,7 +86,7 @@ def _in_capitals(name: str) -> bool:
     """JOHN DOE, LLOYD-JONES, O'BRIEN, McCAMMON, ANA DE la CRUZ: every name word in capitals."""
     letters = 0
     for tok in name.split():
-        if tok in _PARTICLES:
+        if tok in PARTICLES:
             continue
         core = tok[2:] if tok.startswith("Mc") else tok[3:] if tok.startswith("Mac") and len(tok) > 4 else tok
         if core != core.upper():
