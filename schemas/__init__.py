@@ -18,6 +18,8 @@ class Column:
     nullable: bool = True
     values: tuple[str, ...] = ()  # allowed values, when the column is an enumeration
     minimum: int | None = None
+    # an upper bound, or the name of a parameter supplied when validating (a bound that moves with time)
+    maximum: int | str | None = None
 
 
 @dataclass(frozen=True)

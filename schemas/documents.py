@@ -18,7 +18,7 @@ DOCUMENTS = Table(
         Column("title", "VARCHAR", "the page's title line"),
         Column("program", "VARCHAR", "program the page names (station ID, 'Heard on ...', a host bio), else NULL"),
         Column("year", "INTEGER", "year the page dates itself to (copyright line, date line, explicit mention), "
-               "else NULL", minimum=1900),
+               "else NULL", minimum=1900, maximum="max_year"),
         Column("year_source", "VARCHAR", "where year came from; NULL with year", values=YEAR_SOURCES),
         Column("dateline", "VARCHAR", "place line that opens an article, e.g. 'TAIPEI and MOSCOW', else NULL"),
         Column("bylines", "VARCHAR[]", "credited correspondents and authors, full names (not hosts, not "
