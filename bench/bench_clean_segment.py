@@ -17,11 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows.clean import clean_page
-from flows.decode import decode_page
-from flows.model import Source
-from flows.segment import segment_page
-from flows.text import english_words
+from transcripts.model import Source
+from transcripts.rules.text import english_words
+from transcripts.steps.clean import clean_page
+from transcripts.steps.decode import decode_page
+from transcripts.steps.segment import segment_page
 
 ROOT = Path(__file__).resolve().parent.parent
 MAKE_CORPUS = ROOT.parent / "shared" / "tools" / "make_corpus.py"

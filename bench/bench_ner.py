@@ -6,7 +6,7 @@ DIR is a folder of pages (default: seeds/, repeated to ~200 pages); e.g. a corpu
 `python3 ../shared/tools/make_corpus.py /tmp/corpus --n 300 --seed 5`. Pages go through
 decode -> clean -> segment -> label first (not timed). Then, best of R rounds each:
   baseline  for doc in nlp.pipe(paragraph texts): doc.ents     (spaCy alone, same model, same texts)
-  stage     flows.entities.add_mentions(pages, nlp)            (the pipeline's NER step)
+  stage     transcripts.steps.entities.add_mentions(pages, nlp)            (the pipeline's NER step)
 and prints words/second for both and the ratio stage/baseline (acceptance: >= 0.80).
 """
 
@@ -17,12 +17,12 @@ import sys
 import time
 from pathlib import Path
 
-from flows.clean import clean_page
-from flows.decode import decode_page
-from flows.entities import _pieces, add_mentions, load_nlp
-from flows.label import label_page
-from flows.model import Labeled, Source, count_words
-from flows.segment import segment_page
+from transcripts.model import Labeled, Source, count_words
+from transcripts.steps.clean import clean_page
+from transcripts.steps.decode import decode_page
+from transcripts.steps.entities import _pieces, add_mentions, load_nlp
+from transcripts.steps.label import label_page
+from transcripts.steps.segment import segment_page
 
 
 def build_pages(folder: Path, limit: int) -> list[Labeled]:

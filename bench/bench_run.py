@@ -59,7 +59,7 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, dict[str, float],
 def query_latencies(lake: Path) -> dict[str, int]:
     """Milliseconds per cookbook query, in-process as a notebook would run it (the CLI adds ~1 s of start-up)."""
     sys.path.insert(0, str(ROOT))
-    from flows.lake import Lake
+    from transcripts.store.lake import Lake
 
     latencies = {}
     for name, sql in cookbook().items():

@@ -22,12 +22,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flows.clean import clean_page
-from flows.decode import decode_page
-from flows.label import label_page
-from flows.model import Labeled, Reject, Source
-from flows.segment import segment_page
-from flows.text import english_words
+from transcripts.model import Labeled, Reject, Source
+from transcripts.rules.text import english_words
+from transcripts.steps.clean import clean_page
+from transcripts.steps.decode import decode_page
+from transcripts.steps.label import label_page
+from transcripts.steps.segment import segment_page
 
 STEPS = ("decode", "clean", "segment", "label")
 # CPU time of this process: on a shared machine wall-clock figures measure the neighbours too
@@ -74,7 +74,7 @@ def canonical(result: Source | Reject | Labeled) -> dict[str, Any]:
 def cold_caches() -> None:
     """Empty the steps' memo caches (not the vocabulary) so that every timing run starts like a fresh process."""
     for name, mod in list(sys.modules.items()):
-        if name.startswith("flows."):
+        if name.startswith("transcripts."):
             for obj in vars(mod).values():
                 if hasattr(obj, "cache_clear") and obj is not english_words:
                     obj.cache_clear()

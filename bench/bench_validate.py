@@ -20,8 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb
 
-from flows.validate import EXPECTATIONS_DIR, _batch_definitions, _cached_suites, sql_checks, validate_tables
 from schemas import TABLES
+from transcripts.validate.checks import (
+    EXPECTATIONS_DIR,
+    _batch_definitions,
+    _cached_suites,
+    sql_checks,
+    validate_tables,
+)
 
 
 def synthetic_segments(n_rows: int, segs_per_doc: int = 100, seed: int = 0) -> pd.DataFrame:

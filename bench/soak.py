@@ -91,7 +91,7 @@ def orphans(lake: Path) -> set[str]:
 
 def versions_whole(lake: Path) -> tuple[int, list[str]]:
     """(versions checked, problems): each published version's rows per table against its versions row."""
-    from flows.lake import Lake
+    from transcripts.store.lake import Lake
 
     lk = Lake(lake)
     problems: list[str] = []
@@ -114,7 +114,7 @@ def versions_whole(lake: Path) -> tuple[int, list[str]]:
 
 # ------------------------------------------------------------------------------------------ (a)
 def soak_corpus(work: Path, n: int, env: dict[str, str]) -> dict[str, Any]:
-    from flows.lake import Lake
+    from transcripts.store.lake import Lake
 
     pages, truth_path, lake = work / "a-corpus", work / "a-truth.jsonl", work / "a-lake"
     make_corpus(pages, n, 7, 0.2, truth_path)
@@ -242,7 +242,7 @@ def marked(base: bytes, r: int) -> bytes:
 
 def reader_loop(lake: Path, expected_path: Path, stop: Path, out: Path) -> None:
     """The reader process: query the current version until `stop` exists; count failures and mixes."""
-    from flows.lake import Lake
+    from transcripts.store.lake import Lake
 
     expected = {int(r): set(shas) for r, shas in json.loads(expected_path.read_text("utf-8")).items()}
     lk = Lake(lake)

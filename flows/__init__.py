@@ -1,8 +1,1 @@
-"""transcripts: scraped radio and news transcript pages into a versioned, validated dataset."""
-
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("transcripts")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+source"
+"""The Prefect flows and their deployment; the work they orchestrate lives in the transcripts package."""

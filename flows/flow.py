@@ -21,11 +21,11 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-from flows import pipeline
-from flows.model import Labeled, Reject
-from flows.pipeline import InputFile, RunSummary, Timer
-from flows.tables import batch_tables, concat_batches, mark_duplicates, reject_row, to_arrow
 from schemas import TABLES
+from transcripts import pipeline
+from transcripts.model import Labeled, Reject
+from transcripts.pipeline import InputFile, RunSummary, Timer
+from transcripts.tables import batch_tables, concat_batches, mark_duplicates, reject_row, to_arrow
 
 # Progress of the current run, (stage, done, total), for whoever watches: the CLI draws bars from it.
 # A hook rather than a flow parameter, so that deployments keep plain JSON parameters.
@@ -70,7 +70,7 @@ _worker = threading.local()
 def worker_nlp(name: str) -> Any:
     """The NER pipeline of this worker thread, loaded once: spaCy pipelines are not made to be shared by
     threads, and loading one costs a second or two."""
-    from flows.entities import load_nlp
+    from transcripts.steps.entities import load_nlp
 
     cache: dict[str, Any] = _worker.__dict__.setdefault("nlp", {})
     if name not in cache:
@@ -84,7 +84,7 @@ def worker_nlp(name: str) -> Any:
 def process_pages(batch: list[InputFile], max_bytes: int, ner_model: str, version: str) -> dict[str, pa.Table]:
     """The rows of every table for one batch of pages, as Arrow tables (cheap to send back from a process
     or a remote worker, and ready to validate and write)."""
-    from flows.entities import add_mentions
+    from transcripts.steps.entities import add_mentions
 
     results = pipeline.process_batch(batch, max_bytes)
     nlp = worker_nlp(ner_model)
@@ -151,7 +151,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
     Memory is bounded by the batch and chunk sizes, not by the corpus: a few batches are in flight at a
     time, and every `chunk_docs` documents are validated and written into the open publishing transaction,
     which commits once at the end (readers see the previous version until then)."""
-    from flows.lake import Lake
+    from transcripts.store.lake import Lake
 
     model = pipeline.ner_model_name(ner_model)
     version = pipeline.pipeline_version(model)
@@ -173,7 +173,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
 
         with timer.stage("load_model"):
             worker_nlp(model)  # a missing model fails here, before any page is processed
-        from flows.validate import sql_checks, validate_tables
+        from transcripts.validate.checks import sql_checks, validate_tables
 
         if logging.getLogger("prefect").getEffectiveLevel() > logging.INFO:
             _quiet_great_expectations()

@@ -43,7 +43,7 @@ def cli():
     """Invoke the `transcripts` command in-process; returns (exit_code, stdout, stderr)."""
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from transcripts.cli import app
 
     runner = CliRunner()
 

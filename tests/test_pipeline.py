@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows import pipeline
-from flows.pipeline import InputError, make_plan, scan_input
+from transcripts import pipeline
+from transcripts.pipeline import InputError, make_plan, scan_input
 
 V = "1.0+abc"
 

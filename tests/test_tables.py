@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import flows.tables
-from flows import pipeline
-from flows.model import Labeled
-from flows.tables import arrow_schema, batch_tables, concat_batches, mark_duplicates
+import transcripts.tables
 from schemas import TABLES
+from transcripts import pipeline
+from transcripts.model import Labeled
+from transcripts.tables import arrow_schema, batch_tables, concat_batches, mark_duplicates
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def test_tables_batch_tables_follow_the_declared_schemas(seed_results: list) -> 
 
 def test_tables_a_page_whose_rows_cannot_be_built_becomes_a_stage_error(seed_results: list,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    build = flows.tables.document_rows
+    build = transcripts.tables.document_rows
     broken = seed_results[1].source.doc_id
 
     def fragile(page: Labeled, version: str) -> dict:
@@ -36,7 +36,7 @@ def test_tables_a_page_whose_rows_cannot_be_built_becomes_a_stage_error(seed_res
             raise ValueError("bad offsets")
         return build(page, version)
 
-    monkeypatch.setattr(flows.tables, "document_rows", fragile)
+    monkeypatch.setattr(transcripts.tables, "document_rows", fragile)
     tables = batch_tables(seed_results, "v")
     assert broken not in tables["documents"]["doc_id"].to_pylist()
     assert tables["documents"].num_rows == 2

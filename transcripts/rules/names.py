@@ -1,0 +1,375 @@
+"""Names: parsing printed speaker labels, finding person names in prose, casing names properly.
+
+Pure string functions shared by the label step (speakers, quotes, metadata) and the NER step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import compress
+
+from transcripts.rules.text import ABBREVIATED_TITLES, COURTESY_TITLES, HONORIFIC, PARTICLES, TITLES
+from transcripts.rules.text import split_sentences as text_split_sentences  # re-exported with a cache
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+# Words that open a capitalised run but are titles, not part of the person's name ("Chinese President Xi").
+TITLE_WORDS = frozenset(TITLES.casefold().replace("|", " ").split()) | COURTESY_TITLES | ABBREVIATED_TITLES.keys() \
+    | _words("""councilor councillor councilman councilwoman councilmember alderman alderwoman
+assemblyman assemblywoman assemblymember lawmaker delegate sheriff superintendent
+president vice prime minister foreign defense secretary chancellor premier king queen pope
+prince princess sen rep gov mayor dr prof mr mrs ms judge justice chief ceo chair chairman chairwoman commissioner
+ambassador speaker house senate attorney general treasury commerce energy interior labor state administrator
+surgeon fed nasa epa director spokesman spokeswoman spokesperson leader coach quarterback manager author singer
+sergeant lt col gen adm capt officer officials minister's president's supreme u.s. former acting deputy
+top envoy lawmaker senator representative governor economist professor analyst dear""")
+DEMONYMS = _words("""american chinese russian ukrainian japanese korean indian pakistani afghan iranian lebanese
+israeli egyptian turkish kenyan nigerian senegalese ethiopian german french british belgian polish italian spanish
+mexican brazilian colombian argentine peruvian cuban filipino indonesian thai vietnamese australian georgian kazakh
+uzbek ugandan ghanaian european african asian canadian taiwanese palestinian syrian iraqi saudi dutch swedish
+norwegian danish finnish greek hungarian romanian serbian croatian czech venezuelan chilean""")
+# Capitalised words that start sentences or name things, never a person's first word.
+NOT_NAME = _words("""the a an and but or so if in on at of for to from with by as this that these those it its
+there here he she they we you i my our his her their what when where why how who which while after before since
+yet still now then also even just mr ms npr cnn u.s. god monday tuesday wednesday thursday friday saturday sunday
+january february march april may june july august september october november december good hi hey thanks thank
+yeah well oh ok okay yes no look right all interesting wow huh i'm it's that's here's there's let's we're he's
+she's what's i've i'll i'd we've you're they're who's""")
+
+_MAC_NAMES = frozenset({"macdonald", "macarthur", "mackenzie", "macleod", "macmillan", "macgregor", "macneil",
+                        "maclean", "macpherson", "macintyre", "macintosh", "mackay", "macaulay", "macdougall",
+                        "macfarlane", "mackinnon", "maclaren", "macnamara", "macquarrie", "macrae"})
+
+# A word, or "St." with its dot. Same tokens as r"\bSt\.(?!\w)|[^\W\d_][\w'’\-]*", but every match starts on
+# the one letter class, which the regex engine scans for faster than it tries two alternatives at each position.
+_TOKEN = re.compile(r"[^\W\d_](?:(?<=\bS)t\.(?!\w)|[\w'’\-]*)")
+
+
+@lru_cache(maxsize=1 << 14)
+def fold(text: str) -> str:
+    """Comparison key for names: apostrophes unified, case folded through upper case (so STRAUSS matches
+    Strauß and YILMAZ matches Yılmaz)."""
+    return text.translate(APOSTROPHES).upper().casefold()
+
+
+def is_cap(tok: str) -> bool:
+    return tok[:1].isupper() and not (len(tok) > 2 and tok.rstrip(".").isupper() and not tok.endswith("."))
+
+
+def _case_piece(piece: str) -> str:
+    low = piece.lower()
+    if low in _MAC_NAMES:
+        return "Mac" + low[3:].capitalize()
+    if low.startswith("mc") and len(low) > 3:
+        return "Mc" + low[2:].capitalize()
+    return piece[:1].upper() + piece[1:].lower()
+
+
+def _case_word(word: str, first: bool, last: bool = False) -> str:
+    low = word.lower()
+    if not first and not last and low in PARTICLES:  # "de la Cruz", but "Nikolai Le"
+        return low
+    if low == "st.":
+        return "St."
+    parts = re.split(r"(['\-])", word)
+    return "".join(p if p in ("'", "-") else _case_piece(p) for p in parts)
+
+
+def title_case_name(upper: str) -> str:
+    """Title-case a name printed in capitals: O'BRIEN-NAKAMURA -> O'Brien-Nakamura, DE LA CRUZ -> de la Cruz
+    (inside a name), MCCONNELL -> McConnell. Words already in mixed case are kept."""
+    words = upper.translate(APOSTROPHES).split()
+    out = []
+    for i, w in enumerate(words):
+        out.append(w if not w.isupper() and w[:1].isupper() else _case_word(w, i == 0, i == len(words) - 1))
+    return " ".join(out)
+
+
+@dataclass(slots=True)
+class ParsedLabel:
+    """A printed speaker label taken apart."""
+
+    printed: str
+    name: str  # the name part as printed, honorific and role removed ("LUCIAN KIM")
+    kind: str  # person | unidentified | group
+    role_hint: str | None  # host | correspondent | None
+    description: str | None  # from a parenthetical "(Economist, X)"
+    honorific: str | None
+
+
+_ROLE_WORD = (r"(?:HOST|[Hh]ost|CO-HOST|[Cc]o-host|ANCHOR|[Aa]nchor|BYLINE|[Bb]yline|reporting|REPORTING|"
+              r"CORRESPONDENT|[Cc]orrespondent|REPORTER|[Rr]eporter)")
+# "LUCIAN KIM, BYLINE", "JOHN DOE, CNN CORRESPONDENT", "MELISSA BLOCK, host", "JACOB NELSON reporting"
+_ROLE_SUFFIX = re.compile(rf"^(?P<name>.+?)(?:,\s*(?P<role>(?:[A-Z][\w.&]*\s+)*?{_ROLE_WORD})"
+                          rf"|\s+(?P<role2>{_ROLE_WORD}))$")
+# Parentheticals that say how the words were delivered, not who the speaker is.
+DELIVERY_NOTES = frozenset({"caller", "ph", "voice-over", "voiceover", "voice over", "through interpreter",
+                            "through translator", "via translator", "via interpreter", "on camera", "off camera",
+                            "on-camera", "off-camera", "by telephone", "via telephone", "on phone", "singing",
+                            "laughing", "as read", "recording", "on tape", "on the phone", "on speakerphone"})
+_GENERIC = frozenset({"ANNOUNCER", "NARRATOR", "OPERATOR", "INTERPRETER", "TRANSLATOR", "CROSSTALK"})
+_GROUP_WORDS = frozenset({"CROWD", "GROUP", "AUDIENCE", "CHORUS", "PEOPLE", "CHILDREN", "MEN", "WOMEN", "VOICES",
+                          "SPEAKERS", "PROTESTERS", "DEMONSTRATORS", "STUDENTS", "SINGERS"})
+
+
+def parse_label(label: str) -> ParsedLabel:
+    text = label.strip().rstrip(":").strip()
+    desc = None
+    m = re.search(r"\s*\(([^)]*)\)", text)  # "(Economist, X)", also before a role: "SEN. X (R), ARIZONA"
+    if m:
+        inner = m.group(1).strip()
+        text = (text[: m.start()] + text[m.end():]).strip()
+        if inner and inner.casefold() not in DELIVERY_NOTES:
+            desc = inner
+    honorific = None
+    hm = re.match(rf"^({HONORIFIC})\s+", text)
+    if hm:
+        honorific, text = hm.group(1), text[hm.end():]
+        core = honorific.rstrip(".").casefold()
+        if core not in COURTESY_TITLES:  # "Senator", "PRESIDENT", "Sen." say what the speaker is
+            title = ABBREVIATED_TITLES.get(core) or title_case_name(honorific)
+            desc = f"{title} ({desc})" if desc else title
+    role_hint = None
+    rm = _ROLE_SUFFIX.match(text)
+    if rm:
+        role = (rm.group("role") or rm.group("role2")).upper()
+        role_hint = "host" if ("HOST" in role or "ANCHOR" in role) else "correspondent"
+        text = rm.group("name").strip().rstrip(",")
+    elif "," in text:  # "JANE DOE, SENATOR": a title after the comma is a description
+        text, _, rest = text.partition(",")
+        rest = rest.strip()
+        if rest:
+            rest = title_case_name(rest) if rest.isupper() else rest
+            desc = f"{desc}, {rest}" if desc else rest
+    upper = text.upper()
+    kind = "person"
+    if upper.startswith("UNIDENTIFIED") or upper in _GENERIC or upper.startswith(("MULTIPLE", "GROUP")):
+        last = re.sub(r"\s*#\d+$", "", upper).split()[-1]
+        plural = last in _GROUP_WORDS or (last.endswith("S") and not last.endswith("SS") and len(last) > 3
+                                          and "#" not in upper)
+        kind = "group" if plural or upper.startswith(("MULTIPLE", "GROUP")) else "unidentified"
+    return ParsedLabel(label, text, kind, role_hint, desc, honorific)
+
+
+# Pure word-level tests, cached: a page repeats its words, and the corpus repeats them across pages.
+@lru_cache(maxsize=1 << 16)
+def _name_word(tok: str) -> bool:
+    t = tok.rstrip(".").translate(APOSTROPHES)
+    return is_cap(tok) and t.casefold() not in NOT_NAME
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_particle(tok: str) -> bool:
+    return tok.lower() in PARTICLES
+
+
+@lru_cache(maxsize=1 << 14)
+def _title_or_demonym(tok: str) -> bool:
+    """A word that opens a capitalised run but is no part of the name ("Chinese President Xi")."""
+    return tok.rstrip(".").casefold() in TITLE_WORDS or tok.casefold() in DEMONYMS
+
+
+def find_names(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
+    """Capitalised runs that look like person names, with title and demonym words dropped from the front:
+    "Chinese President Xi Jinping" -> "Xi Jinping". Possessive 's is not part of the name."""
+    return [(a, b, name) for a, b, name, n_words in _scan(text)[1] if n_words >= min_words]
+
+
+# The label step asks for the names of the same segment text several times (name book, self-introductions,
+# quotes, descriptions): tokenize and scan each text once.
+@lru_cache(maxsize=1 << 12)
+def _scan(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, str, int], ...]]:
+    """The text's tokens, and find_names(text, 1) with each name's word count."""
+    ms = list(_TOKEN.finditer(text))
+    words = tuple(map(re.Match.group, ms))  # no Python step per token
+    flags = list(map(_name_word, words))
+    if True not in flags:
+        return words, ()
+    n = len(words)
+    starts, ends = list(map(re.Match.start, ms)), list(map(re.Match.end, ms))
+
+    def spaced(k: int) -> bool:  # token k follows token k-1 after exactly one space
+        end = ends[k - 1]
+        return starts[k] == end + 1 and text[end] == " "
+
+    out: list[tuple[int, int, str, int]] = []
+    nxt_i = 0
+    for i in compress(range(n), flags):  # runs start only on name words
+        if i < nxt_i:
+            continue
+        j = i  # the run is tokens i..j
+        while j + 1 < n:
+            end = ends[j]
+            if starts[j + 1] != end + 1 or text[end] != " " or words[j].endswith(("'s", "’s")):  # not spaced(j + 1)
+                break
+            if flags[j + 1]:
+                j += 1
+                continue
+            k = j + 1  # a chain of particles counts only when a name word follows it: "de la Cruz"
+            while k < n and _is_particle(words[k]) and spaced(k):
+                k += 1
+            if k > j + 1 and k < n and spaced(k) and flags[k]:
+                j = k
+            else:
+                break
+        nxt_i = j + 1
+        # drop leading titles/demonyms, trailing particles ("Le" as written is a surname, "de" trailing is not)
+        a, b = i, j
+        while a <= b and _title_or_demonym(words[a]):
+            a += 1
+        while a <= b and words[b] in PARTICLES:
+            b -= 1
+        if a > b:
+            continue
+        start, end = starts[a], ends[b]
+        name = text[start:end]
+        if name.endswith(("'s", "’s")):
+            name, end = name[:-2], end - 2
+        name = name.rstrip(".") if not name.endswith("St.") else name
+        end = start + len(name)
+        n_words = len(name.split())
+        if n_words >= 1:
+            out.append((start, end, name, n_words))
+    return words, tuple(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _shows_casing(tok: str) -> bool:
+    """Only words that can show a name's casing: capitalised but not all capitals, or a particle."""
+    return (tok[:1].isupper() and not tok.isupper()) or tok in PARTICLES
+
+
+class NameBook:
+    """Person names as the page writes them, for casing labels and completing surnames."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.full: dict[str, Counter[str]] = {}  # folded full name -> written forms
+        self.words: dict[str, Counter[str]] = {}  # folded word -> written forms (not all-caps)
+        self.order: list[str] = []  # full names (2+ words) in order of first appearance
+        in_order: set[str] = set()
+        all_tokens: Counter[str] = Counter()
+        for text in texts:
+            for _, _, name in find_names(text):
+                name = name.translate(APOSTROPHES)
+                key = fold(name)
+                forms = self.full.get(key)
+                if forms is None:
+                    forms = self.full[key] = Counter()
+                forms[name] += 1
+                if len(name.split()) >= 2 and name not in in_order:
+                    in_order.add(name)
+                    self.order.append(name)
+            all_tokens.update(_scan(text)[0])
+        # Distinct tokens in order of first appearance, with their counts: the same forms, counts and insertion
+        # order as adding every token one by one, without a Python step per token.
+        for tok in compress(all_tokens, map(_shows_casing, all_tokens)):
+            count = all_tokens[tok]
+            tok = tok.translate(APOSTROPHES).rstrip(".")
+            key = fold(tok)
+            forms = self.words.get(key)
+            if forms is None:
+                forms = self.words[key] = Counter()
+            forms[tok] += count
+
+    def written(self, name: str) -> str | None:
+        """The page's own spelling of a name given in any case, if it writes it out."""
+        forms = self.full.get(fold(name))
+        return forms.most_common(1)[0][0] if forms else None
+
+    def case(self, upper: str) -> str:
+        """Best casing for a name printed in capitals: the page's spelling, else word by word, else rules."""
+        found = self.written(upper)
+        if found:
+            return found
+        out = []
+        for i, w in enumerate(upper.translate(APOSTROPHES).split()):
+            forms = self.words.get(fold(w))
+            cands = [f for f, _ in forms.most_common()] if forms else []
+            last = i == len(upper.split()) - 1
+            if w.lower() in PARTICLES and i and not last:
+                out.append(w.lower())
+            elif cands and cands[0][:1].isupper():
+                out.append(cands[0])
+            else:
+                out.append(_case_word(w, i == 0, last) if w.isupper() else w)
+        return " ".join(out)
+
+    def with_surname(self, surname: str, first: str | None = None) -> list[str]:
+        """Full names on the page ending in `surname` (and starting with `first`, if given)."""
+        s = fold(surname).split()
+        out = []
+        for name in self.order:
+            parts = fold(name).split()
+            if len(parts) > len(s) and parts[-len(s):] == s and (first is None or parts[0] == fold(first)):
+                out.append(name)
+        return out
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, as the segment step splits them (one splitter for the whole pipeline)."""
+    return list(_sentences_of(text))
+
+
+# The label step splits the same turn or paragraph several times (greetings, self-introductions, descriptions,
+# quotes): split each text once.
+@lru_cache(maxsize=1 << 12)
+def _sentences_of(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(text_split_sentences(text))
+
+
+class SegmentOffsets:
+    """Maps positions in a segment's text to positions in the page's source text.
+
+    Segment text is the page's paragraphs (label removed) joined by a blank line, with possible in-line repairs
+    (a run-together "forexpanding" split into "for expanding"). Paragraphs that match their source stretch map
+    linearly; repaired ones are aligned character by character, and positions inside a repair map to None.
+    """
+
+    def __init__(self, text: str, paragraphs: list[tuple[int, int]], source: str, seg_start: int = 0) -> None:
+        self.parts: list[tuple[int, int, int, dict[int, int] | None]] = []  # (text start, text end, src start, map)
+        pieces = text.split("\n\n")
+        if len(pieces) != len(paragraphs):  # fall back to finding each piece in order
+            spans, cursor = [], seg_start
+            for piece in pieces:
+                at = source.find(piece, cursor)
+                spans.append((at, at + len(piece)) if at >= 0 else (-1, -1))
+                cursor = at + len(piece) if at >= 0 else cursor
+            paragraphs = spans
+        pos = 0
+        for piece, (a, b) in zip(pieces, paragraphs, strict=False):
+            if a < 0:
+                pos += len(piece) + 2
+                continue
+            if source[a:b] == piece:
+                self.parts.append((pos, pos + len(piece), a, None))
+            else:
+                table: dict[int, int] = {}
+                for i, j, n in SequenceMatcher(None, piece, source[a:b], autojunk=False).get_matching_blocks():
+                    for k in range(n):
+                        table[pos + i + k] = a + j + k
+                self.parts.append((pos, pos + len(piece), a, table))
+            pos += len(piece) + 2
+
+    def pos(self, i: int) -> int | None:
+        for start, end, src, table in self.parts:
+            if start <= i < end:
+                return src + (i - start) if table is None else table.get(i)
+        return None
+
+    def span(self, a: int, b: int) -> tuple[int, int] | None:
+        """Source offsets of text[a:b], or None when either end falls outside the source or in a repair."""
+        if b <= a:
+            return None
+        s, e = self.pos(a), self.pos(b - 1)
+        if s is None or e is None or e < s:
+            return None
+        return s, e + 1

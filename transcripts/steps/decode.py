@@ -1,0 +1,201 @@
+"""decode: raw bytes -> Source | Reject.
+
+`Source.text` is the file decoded, with encoding damage and line endings repaired and nothing else changed:
+every later offset points into it. Raw HTML pages are the one exception: their tags are stripped to plain
+text (repair `html`), because the page inside is a real document a robust pipeline should still yield.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from html.parser import HTMLParser
+from pathlib import PurePosixPath
+
+import charset_normalizer
+import ftfy
+
+from transcripts.model import Reject, Source
+
+MAX_BYTES = 5_000_000
+# A page of text has line breaks; a multi-megabyte line is a flattened dump, not a page (and would make
+# every line-based step work on one giant line).
+MAX_LINE_CHARS = 200_000
+
+_BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"BM", b"RIFF",
+                 b"\x00\x00\x01\x00", b"OggS", b"ID3", b"\x7fELF")
+# control bytes that never occur in text (tab, LF, VT, FF, CR and ESC aside)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
+_CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NBSP_RE = re.compile(r"[\u00a0\u2007\u202f]")
+# text damaged by decoding UTF-8 as cp1252/latin-1: "â€”", "Ã©", "Â "
+_MOJIBAKE_HINT = re.compile(r"[ÂÃâÅÄ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+                            r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_HTML_HINT = re.compile(rb"^\s*(?:<!doctype html|<html\b|<head\b|<body\b)", re.IGNORECASE)
+_WESTERN = {"cp1252", "windows-1252", "latin_1", "iso8859_1", "iso-8859-1", "iso8859_15", "ascii", "utf_8"}
+
+
+def _doc_id(source_path: str) -> str:
+    p = PurePosixPath(source_path.replace("\\", "/"))
+    return str(p.with_suffix("")) if p.suffix else str(p)
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: NULs on the odd (LE) or even (BE) bytes of ASCII-heavy text."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.6 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.6 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _is_binary(data: bytes) -> bool:
+    if data.startswith(_BINARY_MAGIC):
+        return True
+    sample = data[:65536]
+    if not sample:
+        return False
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # one pass, not one per control byte
+    return controls > 0.05 * len(sample)
+
+
+_BLOCK_TAGS = frozenset(("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "header", "footer",
+                         "nav", "main", "article", "section", "aside", "figure", "figcaption", "blockquote", "tr",
+                         "table", "title"))
+_SKIP_TAGS = frozenset(("script", "style", "head", "noscript", "template", "svg"))
+
+
+class _HtmlText(HTMLParser):
+    """Tags to plain text: block elements end lines, paragraphs end with a blank line, scripts vanish."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip += 1
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag in _BLOCK_TAGS:
+            self.out.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.out.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.out.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    parser = _HtmlText()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.out)  # the parser decodes character references itself (convert_charrefs)
+    lines = [ln.strip() for ln in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def _decode_bytes(data: bytes, repairs: list[str]) -> tuple[str, str] | None:
+    """(text, encoding) or None when no encoding fits."""
+    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                     (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                     (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            repairs.append("bom")
+            try:
+                return data[len(bom):].decode(enc), enc
+            except UnicodeDecodeError:
+                return data[len(bom):].decode(enc, errors="replace"), enc
+    utf16 = _looks_utf16(data)
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    guess = best.encoding if best is not None else None
+    # English news pages that are not UTF-8 are nearly always cp1252/latin-1; trust the detector only when it
+    # agrees, or when cp1252 cannot decode the bytes at all.
+    candidates = [e for e in (guess if guess in _WESTERN else None, "cp1252", guess, "latin-1") if e]
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
+
+
+def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) -> Source | Reject:
+    doc_id = _doc_id(source_path)
+    sha = hashlib.sha256(data).hexdigest()
+
+    def reject(reason: str, detail: str) -> Reject:
+        return Reject(source_path=source_path, doc_id=doc_id, reason=reason, detail=detail, source_sha256=sha,
+                      source_bytes=len(data))
+
+    if len(data) > max_bytes:
+        return reject("too_large", f"{len(data)} bytes > {max_bytes}")
+    if not data.strip():
+        return reject("empty", "no bytes" if not data else "only whitespace")
+    repairs: list[str] = []
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(data) is not None
+    if not utf16 and b"\x00" in data:
+        # NULs sprinkled into an otherwise 8-bit text file: drop them before judging the rest
+        data_clean = data.replace(b"\x00", b"")
+        repairs.append("nul_bytes")
+    else:
+        data_clean = data
+    if not utf16 and _is_binary(data_clean):
+        return reject("binary", "mostly non-text bytes")
+    decoded = _decode_bytes(data_clean, repairs)
+    if decoded is None:
+        return reject("undecodable", "no encoding decodes the bytes")
+    text, encoding = decoded
+    if "\ufeff" in text[:1]:
+        text = text[1:]
+        if "bom" not in repairs:
+            repairs.append("bom")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+        repairs.append("nul_bytes")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        repairs.append("crlf")
+    if _MOJIBAKE_HINT.search(text):
+        fixed = ftfy.fix_encoding(text)
+        if fixed != text:
+            text = fixed
+            repairs.append("mojibake")
+    if _HTML_HINT.match(text.encode("utf-8", "ignore")[:512]):
+        text = html_to_text(text)
+        repairs.append("html")
+    if _NBSP_RE.search(text):
+        text = _NBSP_RE.sub(" ", text)
+        repairs.append("nbsp")
+    if _CONTROL_CHARS_RE.search(text):
+        text = _CONTROL_CHARS_RE.sub("", text)
+        repairs.append("control_chars")
+    if not text.strip():
+        return reject("empty", "only whitespace after decoding")
+    longest = 0
+    if len(text) > MAX_LINE_CHARS:  # only a long text can hold a too-long line
+        longest = max(len(line) for line in text.split("\n"))
+    if longest > MAX_LINE_CHARS:
+        return reject("too_large", f"a line of {longest} characters: not a page of text")
+    return Source(doc_id=doc_id, source_path=source_path, sha256=sha, n_bytes=len(data), text=text,
+                  encoding=encoding, repairs=repairs)

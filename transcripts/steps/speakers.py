@@ -1,0 +1,363 @@
+"""Who speaks each turn: printed labels resolved to full names, roles and descriptions, within one page.
+
+Evidence, in the order it is trusted: the label itself (full name, role suffix, parenthetical), a speaker's
+self-introduction ("I'm Scott Simon"), an earlier full-name label for a surname label (LUCIAN KIM, BYLINE ->
+KIM), greetings addressed to a speaker ("Good morning, Rachel." answers the host), bio lines ("Steve Inskeep is a
+host of ..."), and hand-offs ("NPR's Lucian Kim is on the line").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from transcripts.model import Appearance, Segment, count_words, speaker_id_for
+from transcripts.rules.names import (
+    APOSTROPHES,
+    NOT_NAME,
+    PARTICLES,
+    TITLE_WORDS,
+    NameBook,
+    ParsedLabel,
+    find_names,
+    fold,
+    parse_label,
+    split_sentences,
+    title_case_name,
+)
+
+HOST_DESC = re.compile(r"\b(?:host|co-host|anchor)\b", re.I)
+STAFF_DESC = re.compile(r"\b(?:correspondent|reporter|critic|editor|producer|contributor|journalist)\b", re.I)
+# Things only the one running the show says.
+HOST_ACTS = re.compile(
+    r"\b(?:joins us|joined now by|joining us now|welcome to the program|welcome to the show|my guest|our guest|"
+    r"give us a call|let's go to|thank you so much for (?:your time|talking with us|joining us)|"
+    r"(?:NPR's )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+ (?:reports|has the story|has more|is on the line|covers)\b)")
+_SELF = re.compile(r"\b(?:I'm|I’m|I am|[Tt]his is|[Mm]y name is)\s+")
+_SELF_HINTS = ("I'm", "I’m", "I am", "his is", "y name is")
+_GREETING = re.compile(r"^(?:Good (?:morning|afternoon|evening)|Morning|Hi|Hey|Hello|Thanks|Thank you|Welcome"
+                       r"(?: back)?)\b[^,.!?]{0,30}, ([^\W\d_][\w'’-]+)[.!?]+[\"”]?$")
+_THANKS_NAME = re.compile(r"^([^\W\d_][\w'’-]+), (?:thanks|thank you)\b")
+_DESC_START = re.compile(r"^(?:a|an|the|one|NPR's|NPR’s|[A-Z][\w.-]*['’]s|[a-z])")
+# after "Name, ": "a professor at X", "NPR's ...", "director of X"
+_APPOSITIVE = re.compile(r"^(?:a|an|the|one of|NPR's|NPR’s|[A-Z][\w.-]*['’]s|[a-z]+(?: [a-z]+)? (?:of|at|for|in|with)"
+                         r")\s")
+_SELF_STAFF = re.compile(r"\bI cover\b|NPR News, I'm|\bNPR News\b.*\bI'm\b.* in [A-Z]")
+_SELF_SIGNOFF = re.compile(r"NPR News, [A-Z]")
+_SELF_HOST = re.compile(r"\b(?:this is|It's|it's) [A-Z][A-Z&' ]{3,}|[A-Z]{4,} [A-Z]{3,}")
+_DESC_BEFORE = re.compile(r"((?:[A-Z][\w.-]*['’]s) [a-z][\w' -]{2,60}?), $")
+_DESC_IS = re.compile(r"^,? is (.+)$")
+_DESC_NOT = re.compile(r"^(?:on|in|at|now|here|not|also)\b")
+_DESC_END = re.compile(r"[.,;:!?]+([\"”]?)$")
+_NPRS = re.compile(r"NPR['’]s ")
+_DESC_STOP = re.compile(r",? and (?:he|she|they|I)\b.*$|, (?:put it|said|says|told|who|argues|explains|explained|"
+                        r"adds|added|joins)\b.*$")
+
+
+@dataclass(eq=False)
+class Voice:
+    """One printed identity (a label name, or the unlabeled intro) before and after resolution."""
+
+    key: str
+    parsed: ParsedLabel | None
+    turns: list[int] = field(default_factory=list)  # positions in the page's list of turns
+    labels: list[str] = field(default_factory=list)
+    intro: bool = False
+    firsts: Counter[str] = field(default_factory=Counter)  # first names others greet it with
+    selfs: list[str] = field(default_factory=list)  # names it introduces itself with
+    self_roles: list[str] = field(default_factory=list)
+    name: str = ""
+    kind: str = "person"
+    role: str = "guest"
+    description: str | None = None
+
+
+@dataclass
+class Cast:
+    """The resolved speakers of one page."""
+
+    appearances: list[Appearance]
+    by_turn: dict[int, str]  # seg_idx -> speaker_id
+    bios: dict[str, tuple[str, str]]  # folded name -> (name, description) from bio lines
+
+
+def parse_bios(lines: list[str]) -> dict[str, tuple[str, str]]:
+    """'Emily Feng is NPR's Beijing correspondent.' -> {'emily feng': ('Emily Feng', "NPR's Beijing ...")}."""
+    out: dict[str, tuple[str, str]] = {}
+    for line in lines:
+        for a, b in split_sentences(line):
+            m = re.match(r"^(.+?) is (.+?)[.!]?$", line[a:b].strip())
+            if not m:
+                continue
+            names = find_names(m.group(1))
+            if len(names) == 1 and names[0][2] == m.group(1).strip() and len(names[0][2].split()) >= 2:
+                name = names[0][2].translate(APOSTROPHES)
+                out.setdefault(fold(name), (name, m.group(2).strip()))
+    return out
+
+
+def _vocative(sentence: str) -> str | None:
+    m = _GREETING.match(sentence) or _THANKS_NAME.match(sentence)
+    if not m:
+        return None
+    word = m.group(1).translate(APOSTROPHES)
+    if not word[0].isupper():
+        return None
+    return None if word.casefold() in NOT_NAME or word.casefold() in TITLE_WORDS else word
+
+
+def _self_names(text: str) -> list[str]:
+    # every _SELF form holds one of these strings: substring tests are far cheaper than the regex scan
+    if not any(s in text for s in _SELF_HINTS) or not _SELF.search(text):
+        return []
+    names = {a: n for a, _, n in find_names(text, 2)}
+    return [names[m.end()].translate(APOSTROPHES) for m in _SELF.finditer(text) if m.end() in names]
+
+
+def _self_role(text: str, name: str) -> str | None:
+    """Role a self-introduction implies: station ID -> host, 'I cover' / 'NPR News' sign-off -> correspondent."""
+    for a, b in split_sentences(text):
+        s = text[a:b]
+        if name not in s.translate(APOSTROPHES):
+            continue
+        nxt = text[b:b + 40]
+        if _SELF_STAFF.search(s + " " + nxt) or _SELF_SIGNOFF.search(s):
+            return "correspondent"
+        if _SELF_HOST.search(text[max(0, a - 80):b]):
+            return "host"
+    return None
+
+
+def describe(name: str, texts: list[str]) -> str | None:
+    """A description the page's prose gives a person: 'X is a senior fellow at Y', 'Putin's spokesman, X,',
+    'Here's X, the mayor of Y.'"""
+    esc = re.compile(re.escape(name).replace("'", "['’]"))
+    for text in texts:
+        if name.split()[-1] not in text:
+            continue
+        for a, b in split_sentences(text):
+            s = text[a:b]
+            for m in esc.finditer(s):
+                tail = s[m.end():]
+                pre = _DESC_BEFORE.search(s[:m.start()])
+                if pre and tail.startswith(","):
+                    return pre.group(1)
+                found = None
+                t = _DESC_IS.match(tail)
+                if t and _DESC_START.match(t.group(1)) and not _DESC_NOT.match(t.group(1)):
+                    found = t.group(1)
+                elif tail.startswith(", ") and _APPOSITIVE.match(tail[2:]):
+                    found = tail[2:]
+                if found:
+                    found = _DESC_STOP.sub("", found).strip()
+                    found = _DESC_END.sub(r"\1", found).strip()  # keep a title's closing quote
+                    if 1 < len(found.split()) <= 30 or (found and found[0].islower()):
+                        return found
+    return None
+
+
+def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], book: NameBook) -> Cast:
+    turns = [(i, s) for i, s in enumerate(segments) if s.kind == "turn"]
+    texts = [s.text for s in segments]
+    bios = parse_bios(notes.get("bio", []))
+
+    voices: dict[str, Voice] = {}
+    order: list[Voice] = []  # voice of each turn
+    for t, (_, seg) in enumerate(turns):
+        if seg.speaker_label is None:  # before any label: the host's intro; later: the turn goes on
+            v = order[-1] if order else voices.setdefault("", Voice("", None, intro=True))
+        else:
+            parsed = parse_label(seg.speaker_label)
+            key = fold(parsed.name)
+            v = voices.setdefault(key, Voice(key, parsed))
+            if seg.speaker_label not in v.labels:
+                v.labels.append(seg.speaker_label)
+        v.turns.append(t)
+        order.append(v)
+
+    # greetings: in a turn's first sentence they answer the previous speaker, in its last they address the next
+    for t, (_, seg) in enumerate(turns):
+        sents = split_sentences(seg.text)
+        if not sents:
+            continue
+        spots = [(0, -1)] + ([(len(sents) - 1, 1)] if len(sents) > 1 else [])
+        for k, step in spots:
+            a, b = sents[k]
+            word = _vocative(seg.text[a:b].strip())
+            # the nearest speaker that way whose label does not give a different first name
+            other = t + step
+            while word and 0 <= other < len(turns) and abs(other - t) <= 3:
+                cand = order[other]
+                named = cand.key.split() if cand.parsed and cand.parsed.kind == "person" \
+                    and not _surname_only(cand.key) else []
+                if cand is not order[t] and (len(named) < 2 or named[0] == fold(word)):
+                    cand.firsts[word] += 1
+                    break
+                other += step
+        for own_name in _self_names(seg.text):
+            order[t].selfs.append(own_name)
+            role = _self_role(seg.text, own_name)
+            if role:
+                order[t].self_roles.append(role)
+
+    staff = set()  # "NPR's Lucian Kim": a staff journalist
+    for text in texts:
+        if "NPR" not in text:  # cheap test first: most segments never say "NPR's"
+            continue
+        for m in _NPRS.finditer(text):
+            after = find_names(text[m.end():m.end() + 80], 2)
+            if after and after[0][0] == 0:
+                staff.add(fold(after[0][2]))
+
+    def matches_surname(full: str, short: str) -> bool:
+        f, s = fold(full).split(), short.split()
+        return len(f) > len(s) and f[-len(s):] == s
+
+    # the unlabeled intro is the host: whoever introduces themselves in it, else the first labeled voice that
+    # is not the person it hands off to
+    intro = voices.get("")
+    if intro is not None:
+        target: Voice | None = None
+        labeled = [v for v in dict.fromkeys(order) if not v.intro]
+        for said in intro.selfs:
+            target = next((v for v in labeled if v.key == fold(said) or matches_surname(said, v.key)), None)
+            if target:
+                break
+        if target is None:
+            intro_text = " ".join(turns[t][1].text for t in intro.turns)
+            mentioned = [fold(n) for _, _, n in find_names(intro_text, 2)]
+            last = split_sentences(intro_text)[-1:]
+            greeted = {fold(name) for name in (_vocative(intro_text[a:b].strip()) for a, b in last) if name}
+
+            def handed_off(v: Voice) -> bool:
+                if any(v.key == m or matches_surname(m, v.key) for m in mentioned):
+                    return True
+                return bool(v.key.split()) and v.key.split()[0] in greeted
+
+            cands = [v for v in labeled[:4] if v.parsed and v.parsed.kind == "person"
+                     and v.parsed.role_hint != "correspondent" and not handed_off(v)]
+            hosts = [v for v in cands if v.parsed and v.parsed.role_hint == "host"]
+            target = hosts[0] if hosts else cands[0] if cands else None
+        if target is not None:
+            target.turns = sorted(target.turns + intro.turns)
+            target.firsts.update(intro.firsts)
+            target.selfs = intro.selfs + target.selfs
+            target.self_roles = intro.self_roles + target.self_roles
+            target.intro = True
+            for t in intro.turns:
+                order[t] = target
+            del voices[""]
+
+    # names
+    full_first: dict[str, int] = {}
+    for v in sorted(voices.values(), key=lambda v: min(v.turns)):
+        if v.parsed and len(v.key.split()) >= 2 and v.parsed.kind == "person" and not _surname_only(v.key) and not any(
+                matches_surname(k, v.key) for k in full_first):  # VAN DYKE after OMAR VAN DYKE is a surname
+            full_first[v.key] = min(v.turns)
+    for v in voices.values():
+        p = v.parsed
+        if p is None:  # an intro nobody could be linked to: a host the page never names
+            host_bios = [n for n, d in bios.values() if HOST_DESC.search(d)]
+            own = v.selfs[:1] or host_bios[:1]
+            v.name, v.kind = (own[0], "person") if own else ("Host", "unidentified")
+            continue
+        if p.kind != "person":
+            v.kind = p.kind
+            v.name = p.name if not p.name.isupper() else " ".join(
+                w.capitalize() if w.isalpha() else w for w in p.name.split())
+            continue
+        if v.key in full_first:
+            v.name = book.case(p.name)
+            continue
+        own = [n for n in v.selfs if matches_surname(n, v.key)]
+        earlier = [k for k, first in full_first.items() if matches_surname(k, v.key) and first < min(v.turns)]
+        name: str | None = None
+        if own:
+            name = own[0]
+        elif earlier:
+            full_key = max(earlier, key=lambda key: full_first[key])
+            name = voices[full_key].name or book.case(full_key)
+        elif v.firsts and v.firsts.most_common(1)[0][0].upper() != p.name.upper():  # not a caller's own name
+            first = v.firsts.most_common(1)[0][0]
+            written = book.with_surname(p.name, first)
+            bio_hit = [n for n, _ in bios.values() if matches_surname(n, v.key) and fold(n).split()[0] == fold(first)]
+            name = (bio_hit or written or [f"{first} {book.case(p.name)}"])[0]
+        else:
+            bio_hit = [n for n, _ in bios.values() if matches_surname(n, v.key)]
+            staff_hit = [n for n in book.with_surname(p.name) if fold(n) in staff]
+            written = book.with_surname(p.name)
+            if len(bio_hit) == 1:
+                name = bio_hit[0]
+            elif len(set(staff_hit)) == 1:
+                name = staff_hit[0]
+            elif p.honorific and len(set(written)) == 1:  # "Ms. TIBBETTS" after "Joining us is Jane Tibbetts"
+                name = written[0]
+        v.name = name if name else book.case(p.name) if p.name.isupper() else title_case_name(p.name)
+
+    # merge voices that resolved to the same person (KIM and LUCIAN KIM, BYLINE)
+    people: dict[str, Voice] = {}
+    for v in sorted(voices.values(), key=lambda v: min(v.turns)):
+        pkey = fold(v.name) if v.kind == "person" else "#" + v.key
+        if pkey in people:
+            w = people[pkey]
+            w.turns = sorted(w.turns + v.turns)
+            w.labels += [lab for lab in v.labels if lab not in w.labels]
+            w.intro = w.intro or v.intro
+            w.selfs += v.selfs
+            w.self_roles += v.self_roles
+            if w.parsed and v.parsed and not w.parsed.description:
+                w.parsed = v.parsed if v.parsed.description else w.parsed
+            hints = [x.parsed.role_hint for x in (w, v) if x.parsed and x.parsed.role_hint]
+            if hints and w.parsed and not w.parsed.role_hint:
+                w.parsed.role_hint = hints[0]
+            for t in v.turns:
+                order[t] = w
+        else:
+            people[pkey] = v
+
+    for v in people.values():
+        v.role = _role(v, turns, bios, staff)
+        bio = bios.get(fold(v.name))
+        v.description = (bio[1] if bio else None) or (v.parsed.description if v.parsed else None)
+        if v.description is None and v.kind == "person" and len(v.name.split()) >= 2:
+            v.description = describe(v.name, texts)
+
+    apps: list[Appearance] = []
+    by_turn: dict[int, str] = {}
+    for v in people.values():
+        sid = speaker_id_for(v.name, v.kind, doc_id)
+        segs = [turns[t][1] for t in v.turns]
+        apps.append(Appearance(sid, v.name, v.kind, v.labels, v.role, v.description, len(segs),
+                               sum(count_words(s.text) for s in segs)))
+        for t in v.turns:
+            by_turn[turns[t][0]] = sid
+    return Cast(apps, by_turn, bios)
+
+
+def _surname_only(key: str) -> bool:
+    """ST. JOHN, DE LA CRUZ, VAN DYKE: a surname that opens on a particle, not a first and last name."""
+    first = key.split()[0]
+    return first == "st." or first in PARTICLES
+
+
+def _role(v: Voice, turns: list[tuple[int, Segment]], bios: dict[str, tuple[str, str]], staff: set[str]) -> str:
+    if v.kind != "person":
+        return "unidentified"
+    hint = v.parsed.role_hint if v.parsed else None
+    if hint:
+        return hint
+    bio = bios.get(fold(v.name))
+    if bio and HOST_DESC.search(bio[1]):
+        return "host"
+    if bio and STAFF_DESC.search(bio[1]):
+        return "correspondent"
+    if v.self_roles:
+        return Counter(v.self_roles).most_common(1)[0][0]
+    if v.intro:
+        return "host"
+    if fold(v.name) in staff:
+        return "correspondent"
+    if any(HOST_ACTS.search(turns[t][1].text) for t in v.turns[:3]):
+        return "host"
+    return "guest"

@@ -1,0 +1,1 @@
+"""The DuckLake store: extensions, lock, publish, read, the SQL guard, export, gc."""

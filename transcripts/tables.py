@@ -1,0 +1,155 @@
+"""Assemble step outputs into rows of the dataset's tables, typed by the declarations in `schemas/`."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pyarrow as pa
+
+from schemas import TABLES, Table
+from transcripts.model import Labeled, Reject, count_words
+
+_SCALAR_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP WITH TIME ZONE": pa.timestamp("us", tz="UTC"),
+}
+
+
+def arrow_type(duckdb_type: str) -> pa.DataType:
+    if duckdb_type.endswith("[]"):
+        return pa.list_(arrow_type(duckdb_type[:-2]))
+    m = re.fullmatch(r"MAP\((\w+), (\w+)\)", duckdb_type)
+    if m:
+        return pa.map_(arrow_type(m[1]), arrow_type(m[2]))
+    return _SCALAR_TYPES[duckdb_type]
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    return pa.schema([pa.field(c.name, arrow_type(c.type), nullable=c.nullable) for c in table.columns])
+
+
+def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    schema = arrow_schema(TABLES[name])
+    # column by column: several times faster than Table.from_pylist over row dicts
+    return pa.Table.from_pydict({c: [r.get(c) for r in rows] for c in schema.names}, schema=schema)
+
+
+def body_hash(page: Labeled) -> str:
+    """Hash of the cleaned body, insensitive to whitespace and case, for duplicate detection."""
+    body = " ".join(s.text for s in page.segmented.segments)
+    return hashlib.sha256(" ".join(body.split()).casefold().encode()).hexdigest()
+
+
+def document_rows(page: Labeled, pipeline_version: str) -> dict[str, list[dict[str, Any]]]:
+    """Rows of every per-document table for one labeled page (documents.duplicate_of is filled later)."""
+    src = page.source
+    segs = page.segmented.segments
+    doc = src.doc_id
+    seg_words = [count_words(s.text) for s in segs]
+    rows: dict[str, list[dict[str, Any]]] = {}
+    rows["documents"] = [{
+        "doc_id": doc, "source_path": src.source_path, "source_sha256": src.sha256,
+        "doc_type": page.segmented.doc_type, "language": page.language, "title": page.segmented.cleaned.title,
+        "program": page.program, "year": page.year, "year_source": page.year_source,
+        "dateline": page.dateline, "bylines": list(page.bylines), "duplicate_of": None,
+        "n_turns": sum(1 for s in segs if s.kind == "turn"),
+        "n_words": sum(seg_words),
+        "pipeline_version": pipeline_version, "body_sha256": body_hash(page),
+    }]
+    rows["sources"] = [{"doc_id": doc, "text": src.text, "encoding": src.encoding, "repairs": list(src.repairs)}]
+    rows["segments"] = [{
+        "doc_id": doc, "seg_idx": i, "kind": s.kind, "speaker_id": s.speaker_id,
+        "speaker_label": s.speaker_label, "text": s.text, "char_start": s.char_start, "char_end": s.char_end,
+        "n_words": seg_words[i],
+    } for i, s in enumerate(segs)]
+    rows["sentences"] = [{
+        "doc_id": doc, "seg_idx": s.seg_idx, "sent_idx": s.sent_idx, "text": s.text,
+        "char_start": s.char_start, "char_end": s.char_end,
+    } for s in page.segmented.sentences]
+    rows["appearances"] = [{
+        "doc_id": doc, "speaker_id": a.speaker_id, "name": a.name, "labels": list(a.labels), "role": a.role,
+        "description": a.description, "n_turns": a.n_turns, "n_words": a.n_words,
+    } for a in page.appearances]
+    rows["speakers"] = [{"speaker_id": a.speaker_id, "name": a.name, "kind": a.kind} for a in page.appearances]
+    rows["quotes"] = [{
+        "doc_id": doc, "seg_idx": q.seg_idx, "quote_idx": i, "text": q.text, "speaker_name": q.speaker_name,
+        "speaker_id": q.speaker_id, "cue": q.cue, "char_start": q.char_start, "char_end": q.char_end,
+    } for i, q in enumerate(page.quotes)]
+    rows["mentions"] = [{
+        "doc_id": doc, "seg_idx": m.seg_idx, "char_start": m.char_start, "char_end": m.char_end,
+        "text": m.text, "label": m.label, "entity_key": m.entity_key, "speaker_id": m.speaker_id,
+    } for m in page.mentions]
+    rows["removed"] = [{
+        "doc_id": doc, "char_start": r.char_start, "char_end": r.char_end,
+        "text": src.text[r.char_start:r.char_end], "reason": r.reason, "seg_idx": r.seg_idx,
+    } for r in page.segmented.cleaned.removed]
+    return rows
+
+
+def reject_row(reject: Reject, pipeline_version: str) -> dict[str, Any]:
+    return {
+        "source_path": reject.source_path, "doc_id": reject.doc_id, "source_sha256": reject.source_sha256,
+        "source_bytes": reject.source_bytes, "reason": reject.reason, "detail": reject.detail,
+        "pipeline_version": pipeline_version,
+    }
+
+
+def mark_duplicates(documents: pa.Table, first_by_body: dict[str, str]) -> pa.Table:
+    """`documents` with duplicate_of set on new documents whose cleaned body equals an earlier document's.
+
+    `first_by_body` maps a body hash to the first document seen with it (the published ones, then the new
+    ones in the order they are processed) and is updated here. Pages with an empty body (no segments) are
+    never duplicates of each other."""
+    empty = hashlib.sha256(b"").hexdigest()
+    doc_ids, bodies = documents["doc_id"].to_pylist(), documents["body_sha256"].to_pylist()
+    duplicate_of: list[str | None] = [None] * len(doc_ids)
+    for i in sorted(range(len(doc_ids)), key=doc_ids.__getitem__):
+        if bodies[i] == empty:
+            continue
+        original = first_by_body.setdefault(bodies[i], doc_ids[i])
+        duplicate_of[i] = original if original != doc_ids[i] else None
+    column = documents.schema.get_field_index("duplicate_of")
+    return documents.set_column(column, documents.schema.field(column), pa.array(duplicate_of, pa.string()))
+
+
+def batch_tables(results: Iterable[Labeled | Reject], pipeline_version: str) -> dict[str, pa.Table]:
+    """Every table's rows for a batch of step results, as Arrow tables (built in the worker, so that the
+    single writer only concatenates). A page whose rows cannot be built becomes a `stage_error` reject."""
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES if name != "versions"}
+    for result in results:
+        if isinstance(result, Labeled):
+            try:
+                part = document_rows(result, pipeline_version)
+            except Exception as exc:  # one bad page must not sink its batch
+                src = result.source
+                result = Reject(src.source_path, src.doc_id, "stage_error",
+                                f"assemble: {type(exc).__name__}: {exc}", src.sha256, src.n_bytes)
+            else:
+                for name, part_rows in part.items():
+                    rows[name].extend(part_rows)
+                continue
+        rows["rejects"].append(reject_row(result, pipeline_version))
+    return {name: to_arrow(name, table_rows) for name, table_rows in rows.items()}
+
+
+def first_per_key(table: pa.Table, key: str) -> pa.Table:
+    """The first row of each `key` value, in order of first appearance."""
+    first: dict[Any, int] = {}
+    for i, value in enumerate(table[key].to_pylist()):
+        first.setdefault(value, i)
+    return table.take(list(first.values())) if len(first) < table.num_rows else table
+
+
+def concat_batches(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
+    """One table per name from several batches' tables; one speakers row per speaker_id (the same person
+    appears in many documents)."""
+    tables = {name: pa.concat_tables([p[name] for p in parts]) for name in parts[0]}
+    tables["speakers"] = first_per_key(tables["speakers"], "speaker_id")
+    return tables

@@ -1,0 +1,1 @@
+"""Validation: Great Expectations suites derived from schemas/, and cross-table SQL checks."""
