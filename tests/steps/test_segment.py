@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from transcripts.model import Segmented, Source
-from transcripts.rules.text import match_label, split_sentences
+from transcripts.rules.labels import match_label
+from transcripts.rules.sentences import split_sentences
 from transcripts.steps.clean import clean_page
 from transcripts.steps.decode import decode_page
 from transcripts.steps.segment import invariant_violations, segment_page

@@ -11,18 +11,17 @@ owns the paragraphs after it; a standalone marker line ends a turn.
 from __future__ import annotations
 
 import dataclasses
-import re
 from bisect import bisect_right
 
 from transcripts.model import Cleaned, Line, Removed, Segment, Segmented, Sentence
-from transcripts.rules.text import is_marker_line, label_is_strong, match_label, split_sentences
+from transcripts.rules.dates import find_dateline
+from transcripts.rules.labels import is_marker_line, label_is_strong, match_label
+from transcripts.rules.sentences import split_sentences
+from transcripts.rules.words import count_words
 
 # A page without turns whose prose is shorter than this is a teaser of an audio-only story, not an article.
 MIN_ARTICLE_WORDS = 50
-# "TAIPEI and MOSCOW — ...", "DES MOINES, Iowa — ...": a dateline opens a written story
-_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]+(?:,? [A-Z][\w.]*)*(?: and [A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]+)* [—–-]{1,2} ")
 _CAPTION_FOLLOWERS = {"photo_credit", "duplicate_caption"}
-_WORD = re.compile(r"\w+")
 _HEADING_END = tuple(".?!:;,\"”'’)…-—")
 
 
@@ -42,13 +41,9 @@ class _Seg:
     paras: list[_Para] = dataclasses.field(default_factory=list)
 
 
-def _words(text: str) -> int:
-    return len(_WORD.findall(text))
-
-
 def _is_heading(text: str) -> bool:
     """Short, title-like line without final punctuation: a section heading of a web story."""
-    return (_words(text) <= 20 and not text.endswith(_HEADING_END) and text[:1].isupper()
+    return (count_words(text) <= 20 and not text.endswith(_HEADING_END) and text[:1].isupper()
             and not text.startswith(("\"", "“", "'", "‘")))
 
 
@@ -177,9 +172,9 @@ def segment_page(cleaned: Cleaned) -> Segmented:
     if any(s.kind == "turn" for s in segments):
         doc_type = "transcript"
     else:
-        prose = sum(_words(s.text) for s in segments if s.kind == "paragraph")
-        story_marks = any(s.kind in ("heading", "caption") or (s.kind == "paragraph" and _DATELINE.match(s.text))
-                          for s in segments)
+        prose = sum(count_words(s.text) for s in segments if s.kind == "paragraph")
+        story_marks = any(s.kind in ("heading", "caption")
+                          or (s.kind == "paragraph" and find_dateline(s.text) is not None) for s in segments)
         doc_type = "article" if prose >= MIN_ARTICLE_WORDS or (story_marks and prose >= 20) else "no_content"
 
     # removals that fall inside a segment's stretch (chrome between two paragraphs of a turn) name it

@@ -8,24 +8,25 @@ host of ..."), and hand-offs ("NPR's Lucian Kim is on the line").
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from transcripts.model import Appearance, Segment, count_words, speaker_id_for
+from transcripts.model import Appearance, Segment, speaker_id_for
+from transcripts.rules.labels import ParsedLabel, parse_label
 from transcripts.rules.names import (
-    APOSTROPHES,
     NOT_NAME,
     PARTICLES,
     TITLE_WORDS,
     NameBook,
-    ParsedLabel,
     find_names,
     fold,
-    parse_label,
-    split_sentences,
+    has_surname,
     title_case_name,
 )
+from transcripts.rules.sentences import split_sentences
+from transcripts.rules.words import APOS, APOSTROPHES, count_words
 
 HOST_DESC = re.compile(r"\b(?:host|co-host|anchor)\b", re.I)
 STAFF_DESC = re.compile(r"\b(?:correspondent|reporter|critic|editor|producer|contributor|journalist)\b", re.I)
@@ -51,6 +52,7 @@ _DESC_IS = re.compile(r"^,? is (.+)$")
 _DESC_NOT = re.compile(r"^(?:on|in|at|now|here|not|also)\b")
 _DESC_END = re.compile(r"[.,;:!?]+([\"”]?)$")
 _NPRS = re.compile(r"NPR['’]s ")
+_BIO_SENTENCE = re.compile(r"^(.+?) is (.+?)[.!]?$")  # "Emily Feng is NPR's Beijing correspondent."
 _DESC_STOP = re.compile(r",? and (?:he|she|they|I)\b.*$|, (?:put it|said|says|told|who|argues|explains|explained|"
                         r"adds|added|joins)\b.*$")
 
@@ -73,6 +75,9 @@ class Voice:
     description: str | None = None
 
 
+Bios = dict[str, tuple[str, str]]  # folded name -> (name, description) from bio lines
+
+
 @dataclass
 class Cast:
     """The resolved speakers of one page."""
@@ -87,7 +92,7 @@ def parse_bios(lines: list[str]) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for line in lines:
         for a, b in split_sentences(line):
-            m = re.match(r"^(.+?) is (.+?)[.!]?$", line[a:b].strip())
+            m = _BIO_SENTENCE.match(line[a:b].strip())
             if not m:
                 continue
             names = find_names(m.group(1))
@@ -132,7 +137,7 @@ def _self_role(text: str, name: str) -> str | None:
 def describe(name: str, texts: list[str]) -> str | None:
     """A description the page's prose gives a person: 'X is a senior fellow at Y', 'Putin's spokesman, X,',
     'Here's X, the mayor of Y.'"""
-    esc = re.compile(re.escape(name).replace("'", "['’]"))
+    esc = re.compile(re.escape(name).replace("'", APOS))
     for text in texts:
         if name.split()[-1] not in text:
             continue
@@ -157,13 +162,33 @@ def describe(name: str, texts: list[str]) -> str | None:
     return None
 
 
+Turns = list[tuple[int, Segment]]  # (seg_idx, turn segment) of each turn, in order
+
+
 def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], book: NameBook) -> Cast:
+    """The page's speakers: voices read from the labels, then evidence gathered and applied pass by pass."""
     turns = [(i, s) for i, s in enumerate(segments) if s.kind == "turn"]
     texts = [s.text for s in segments]
     bios = parse_bios(notes.get("bio", []))
+    voices, order = _voices(turns)
+    _listen(turns, order)
+    staff = _staff_names(texts)
+    _assign_intro(voices, order, turns)
+    _name_voices(voices, bios, staff, book)
+    people = _merge_same_person(voices, order)
+    for v in people.values():
+        v.role = _role(v, turns, bios, staff)
+        bio = bios.get(fold(v.name))
+        v.description = (bio[1] if bio else None) or (v.parsed.description if v.parsed else None)
+        if v.description is None and v.kind == "person" and len(v.name.split()) >= 2:
+            v.description = describe(v.name, texts)
+    return _cast(people, turns, doc_id, bios)
 
+
+def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
+    """One voice per printed name (by folded name; "" for the unlabeled intro), and the voice of each turn."""
     voices: dict[str, Voice] = {}
-    order: list[Voice] = []  # voice of each turn
+    order: list[Voice] = []
     for t, (_, seg) in enumerate(turns):
         if seg.speaker_label is None:  # before any label: the host's intro; later: the turn goes on
             v = order[-1] if order else voices.setdefault("", Voice("", None, intro=True))
@@ -175,8 +200,12 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
                 v.labels.append(seg.speaker_label)
         v.turns.append(t)
         order.append(v)
+    return voices, order
 
-    # greetings: in a turn's first sentence they answer the previous speaker, in its last they address the next
+
+def _listen(turns: Turns, order: list[Voice]) -> None:
+    """What the speakers say about each other and themselves: greetings (in a turn's first sentence they answer
+    the previous speaker, in its last they address the next) and self-introductions."""
     for t, (_, seg) in enumerate(turns):
         sents = split_sentences(seg.text)
         if not sents:
@@ -201,7 +230,10 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
             if role:
                 order[t].self_roles.append(role)
 
-    staff = set()  # "NPR's Lucian Kim": a staff journalist
+
+def _staff_names(texts: list[str]) -> set[str]:
+    """Folded names the page calls "NPR's Lucian Kim": staff journalists."""
+    staff = set()
     for text in texts:
         if "NPR" not in text:  # cheap test first: most segments never say "NPR's"
             continue
@@ -209,51 +241,55 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
             after = find_names(text[m.end():m.end() + 80], 2)
             if after and after[0][0] == 0:
                 staff.add(fold(after[0][2]))
+    return staff
 
-    def matches_surname(full: str, short: str) -> bool:
-        f, s = fold(full).split(), short.split()
-        return len(f) > len(s) and f[-len(s):] == s
 
-    # the unlabeled intro is the host: whoever introduces themselves in it, else the first labeled voice that
-    # is not the person it hands off to
+def _intro_host(intro: Voice, order: list[Voice], turns: Turns) -> Voice | None:
+    """The labeled voice the unlabeled intro belongs to: whoever introduces themselves in it, else the first
+    labeled person who is not the one it hands off to (a host label first)."""
+    labeled = [v for v in dict.fromkeys(order) if not v.intro]
+    for said in intro.selfs:
+        target = next((v for v in labeled if v.key == fold(said) or has_surname(said, v.key)), None)
+        if target:
+            return target
+    intro_text = " ".join(turns[t][1].text for t in intro.turns)
+    mentioned = [fold(n) for _, _, n in find_names(intro_text, 2)]
+    last = split_sentences(intro_text)[-1:]
+    greeted = {fold(name) for name in (_vocative(intro_text[a:b].strip()) for a, b in last) if name}
+
+    def handed_off(v: Voice) -> bool:
+        if any(v.key == m or has_surname(m, v.key) for m in mentioned):
+            return True
+        return bool(v.key.split()) and v.key.split()[0] in greeted
+
+    cands = [v for v in labeled[:4] if v.parsed and v.parsed.kind == "person"
+             and v.parsed.role_hint != "correspondent" and not handed_off(v)]
+    hosts = [v for v in cands if v.parsed and v.parsed.role_hint == "host"]
+    return hosts[0] if hosts else cands[0] if cands else None
+
+
+def _assign_intro(voices: dict[str, Voice], order: list[Voice], turns: Turns) -> None:
+    """The unlabeled intro is the host's: fold it into that voice when the page shows who it is."""
     intro = voices.get("")
-    if intro is not None:
-        target: Voice | None = None
-        labeled = [v for v in dict.fromkeys(order) if not v.intro]
-        for said in intro.selfs:
-            target = next((v for v in labeled if v.key == fold(said) or matches_surname(said, v.key)), None)
-            if target:
-                break
-        if target is None:
-            intro_text = " ".join(turns[t][1].text for t in intro.turns)
-            mentioned = [fold(n) for _, _, n in find_names(intro_text, 2)]
-            last = split_sentences(intro_text)[-1:]
-            greeted = {fold(name) for name in (_vocative(intro_text[a:b].strip()) for a, b in last) if name}
+    target = _intro_host(intro, order, turns) if intro is not None else None
+    if intro is None or target is None:
+        return
+    target.turns = sorted(target.turns + intro.turns)
+    target.firsts.update(intro.firsts)
+    target.selfs = intro.selfs + target.selfs
+    target.self_roles = intro.self_roles + target.self_roles
+    target.intro = True
+    for t in intro.turns:
+        order[t] = target
+    del voices[""]
 
-            def handed_off(v: Voice) -> bool:
-                if any(v.key == m or matches_surname(m, v.key) for m in mentioned):
-                    return True
-                return bool(v.key.split()) and v.key.split()[0] in greeted
 
-            cands = [v for v in labeled[:4] if v.parsed and v.parsed.kind == "person"
-                     and v.parsed.role_hint != "correspondent" and not handed_off(v)]
-            hosts = [v for v in cands if v.parsed and v.parsed.role_hint == "host"]
-            target = hosts[0] if hosts else cands[0] if cands else None
-        if target is not None:
-            target.turns = sorted(target.turns + intro.turns)
-            target.firsts.update(intro.firsts)
-            target.selfs = intro.selfs + target.selfs
-            target.self_roles = intro.self_roles + target.self_roles
-            target.intro = True
-            for t in intro.turns:
-                order[t] = target
-            del voices[""]
-
-    # names
-    full_first: dict[str, int] = {}
+def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], book: NameBook) -> None:
+    """Each voice's name and kind: full-name labels as the page spells them, surnames completed."""
+    full_first: dict[str, int] = {}  # folded full-name label -> its first turn
     for v in sorted(voices.values(), key=lambda v: min(v.turns)):
         if v.parsed and len(v.key.split()) >= 2 and v.parsed.kind == "person" and not _surname_only(v.key) and not any(
-                matches_surname(k, v.key) for k in full_first):  # VAN DYKE after OMAR VAN DYKE is a surname
+                has_surname(k, v.key) for k in full_first):  # VAN DYKE after OMAR VAN DYKE is a surname
             full_first[v.key] = min(v.turns)
     for v in voices.values():
         p = v.parsed
@@ -261,68 +297,70 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
             host_bios = [n for n, d in bios.values() if HOST_DESC.search(d)]
             own = v.selfs[:1] or host_bios[:1]
             v.name, v.kind = (own[0], "person") if own else ("Host", "unidentified")
-            continue
-        if p.kind != "person":
+        elif p.kind != "person":
             v.kind = p.kind
             v.name = p.name if not p.name.isupper() else " ".join(
                 w.capitalize() if w.isalpha() else w for w in p.name.split())
-            continue
-        if v.key in full_first:
+        elif v.key in full_first:
             v.name = book.case(p.name)
-            continue
-        own = [n for n in v.selfs if matches_surname(n, v.key)]
-        earlier = [k for k, first in full_first.items() if matches_surname(k, v.key) and first < min(v.turns)]
-        name: str | None = None
-        if own:
-            name = own[0]
-        elif earlier:
-            full_key = max(earlier, key=lambda key: full_first[key])
-            name = voices[full_key].name or book.case(full_key)
-        elif v.firsts and v.firsts.most_common(1)[0][0].upper() != p.name.upper():  # not a caller's own name
-            first = v.firsts.most_common(1)[0][0]
-            written = book.with_surname(p.name, first)
-            bio_hit = [n for n, _ in bios.values() if matches_surname(n, v.key) and fold(n).split()[0] == fold(first)]
-            name = (bio_hit or written or [f"{first} {book.case(p.name)}"])[0]
         else:
-            bio_hit = [n for n, _ in bios.values() if matches_surname(n, v.key)]
-            staff_hit = [n for n in book.with_surname(p.name) if fold(n) in staff]
-            written = book.with_surname(p.name)
-            if len(bio_hit) == 1:
-                name = bio_hit[0]
-            elif len(set(staff_hit)) == 1:
-                name = staff_hit[0]
-            elif p.honorific and len(set(written)) == 1:  # "Ms. TIBBETTS" after "Joining us is Jane Tibbetts"
-                name = written[0]
-        v.name = name if name else book.case(p.name) if p.name.isupper() else title_case_name(p.name)
+            name = _complete_surname(v, p, voices, full_first, bios, staff, book)
+            v.name = name if name else book.case(p.name) if p.name.isupper() else title_case_name(p.name)
 
-    # merge voices that resolved to the same person (KIM and LUCIAN KIM, BYLINE)
+
+def _complete_surname(v: Voice, p: ParsedLabel, voices: dict[str, Voice], full_first: dict[str, int], bios: Bios,
+                      staff: set[str], book: NameBook) -> str | None:
+    """The full name of a surname label (KIM): its own self-introduction, an earlier full-name label, the first
+    name others greet it with, a bio, a staff mention, or a name the page writes once."""
+    own = [n for n in v.selfs if has_surname(n, v.key)]
+    earlier = [k for k, first in full_first.items() if has_surname(k, v.key) and first < min(v.turns)]
+    if own:
+        return own[0]
+    if earlier:
+        full_key = max(earlier, key=lambda key: full_first[key])
+        return voices[full_key].name or book.case(full_key)
+    if v.firsts and v.firsts.most_common(1)[0][0].upper() != p.name.upper():  # not a caller's own name
+        first = v.firsts.most_common(1)[0][0]
+        written = book.with_surname(p.name, first)
+        bio_hit = [n for n, _ in bios.values() if has_surname(n, v.key) and fold(n).split()[0] == fold(first)]
+        return (bio_hit or written or [f"{first} {book.case(p.name)}"])[0]
+    bio_hit = [n for n, _ in bios.values() if has_surname(n, v.key)]
+    staff_hit = [n for n in book.with_surname(p.name) if fold(n) in staff]
+    written = book.with_surname(p.name)
+    if len(bio_hit) == 1:
+        return bio_hit[0]
+    if len(set(staff_hit)) == 1:
+        return staff_hit[0]
+    if p.honorific and len(set(written)) == 1:  # "Ms. TIBBETTS" after "Joining us is Jane Tibbetts"
+        return written[0]
+    return None
+
+
+def _merge_same_person(voices: dict[str, Voice], order: list[Voice]) -> dict[str, Voice]:
+    """Voices that resolved to the same person (KIM and LUCIAN KIM, BYLINE) become one, by folded name."""
     people: dict[str, Voice] = {}
     for v in sorted(voices.values(), key=lambda v: min(v.turns)):
         pkey = fold(v.name) if v.kind == "person" else "#" + v.key
-        if pkey in people:
-            w = people[pkey]
-            w.turns = sorted(w.turns + v.turns)
-            w.labels += [lab for lab in v.labels if lab not in w.labels]
-            w.intro = w.intro or v.intro
-            w.selfs += v.selfs
-            w.self_roles += v.self_roles
-            if w.parsed and v.parsed and not w.parsed.description:
-                w.parsed = v.parsed if v.parsed.description else w.parsed
-            hints = [x.parsed.role_hint for x in (w, v) if x.parsed and x.parsed.role_hint]
-            if hints and w.parsed and not w.parsed.role_hint:
-                w.parsed.role_hint = hints[0]
-            for t in v.turns:
-                order[t] = w
-        else:
+        if pkey not in people:
             people[pkey] = v
+            continue
+        w = people[pkey]
+        w.turns = sorted(w.turns + v.turns)
+        w.labels += [lab for lab in v.labels if lab not in w.labels]
+        w.intro = w.intro or v.intro
+        w.selfs += v.selfs
+        w.self_roles += v.self_roles
+        if w.parsed and v.parsed and not w.parsed.description:
+            w.parsed = v.parsed if v.parsed.description else w.parsed
+        hints = [x.parsed.role_hint for x in (w, v) if x.parsed and x.parsed.role_hint]
+        if hints and w.parsed and not w.parsed.role_hint:
+            w.parsed = dataclasses.replace(w.parsed, role_hint=hints[0])
+        for t in v.turns:
+            order[t] = w
+    return people
 
-    for v in people.values():
-        v.role = _role(v, turns, bios, staff)
-        bio = bios.get(fold(v.name))
-        v.description = (bio[1] if bio else None) or (v.parsed.description if v.parsed else None)
-        if v.description is None and v.kind == "person" and len(v.name.split()) >= 2:
-            v.description = describe(v.name, texts)
 
+def _cast(people: dict[str, Voice], turns: Turns, doc_id: str, bios: Bios) -> Cast:
     apps: list[Appearance] = []
     by_turn: dict[int, str] = {}
     for v in people.values():
@@ -341,7 +379,7 @@ def _surname_only(key: str) -> bool:
     return first == "st." or first in PARTICLES
 
 
-def _role(v: Voice, turns: list[tuple[int, Segment]], bios: dict[str, tuple[str, str]], staff: set[str]) -> str:
+def _role(v: Voice, turns: Turns, bios: Bios, staff: set[str]) -> str:
     if v.kind != "person":
         return "unidentified"
     hint = v.parsed.role_hint if v.parsed else None
