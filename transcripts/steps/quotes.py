@@ -26,7 +26,9 @@ _LEADING_PRONOUN = re.compile(r"\s*(he|she|they)\b", re.I)
 _AS_SAYING = re.compile(r"\s+as\s+(?:saying|telling)\b")
 _SENTENCE_END = re.compile(r"[.!?]")
 _SPACE = re.compile(r"\s+")
-MIN_WORDS = 3  # shorter quotations are scare quotes or phrases ("dear friend"), not quoted speech
+MIN_WORDS = 4  # shorter quotations are scare quotes or phrases ("new geopolitical realities"), not quoted speech
+MIN_SPOKEN_WORDS = 3  # ... unless they end on their own punctuation, as speech does: "It's a giveaway,"
+_SPOKEN_END = re.compile(r"[,.!?]$")
 
 
 @dataclass(slots=True)
@@ -35,6 +37,11 @@ class _Found:
     b: int  # inner end
     oa: int  # outer start (opening mark)
     ob: int  # outer end (after closing mark, or paragraph end)
+
+
+def _long_enough(inner: str) -> bool:
+    n = count_words(inner)
+    return n >= MIN_WORDS or (n >= MIN_SPOKEN_WORDS and _SPOKEN_END.search(inner) is not None)
 
 
 def _is_title(inner: str) -> bool:
@@ -175,7 +182,7 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
         para_speaker: str | None = None
         for q in quotations(text):
             inner = text[q.a:q.b].strip()
-            if count_words(inner) < MIN_WORDS or _is_title(inner):
+            if not _long_enough(inner) or _is_title(inner):
                 continue
             a = q.a + (len(text[q.a:q.b]) - len(text[q.a:q.b].lstrip()))
             b = a + len(inner)
