@@ -37,6 +37,9 @@ def check_runner(spec: str) -> str:
 
 @dataclass(frozen=True)
 class Step:
+    """A step of the content pipeline: what it reads and what it assigns, as "Type.field" of transcripts.model.
+    tests/test_pipeline_registry.py runs every step over the seeds and checks both lists against what it does."""
+
     name: str
     module: str
     requires: tuple[str, ...]
@@ -44,14 +47,17 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("decode", "transcripts.steps.decode", ("page bytes",), ("Source.text", "Source.encoding", "Source.repairs")),
-    Step("clean", "transcripts.steps.clean", ("Source.text",), ("Cleaned.lines", "Cleaned.removed", "Cleaned.title",
-                                                    "Cleaned.notes")),
-    Step("segment", "transcripts.steps.segment", ("Cleaned.lines",), ("Segmented.doc_type", "Segmented.segments",
-                                                          "Segmented.sentences")),
-    Step("label", "transcripts.steps.label", ("Segmented.segments", "Cleaned.notes"),
-         ("Segment.speaker_id", "Labeled.appearances", "Labeled.quotes", "Labeled.program", "Labeled.year",
-          "Labeled.bylines", "Labeled.language", "Labeled.dateline")),
+    Step("decode", "transcripts.steps.decode", (),
+         ("Source.doc_id", "Source.source_path", "Source.sha256", "Source.n_bytes", "Source.text", "Source.encoding",
+          "Source.repairs")),
+    Step("clean", "transcripts.steps.clean", ("Source.text",),
+         ("Cleaned.title", "Cleaned.lines", "Cleaned.removed", "Cleaned.notes", "Cleaned.repairs",
+          "Cleaned.duplicated_body")),
+    Step("segment", "transcripts.steps.segment", ("Cleaned.lines", "Cleaned.removed"),
+         ("Segmented.doc_type", "Segmented.segments", "Segmented.sentences", "Removed.seg_idx")),
+    Step("label", "transcripts.steps.label", ("Segmented.segments", "Segmented.doc_type", "Cleaned.notes"),
+         ("Segment.speaker_id", "Labeled.language", "Labeled.program", "Labeled.year", "Labeled.year_source",
+          "Labeled.dateline", "Labeled.bylines", "Labeled.appearances", "Labeled.quotes")),
     Step("entities", "transcripts.steps.entities", ("Segment.text", "Segment.paragraphs", "Labeled.appearances"),
          ("Labeled.mentions",)),
 )

@@ -131,7 +131,7 @@ def add_mentions(results: list[R], nlp: Any | None, batch_size: int = 512) -> li
     not a page (a Reject) passes through. The same results when nlp is None."""
     if nlp is None:
         return list(results)
-    pages = [r for r in results if isinstance(r, Labeled)]
+    pages: list[Labeled] = [r for r in results if isinstance(r, Labeled)]
     meta = list(_pieces(pages))
     offsets: dict[tuple[int, int], SegmentOffsets] = {}
     speakers = [_Speakers(page) for page in pages]

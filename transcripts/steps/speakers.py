@@ -26,35 +26,28 @@ from transcripts.rules.names import (
     title_case_name,
 )
 from transcripts.rules.sentences import split_sentences
+from transcripts.rules.speech import (
+    APPOSITIVE,
+    BIO_SENTENCE,
+    DESC_BEFORE,
+    DESC_END,
+    DESC_IS,
+    DESC_NOT,
+    DESC_START,
+    DESC_STOP,
+    GREETING,
+    HOST_ACTS,
+    HOST_DESC,
+    NPRS,
+    SELF_HOST,
+    SELF_INTRO,
+    SELF_INTRO_HINTS,
+    SELF_SIGNOFF,
+    SELF_STAFF,
+    STAFF_DESC,
+    THANKS_NAME,
+)
 from transcripts.rules.words import APOS, APOSTROPHES, count_words
-
-HOST_DESC = re.compile(r"\b(?:host|co-host|anchor)\b", re.I)
-STAFF_DESC = re.compile(r"\b(?:correspondent|reporter|critic|editor|producer|contributor|journalist)\b", re.I)
-# Things only the one running the show says.
-HOST_ACTS = re.compile(
-    r"\b(?:joins us|joined now by|joining us now|welcome to the program|welcome to the show|my guest|our guest|"
-    r"give us a call|let's go to|thank you so much for (?:your time|talking with us|joining us)|"
-    r"(?:NPR's )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+ (?:reports|has the story|has more|is on the line|covers)\b)")
-_SELF = re.compile(r"\b(?:I'm|I’m|I am|[Tt]his is|[Mm]y name is)\s+")
-_SELF_HINTS = ("I'm", "I’m", "I am", "his is", "y name is")
-_GREETING = re.compile(r"^(?:Good (?:morning|afternoon|evening)|Morning|Hi|Hey|Hello|Thanks|Thank you|Welcome"
-                       r"(?: back)?)\b[^,.!?]{0,30}, ([^\W\d_][\w'’-]+)[.!?]+[\"”]?$")
-_THANKS_NAME = re.compile(r"^([^\W\d_][\w'’-]+), (?:thanks|thank you)\b")
-_DESC_START = re.compile(r"^(?:a|an|the|one|NPR's|NPR’s|[A-Z][\w.-]*['’]s|[a-z])")
-# after "Name, ": "a professor at X", "NPR's ...", "director of X"
-_APPOSITIVE = re.compile(r"^(?:a|an|the|one of|NPR's|NPR’s|[A-Z][\w.-]*['’]s|[a-z]+(?: [a-z]+)? (?:of|at|for|in|with)"
-                         r")\s")
-_SELF_STAFF = re.compile(r"\bI cover\b|NPR News, I'm|\bNPR News\b.*\bI'm\b.* in [A-Z]")
-_SELF_SIGNOFF = re.compile(r"NPR News, [A-Z]")
-_SELF_HOST = re.compile(r"\b(?:this is|It's|it's) [A-Z][A-Z&' ]{3,}|[A-Z]{4,} [A-Z]{3,}")
-_DESC_BEFORE = re.compile(r"((?:[A-Z][\w.-]*['’]s) [a-z][\w' -]{2,60}?), $")
-_DESC_IS = re.compile(r"^,? is (.+)$")
-_DESC_NOT = re.compile(r"^(?:on|in|at|now|here|not|also)\b")
-_DESC_END = re.compile(r"[.,;:!?]+([\"”]?)$")
-_NPRS = re.compile(r"NPR['’]s ")
-_BIO_SENTENCE = re.compile(r"^(.+?) is (.+?)[.!]?$")  # "Emily Feng is NPR's Beijing correspondent."
-_DESC_STOP = re.compile(r",? and (?:he|she|they|I)\b.*$|, (?:put it|said|says|told|who|argues|explains|explained|"
-                        r"adds|added|joins)\b.*$")
 
 
 @dataclass(eq=False)
@@ -92,7 +85,7 @@ def parse_bios(lines: list[str]) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for line in lines:
         for a, b in split_sentences(line):
-            m = _BIO_SENTENCE.match(line[a:b].strip())
+            m = BIO_SENTENCE.match(line[a:b].strip())
             if not m:
                 continue
             names = find_names(m.group(1))
@@ -103,7 +96,7 @@ def parse_bios(lines: list[str]) -> dict[str, tuple[str, str]]:
 
 
 def _vocative(sentence: str) -> str | None:
-    m = _GREETING.match(sentence) or _THANKS_NAME.match(sentence)
+    m = GREETING.match(sentence) or THANKS_NAME.match(sentence)
     if not m:
         return None
     word = m.group(1).translate(APOSTROPHES)
@@ -113,11 +106,11 @@ def _vocative(sentence: str) -> str | None:
 
 
 def _self_names(text: str) -> list[str]:
-    # every _SELF form holds one of these strings: substring tests are far cheaper than the regex scan
-    if not any(s in text for s in _SELF_HINTS) or not _SELF.search(text):
+    # every SELF_INTRO form holds one of these strings: substring tests are far cheaper than the regex scan
+    if not any(s in text for s in SELF_INTRO_HINTS) or not SELF_INTRO.search(text):
         return []
     names = {a: n for a, _, n in find_names(text, 2)}
-    return [names[m.end()].translate(APOSTROPHES) for m in _SELF.finditer(text) if m.end() in names]
+    return [names[m.end()].translate(APOSTROPHES) for m in SELF_INTRO.finditer(text) if m.end() in names]
 
 
 def _self_role(text: str, name: str) -> str | None:
@@ -127,9 +120,9 @@ def _self_role(text: str, name: str) -> str | None:
         if name not in s.translate(APOSTROPHES):
             continue
         nxt = text[b:b + 40]
-        if _SELF_STAFF.search(s + " " + nxt) or _SELF_SIGNOFF.search(s):
+        if SELF_STAFF.search(s + " " + nxt) or SELF_SIGNOFF.search(s):
             return "correspondent"
-        if _SELF_HOST.search(text[max(0, a - 80):b]):
+        if SELF_HOST.search(text[max(0, a - 80):b]):
             return "host"
     return None
 
@@ -145,18 +138,18 @@ def describe(name: str, texts: list[str]) -> str | None:
             s = text[a:b]
             for m in esc.finditer(s):
                 tail = s[m.end():]
-                pre = _DESC_BEFORE.search(s[:m.start()])
+                pre = DESC_BEFORE.search(s[:m.start()])
                 if pre and tail.startswith(","):
                     return pre.group(1)
                 found = None
-                t = _DESC_IS.match(tail)
-                if t and _DESC_START.match(t.group(1)) and not _DESC_NOT.match(t.group(1)):
+                t = DESC_IS.match(tail)
+                if t and DESC_START.match(t.group(1)) and not DESC_NOT.match(t.group(1)):
                     found = t.group(1)
-                elif tail.startswith(", ") and _APPOSITIVE.match(tail[2:]):
+                elif tail.startswith(", ") and APPOSITIVE.match(tail[2:]):
                     found = tail[2:]
                 if found:
-                    found = _DESC_STOP.sub("", found).strip()
-                    found = _DESC_END.sub(r"\1", found).strip()  # keep a title's closing quote
+                    found = DESC_STOP.sub("", found).strip()
+                    found = DESC_END.sub(r"\1", found).strip()  # keep a title's closing quote
                     if 1 < len(found.split()) <= 30 or (found and found[0].islower()):
                         return found
     return None
@@ -237,7 +230,7 @@ def _staff_names(texts: list[str]) -> set[str]:
     for text in texts:
         if "NPR" not in text:  # cheap test first: most segments never say "NPR's"
             continue
-        for m in _NPRS.finditer(text):
+        for m in NPRS.finditer(text):
             after = find_names(text[m.end():m.end() + 80], 2)
             if after and after[0][0] == 0:
                 staff.add(fold(after[0][2]))
