@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from schemas.appearances import Role
+from schemas.speakers import SpeakerKind
 from transcripts.rules.names import ABBREVIATED_TITLES, COURTESY_TITLES, HONORIFIC, PARTICLES, title_case_name
 from transcripts.rules.programs import PROGRAM_CAPS
 from transcripts.rules.words import APOS_CHARS, wordset
@@ -163,7 +165,7 @@ def parse_label(label: str) -> ParsedLabel:
     rm = _ROLE_SUFFIX.match(text)
     if rm:
         role = (rm.group("role") or rm.group("role2")).upper()
-        role_hint = "host" if ("HOST" in role or "ANCHOR" in role) else "correspondent"
+        role_hint = Role.HOST if ("HOST" in role or "ANCHOR" in role) else Role.CORRESPONDENT
         text = rm.group("name").strip().rstrip(",")
     elif "," in text:  # "JANE DOE, SENATOR": a title after the comma is a description
         text, _, rest = text.partition(",")
@@ -172,10 +174,10 @@ def parse_label(label: str) -> ParsedLabel:
             rest = title_case_name(rest) if rest.isupper() else rest
             desc = f"{desc}, {rest}" if desc else rest
     upper = text.upper()
-    kind = "person"
+    kind = SpeakerKind.PERSON
     if upper.startswith("UNIDENTIFIED") or upper in _GENERIC or upper.startswith(("MULTIPLE", "GROUP")):
         last = _NUMBERED.sub("", upper).split()[-1]
         plural = last in _GROUP_WORDS or (last.endswith("S") and not last.endswith("SS") and len(last) > 3
                                           and "#" not in upper)
-        kind = "group" if plural or upper.startswith(("MULTIPLE", "GROUP")) else "unidentified"
+        kind = SpeakerKind.GROUP if plural or upper.startswith(("MULTIPLE", "GROUP")) else SpeakerKind.UNIDENTIFIED
     return ParsedLabel(label, text, kind, role_hint, desc, honorific)

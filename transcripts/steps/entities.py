@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
+from schemas.segments import SegmentKind as K
+from schemas.speakers import SpeakerKind
 from transcripts.model import Labeled, Mention
 from transcripts.rules.names import fold, has_surname
 from transcripts.rules.offsets import SegmentOffsets
@@ -38,7 +40,7 @@ def _trim(text: str) -> tuple[int, int]:
     return a, b
 
 
-SKIP_KINDS = frozenset({"marker"})  # "(SOUNDBITE OF MUSIC)" names nothing
+SKIP_KINDS = frozenset({K.MARKER})  # "(SOUNDBITE OF MUSIC)" names nothing
 
 
 class ModelNotFound(RuntimeError):
@@ -101,7 +103,7 @@ class _Speakers:
     """Matches PERSON mentions to the page's speakers: the full name, or a surname/first name only one has."""
 
     def __init__(self, page: Labeled) -> None:
-        people = [a for a in page.appearances if a.kind == "person"]
+        people = [a for a in page.appearances if a.kind == SpeakerKind.PERSON]
         self.full = {fold(a.name): a.speaker_id for a in people}
         self.named = [(a.name, fold(a.name).split()[0], a.speaker_id) for a in people if len(a.name.split()) >= 2]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from schemas.documents import YearSource
 from transcripts.rules.dates import A_YEAR, COPYRIGHT_YEAR, SPOKEN_YEAR
 from transcripts.rules.names import find_names, fold
 from transcripts.rules.programs import EXACT_FORMS, LEADING_THE, PROGRAM_FORMS, PROGRAM_RE, STATION_ID
@@ -66,17 +67,17 @@ def find_year(copyright_texts: list[str], date_lines: list[str], spoken: list[st
         # substring test first (c, o, p, y, r have no case variants beyond ASCII): the regex scan is slow
         m = COPYRIGHT_YEAR.search(text) if "copyr" in text.lower() else None
         if m:
-            return int(m.group(1)), "copyright"
+            return int(m.group(1)), YearSource.COPYRIGHT
     for line in date_lines:
         m = A_YEAR.search(line)
         if m:
-            return int(m.group(1)), "dateline"
+            return int(m.group(1)), YearSource.DATELINE
     for text in spoken:
         if "19" not in text and "20" not in text:  # every form ends on a year: skip the regex scan
             continue
         t = SPOKEN_YEAR.search(text)
         if t:
-            return int(next(g for g in t.groups() if g)), "text"
+            return int(next(g for g in t.groups() if g)), YearSource.TEXT
     return None, None
 
 

@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from schemas.segments import SegmentKind as K
 from transcripts.model import Quote, Segment
 from transcripts.rules.names import PARTICLES, find_names, fold, has_surname
 from transcripts.rules.offsets import SegmentOffsets
@@ -166,7 +167,7 @@ def _attribution_before(before: str, people: _People) -> tuple[str | None, str |
 
 def extract_quotes(segments: list[Segment], source: str, extra_names: list[str]) -> list[Quote]:
     """Attributed quotations in the page's prose paragraphs, with their offsets in the source text."""
-    prose = [(i, s) for i, s in enumerate(segments) if s.kind == "paragraph"]
+    prose = [(i, s) for i, s in enumerate(segments) if s.kind == K.PARAGRAPH]
     people = _People([s.text for s in segments], extra_names)
     quotes: list[Quote] = []
     last_speaker: str | None = None  # the last attributed speaker, for pronouns and continued quotations

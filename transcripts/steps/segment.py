@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_right
 
+from schemas.documents import DocType
+from schemas.segments import SegmentKind as K
 from transcripts.model import Cleaned, Line, Removed, Segment, Segmented, Sentence
 from transcripts.rules.dates import find_dateline
 from transcripts.rules.labels import is_marker_line, label_is_strong, match_label
@@ -125,12 +127,12 @@ def segment_page(cleaned: Cleaned) -> Segmented:
         lab = labels[idx] if transcript else None
         if is_marker_line(line.text):
             current = None
-            segs.append(_Seg("marker", line.char_start, paras=[_Para(line.char_start, line.char_end,
+            segs.append(_Seg(K.MARKER, line.char_start, paras=[_Para(line.char_start, line.char_end,
                                                                      line.text.strip())]))
             continue
         if lab is not None:
             label, label_end = lab
-            current = _Seg("turn", line.char_start, label=label, label_end=line.char_start + label_end)
+            current = _Seg(K.TURN, line.char_start, label=label, label_end=line.char_start + label_end)
             para = _para_of(line, label_end, text)
             if para is not None:
                 current.paras.append(para)
@@ -141,23 +143,23 @@ def segment_page(cleaned: Cleaned) -> Segmented:
             continue
         if idx in captions:
             current = None  # a caption ends the turn it interrupts: segments never overlap
-            segs.append(_Seg("caption", line.char_start, paras=[para]))
+            segs.append(_Seg(K.CAPTION, line.char_start, paras=[para]))
             continue
         if transcript:
             if current is None:
                 # the unlabeled intro before the first label, or speech after a marker: an unlabeled turn
-                current = _Seg("turn", line.char_start)
+                current = _Seg(K.TURN, line.char_start)
                 segs.append(current)
             current.paras.append(para)
             continue
-        kind = "heading" if _is_heading(para.text) else "paragraph"
+        kind = K.HEADING if _is_heading(para.text) else K.PARAGRAPH
         segs.append(_Seg(kind, line.char_start, paras=[para]))
 
     if not transcript:
         # a heading needs prose after it; a lone short line at the end is a paragraph
         for k, s in enumerate(segs):
-            if s.kind == "heading" and not any(t.kind == "paragraph" for t in segs[k + 1:]):
-                s.kind = "paragraph"
+            if s.kind == K.HEADING and not any(t.kind == K.PARAGRAPH for t in segs[k + 1:]):
+                s.kind = K.PARAGRAPH
 
     segments: list[Segment] = []
     sentences: list[Sentence] = []
@@ -169,13 +171,14 @@ def segment_page(cleaned: Cleaned) -> Segmented:
         sentences.extend(_sentences(len(segments), s.paras, text))
         segments.append(seg)
 
-    if any(s.kind == "turn" for s in segments):
-        doc_type = "transcript"
+    if any(s.kind == K.TURN for s in segments):
+        doc_type = DocType.TRANSCRIPT
     else:
-        prose = sum(count_words(s.text) for s in segments if s.kind == "paragraph")
-        story_marks = any(s.kind in ("heading", "caption")
-                          or (s.kind == "paragraph" and find_dateline(s.text) is not None) for s in segments)
-        doc_type = "article" if prose >= MIN_ARTICLE_WORDS or (story_marks and prose >= 20) else "no_content"
+        prose = sum(count_words(s.text) for s in segments if s.kind == K.PARAGRAPH)
+        story_marks = any(s.kind in (K.HEADING, K.CAPTION)
+                          or (s.kind == K.PARAGRAPH and find_dateline(s.text) is not None) for s in segments)
+        is_article = prose >= MIN_ARTICLE_WORDS or (story_marks and prose >= 20)
+        doc_type = DocType.ARTICLE if is_article else DocType.NO_CONTENT
 
     # removals that fall inside a segment's stretch (chrome between two paragraphs of a turn) name it
     seg_starts = [s.char_start for s in segments]

@@ -13,6 +13,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from schemas.appearances import Role
+from schemas.segments import SegmentKind as K
+from schemas.speakers import SpeakerKind
 from transcripts.model import Appearance, Segment, speaker_id_for
 from transcripts.rules.labels import ParsedLabel, parse_label
 from transcripts.rules.names import (
@@ -63,8 +66,8 @@ class Voice:
     selfs: list[str] = field(default_factory=list)  # names it introduces itself with
     self_roles: list[str] = field(default_factory=list)
     name: str = ""
-    kind: str = "person"
-    role: str = "guest"
+    kind: str = SpeakerKind.PERSON
+    role: str = Role.GUEST
     description: str | None = None
 
 
@@ -121,9 +124,9 @@ def _self_role(text: str, name: str) -> str | None:
             continue
         nxt = text[b:b + 40]
         if SELF_STAFF.search(s + " " + nxt) or SELF_SIGNOFF.search(s):
-            return "correspondent"
+            return Role.CORRESPONDENT
         if SELF_HOST.search(text[max(0, a - 80):b]):
-            return "host"
+            return Role.HOST
     return None
 
 
@@ -160,7 +163,7 @@ Turns = list[tuple[int, Segment]]  # (seg_idx, turn segment) of each turn, in or
 
 def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], book: NameBook) -> Cast:
     """The page's speakers: voices read from the labels, then evidence gathered and applied pass by pass."""
-    turns = [(i, s) for i, s in enumerate(segments) if s.kind == "turn"]
+    turns = [(i, s) for i, s in enumerate(segments) if s.kind == K.TURN]
     texts = [s.text for s in segments]
     bios = parse_bios(notes.get("bio", []))
     voices, order = _voices(turns)
@@ -173,7 +176,7 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
         v.role = _role(v, turns, bios, staff)
         bio = bios.get(fold(v.name))
         v.description = (bio[1] if bio else None) or (v.parsed.description if v.parsed else None)
-        if v.description is None and v.kind == "person" and len(v.name.split()) >= 2:
+        if v.description is None and v.kind == SpeakerKind.PERSON and len(v.name.split()) >= 2:
             v.description = describe(v.name, texts)
     return _cast(people, turns, doc_id, bios)
 
@@ -211,7 +214,7 @@ def _listen(turns: Turns, order: list[Voice]) -> None:
             other = t + step
             while word and 0 <= other < len(turns) and abs(other - t) <= 3:
                 cand = order[other]
-                named = cand.key.split() if cand.parsed and cand.parsed.kind == "person" \
+                named = cand.key.split() if cand.parsed and cand.parsed.kind == SpeakerKind.PERSON \
                     and not _surname_only(cand.key) else []
                 if cand is not order[t] and (len(named) < 2 or named[0] == fold(word)):
                     cand.firsts[word] += 1
@@ -255,9 +258,9 @@ def _intro_host(intro: Voice, order: list[Voice], turns: Turns) -> Voice | None:
             return True
         return bool(v.key.split()) and v.key.split()[0] in greeted
 
-    cands = [v for v in labeled[:4] if v.parsed and v.parsed.kind == "person"
-             and v.parsed.role_hint != "correspondent" and not handed_off(v)]
-    hosts = [v for v in cands if v.parsed and v.parsed.role_hint == "host"]
+    cands = [v for v in labeled[:4] if v.parsed and v.parsed.kind == SpeakerKind.PERSON
+             and v.parsed.role_hint != Role.CORRESPONDENT and not handed_off(v)]
+    hosts = [v for v in cands if v.parsed and v.parsed.role_hint == Role.HOST]
     return hosts[0] if hosts else cands[0] if cands else None
 
 
@@ -281,16 +284,17 @@ def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], book: Na
     """Each voice's name and kind: full-name labels as the page spells them, surnames completed."""
     full_first: dict[str, int] = {}  # folded full-name label -> its first turn
     for v in sorted(voices.values(), key=lambda v: min(v.turns)):
-        if v.parsed and len(v.key.split()) >= 2 and v.parsed.kind == "person" and not _surname_only(v.key) and not any(
-                has_surname(k, v.key) for k in full_first):  # VAN DYKE after OMAR VAN DYKE is a surname
+        full_name = v.parsed and v.parsed.kind == SpeakerKind.PERSON and len(v.key.split()) >= 2
+        # VAN DYKE after OMAR VAN DYKE is a surname
+        if full_name and not _surname_only(v.key) and not any(has_surname(k, v.key) for k in full_first):
             full_first[v.key] = min(v.turns)
     for v in voices.values():
         p = v.parsed
         if p is None:  # an intro nobody could be linked to: a host the page never names
             host_bios = [n for n, d in bios.values() if HOST_DESC.search(d)]
             own = v.selfs[:1] or host_bios[:1]
-            v.name, v.kind = (own[0], "person") if own else ("Host", "unidentified")
-        elif p.kind != "person":
+            v.name, v.kind = (own[0], SpeakerKind.PERSON) if own else ("Host", SpeakerKind.UNIDENTIFIED)
+        elif p.kind != SpeakerKind.PERSON:
             v.kind = p.kind
             v.name = p.name if not p.name.isupper() else " ".join(
                 w.capitalize() if w.isalpha() else w for w in p.name.split())
@@ -333,7 +337,7 @@ def _merge_same_person(voices: dict[str, Voice], order: list[Voice]) -> dict[str
     """Voices that resolved to the same person (KIM and LUCIAN KIM, BYLINE) become one, by folded name."""
     people: dict[str, Voice] = {}
     for v in sorted(voices.values(), key=lambda v: min(v.turns)):
-        pkey = fold(v.name) if v.kind == "person" else "#" + v.key
+        pkey = fold(v.name) if v.kind == SpeakerKind.PERSON else "#" + v.key
         if pkey not in people:
             people[pkey] = v
             continue
@@ -373,22 +377,22 @@ def _surname_only(key: str) -> bool:
 
 
 def _role(v: Voice, turns: Turns, bios: Bios, staff: set[str]) -> str:
-    if v.kind != "person":
-        return "unidentified"
+    if v.kind != SpeakerKind.PERSON:
+        return Role.UNIDENTIFIED
     hint = v.parsed.role_hint if v.parsed else None
     if hint:
         return hint
     bio = bios.get(fold(v.name))
     if bio and HOST_DESC.search(bio[1]):
-        return "host"
+        return Role.HOST
     if bio and STAFF_DESC.search(bio[1]):
-        return "correspondent"
+        return Role.CORRESPONDENT
     if v.self_roles:
         return Counter(v.self_roles).most_common(1)[0][0]
     if v.intro:
-        return "host"
+        return Role.HOST
     if fold(v.name) in staff:
-        return "correspondent"
+        return Role.CORRESPONDENT
     if any(HOST_ACTS.search(turns[t][1].text) for t in v.turns[:3]):
-        return "host"
-    return "guest"
+        return Role.HOST
+    return Role.GUEST
