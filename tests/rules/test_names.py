@@ -34,3 +34,17 @@ def test_names_book_uses_the_pages_spelling_and_completes_surnames() -> None:
     assert book.case("JANE MCTIBBETTS-LOWE") == "Jane McTibbetts-Lowe"
     assert book.with_surname("VAN DYKE") == ["Omar van Dyke"]
     assert book.with_surname("DYKE", first="Omar") == ["Omar van Dyke"]
+
+
+@pytest.mark.parametrize("printed, expected", [
+    ("O'BRIEN-NAKAMURA", "O'Brien-Nakamura"), ("MITCH MCCONNELL", "Mitch McConnell"),
+    ("ANGUS MACDONALD", "Angus MacDonald"), ("JOSÉ NÚÑEZ", "José Núñez"), ("ANA DE LA CRUZ", "Ana de la Cruz"),
+    ("PAUL VAN DYKE", "Paul van Dyke"), ("HAMID ST. JOHN", "Hamid St. John"),
+])
+def test_names_cased_from_capitals_as_labels_print_them(printed: str, expected: str) -> None:
+    assert title_case_name(printed) == expected
+
+
+def test_names_find_drops_titles_and_possessives() -> None:
+    names = [n for _, _, n in find_names("Chinese President Xi Jinping met Putin's spokesman and José de la Cruz.")]
+    assert names == ["Xi Jinping", "Putin", "José de la Cruz"]
