@@ -110,17 +110,20 @@ def _sentences(seg_idx: int, paras: list[_Para], text: str) -> list[Sentence]:
     return out
 
 
-def segment_page(cleaned: Cleaned) -> Segmented:
-    text = cleaned.source.text
-    lines = cleaned.lines
-    labels = [match_label(ln.text) for ln in lines]
+def _is_transcript(lines: list[Line], labels: list[tuple[str, int] | None]) -> bool:
+    """One bare capitalised word before a colon could be a stray heading; a second label, a role or honorific,
+    or a production marker makes the page a transcript."""
     n_labels = sum(1 for lab in labels if lab is not None)
-    # one bare capitalised word before a colon could be a stray heading; a second label, a role or
-    # honorific, or a production marker makes it a transcript
-    transcript = (n_labels >= 2 or any(lab is not None and label_is_strong(lab[0]) for lab in labels)
-                  or (n_labels == 1 and any(is_marker_line(ln.text) for ln in lines)))
-    captions = _caption_lines(cleaned)
+    return (n_labels >= 2 or any(lab is not None and label_is_strong(lab[0]) for lab in labels)
+            or (n_labels == 1 and any(is_marker_line(ln.text) for ln in lines)))
 
+
+def _cut(cleaned: Cleaned) -> list[_Seg]:
+    """The kept lines cut into segments: markers, turns, captions, headings and paragraphs, in reading order."""
+    text, lines = cleaned.source.text, cleaned.lines
+    labels = [match_label(ln.text) for ln in lines]
+    transcript = _is_transcript(lines, labels)
+    captions = _caption_lines(cleaned)
     segs: list[_Seg] = []
     current: _Seg | None = None  # the open turn, if any
     for idx, line in enumerate(lines):
@@ -144,51 +147,55 @@ def segment_page(cleaned: Cleaned) -> Segmented:
         if idx in captions:
             current = None  # a caption ends the turn it interrupts: segments never overlap
             segs.append(_Seg(K.CAPTION, line.char_start, paras=[para]))
-            continue
-        if transcript:
+        elif transcript:
             if current is None:
                 # the unlabeled intro before the first label, or speech after a marker: an unlabeled turn
                 current = _Seg(K.TURN, line.char_start)
                 segs.append(current)
             current.paras.append(para)
-            continue
-        kind = K.HEADING if _is_heading(para.text) else K.PARAGRAPH
-        segs.append(_Seg(kind, line.char_start, paras=[para]))
-
+        else:
+            segs.append(_Seg(K.HEADING if _is_heading(para.text) else K.PARAGRAPH, line.char_start, paras=[para]))
     if not transcript:
         # a heading needs prose after it; a lone short line at the end is a paragraph
-        for k, s in enumerate(segs):
-            if s.kind == K.HEADING and not any(t.kind == K.PARAGRAPH for t in segs[k + 1:]):
-                s.kind = K.PARAGRAPH
+        for k, seg in enumerate(segs):
+            if seg.kind == K.HEADING and not any(t.kind == K.PARAGRAPH for t in segs[k + 1:]):
+                seg.kind = K.PARAGRAPH
+    return segs
 
-    segments: list[Segment] = []
-    sentences: list[Sentence] = []
-    for s in segs:
-        seg_text = "\n\n".join(p.text for p in s.paras)
-        end = s.paras[-1].end if s.paras else s.label_end
-        seg = Segment(kind=s.kind, char_start=s.start, char_end=max(end, s.start + 1), text=seg_text,
-                      speaker_label=s.label, paragraphs=[(p.start, p.end) for p in s.paras])
-        sentences.extend(_sentences(len(segments), s.paras, text))
-        segments.append(seg)
 
+def _doc_type(segments: list[Segment]) -> DocType:
     if any(s.kind == K.TURN for s in segments):
-        doc_type = DocType.TRANSCRIPT
-    else:
-        prose = sum(count_words(s.text) for s in segments if s.kind == K.PARAGRAPH)
-        story_marks = any(s.kind in (K.HEADING, K.CAPTION)
-                          or (s.kind == K.PARAGRAPH and find_dateline(s.text) is not None) for s in segments)
-        is_article = prose >= MIN_ARTICLE_WORDS or (story_marks and prose >= 20)
-        doc_type = DocType.ARTICLE if is_article else DocType.NO_CONTENT
+        return DocType.TRANSCRIPT
+    prose = sum(count_words(s.text) for s in segments if s.kind == K.PARAGRAPH)
+    story_marks = any(s.kind in (K.HEADING, K.CAPTION)
+                      or (s.kind == K.PARAGRAPH and find_dateline(s.text) is not None) for s in segments)
+    is_article = prose >= MIN_ARTICLE_WORDS or (story_marks and prose >= 20)
+    return DocType.ARTICLE if is_article else DocType.NO_CONTENT
 
-    # removals that fall inside a segment's stretch (chrome between two paragraphs of a turn) name it
+
+def _in_segments(removed: list[Removed], segments: list[Segment]) -> list[Removed]:
+    """Removals that fall inside a segment's stretch (chrome between two paragraphs of a turn) name it."""
     seg_starts = [s.char_start for s in segments]
-    removed: list[Removed] = []
-    for r in cleaned.removed:
+    out: list[Removed] = []
+    for r in removed:
         k = bisect_right(seg_starts, r.char_start) - 1
         inside = k >= 0 and segments[k].char_start <= r.char_start and r.char_end <= segments[k].char_end
-        removed.append(dataclasses.replace(r, seg_idx=k if inside else None))
-    out_cleaned = dataclasses.replace(cleaned, removed=removed)
-    return Segmented(cleaned=out_cleaned, doc_type=doc_type, segments=segments, sentences=sentences)
+        out.append(dataclasses.replace(r, seg_idx=k if inside else None))
+    return out
+
+
+def segment_page(cleaned: Cleaned) -> Segmented:
+    text = cleaned.source.text
+    segments: list[Segment] = []
+    sentences: list[Sentence] = []
+    for s in _cut(cleaned):
+        end = s.paras[-1].end if s.paras else s.label_end
+        sentences.extend(_sentences(len(segments), s.paras, text))
+        segments.append(Segment(kind=s.kind, char_start=s.start, char_end=max(end, s.start + 1),
+                                text="\n\n".join(p.text for p in s.paras), speaker_label=s.label,
+                                paragraphs=[(p.start, p.end) for p in s.paras]))
+    out_cleaned = dataclasses.replace(cleaned, removed=_in_segments(cleaned.removed, segments))
+    return Segmented(cleaned=out_cleaned, doc_type=_doc_type(segments), segments=segments, sentences=sentences)
 
 
 def invariant_violations(segmented: Segmented) -> list[str]:
