@@ -51,6 +51,8 @@ DENIED_FUNCTIONS = frozenset({
 DENIED_PREFIXES = ("ducklake_", "sqlite_", "read_", "parquet_", "iceberg_", "delta_", "duckdb_", "pragma_",
                    "postgres_", "mysql_")
 _METADATA_CATALOG = "__ducklake_metadata"  # DuckLake attaches its catalog database under this prefix
+# Virtual columns of file-backed tables: they show the data files' full paths on the server.
+DENIED_COLUMNS = frozenset({"filename", "file_row_number", "file_index"})
 
 _parser: duckdb.DuckDBPyConnection | None = None
 _parser_guard = threading.Lock()
@@ -125,6 +127,10 @@ def _check_node(node: dict[str, Any]) -> None:
             raise QueryRefused(f"reading {name!r} is not allowed: query reads the dataset's tables only")
         if _denied_function(name):
             raise QueryRefused(f"{name} is not allowed: it shows the server's settings or files")
+    elif node.get("class") == "COLUMN_REF":
+        names = node.get("column_names") or [""]
+        if str(names[-1]).lower() in DENIED_COLUMNS:
+            raise QueryRefused(f"column {names[-1]!r} is not allowed: it shows the server's files")
     fn = node.get("function_name")
     if isinstance(fn, str) and _denied_function(fn) and fn.lower() not in ALLOWED_TABLE_FUNCTIONS:
         raise QueryRefused(f"{fn}() is not allowed: query is read-only and shows no settings or files")
@@ -200,6 +206,9 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str, *, timeout: float,
             from None
     except duckdb.IOException:
         raise
+    except duckdb.PermissionException as exc:  # the sandbox (first layer) refused what the guard let through
+        raise QueryRefused(_first_line(str(exc)).replace(str(hide), "<lake>") if hide else _first_line(str(exc))) \
+            from None
     except duckdb.Error as exc:
         message = _first_line(str(exc))
         raise QueryError(message.replace(str(hide), "<lake>") if hide else message) from None
