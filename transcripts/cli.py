@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from transcripts.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_CHUNK_DOCS, DEFAULT_MAX_BYTES
+from transcripts.store.limits import DEFAULT_TIMEOUT as DEFAULT_QUERY_TIMEOUT
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Transcript pages -> a versioned, validated dataset you query with SQL.")
@@ -31,7 +32,6 @@ VersionOpt = Annotated[int | None, typer.Option("--version", help="a published v
 DEFAULT_LAKE = Path("output")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANNOT_START = 0, 1, 2, 3
-DEFAULT_QUERY_TIMEOUT = 60.0  # the same default as transcripts.store.guard.DEFAULT_TIMEOUT (kept light to import)
 
 
 def _open_lake(lake_dir: Path) -> Any:

@@ -21,10 +21,7 @@ from typing import Any
 import duckdb
 
 from transcripts.store.errors import QueryError, QueryRefused, QueryTimeout, QueryTooLarge
-
-DEFAULT_TIMEOUT = 60.0  # seconds a query may run (`transcripts query --timeout`)
-READER_MEMORY_LIMIT = "2GB"
-READER_THREADS = 2
+from transcripts.store.limits import READER_MEMORY_LIMIT, READER_THREADS
 
 # Statement kinds that only read. DESCRIBE, SHOW, SUMMARIZE and PRAGMA table_info/show_tables parse to SELECT.
 _READ_KINDS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}

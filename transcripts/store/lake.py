@@ -50,7 +50,8 @@ from transcripts.store.errors import (
 )
 from transcripts.store.export import dataset_card
 from transcripts.store.extensions import connect
-from transcripts.store.guard import DEFAULT_TIMEOUT, check_read_only
+from transcripts.store.guard import check_read_only
+from transcripts.store.limits import DEFAULT_TIMEOUT
 from transcripts.store.lock import held_guard, open_publications, writer_lock
 from transcripts.store.publish import (
     Changes,
