@@ -64,6 +64,10 @@ def _attacks(lake: Path, outside: Path) -> list[str]:
         f"SELECT * FROM read_parquet('{lake}/data/main/documents/*.parquet')",
         f"SELECT * FROM parquet_metadata('{lake}/data/main/documents/*.parquet')",
         "SELECT * FROM __ducklake_metadata_lake.main.ducklake_metadata",
+        'SELECT * FROM "__DuckLake_Metadata_lake".main.ducklake_snapshot',
+        f"DESCRIBE '{secret_csv}'",
+        f"SUMMARIZE SELECT * FROM read_text('{secret_csv}')",
+        f"SELECT * FROM parquet_scan('{lake}/data/main/documents/*.parquet')",
         "SELECT * FROM __ducklake_metadata_lake.ducklake_data_file",
         # DuckLake maintenance: deletes files or expires versions
         "SELECT * FROM ducklake_cleanup_old_files('lake', cleanup_all => true)",
@@ -100,6 +104,7 @@ def _attacks(lake: Path, outside: Path) -> list[str]:
         # settings and server paths
         "SELECT current_setting('temp_directory')",
         "SELECT * FROM duckdb_settings()",
+        "SELECT * FROM system.main.duckdb_settings()",
         "SELECT * FROM duckdb_databases()",
         "SELECT path FROM duckdb_databases",
         "SELECT * FROM duckdb_extensions()",
