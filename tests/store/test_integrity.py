@@ -48,6 +48,12 @@ def test_check_whole_lake_exits_0(published: Lake, cli: Cli) -> None:
     assert code == 0 and not report["damaged"] and report["files_checked"] > 0
 
 
+def test_check_after_gc_is_whole(copy: Lake, cli: Cli) -> None:
+    assert cli("gc", "--keep", "1", "--lake", copy.root)[0] == 0
+    code, out, _ = cli("check", "--lake", copy.root)
+    assert code == 0 and "whole versions: 2; damaged versions: none" in out
+
+
 def test_check_names_a_missing_file_and_what_can_still_be_read(copy: Lake, cli: Cli) -> None:
     missing = _current_file(copy, "documents")
     missing.unlink()

@@ -143,6 +143,8 @@ def check(lake: Lake) -> Report:
     except sqlite3.Error as exc:
         report.catalog_error = f"the catalog cannot be read ({exc})"
         return report
+    # Only the files some readable version reads: gc may leave rows of expired versions' deleted files.
+    files = [f for f in files if any(_live(f, s) for s in snapshots.values())]
     report.files_checked = len(files)
     problems = {f: p for f in files if (p := _problem(f)) is not None}
     report.problems = {_shown(lake, f.path): p for f, p in problems.items()}
