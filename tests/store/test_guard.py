@@ -9,10 +9,11 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import pytest
-from test_lake import doc_rows, merge, version_row
+from test_lake import doc_rows, merge, publish_two_versions, version_row
 
-from transcripts.store.lake import Changes, Lake
+from transcripts.store.lake import Changes, Lake, QueryError, QueryRefused, check_read_only
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -194,3 +195,82 @@ def test_guard_parser_errors_and_deep_nesting_are_one_line(attacked: tuple[Lake,
     code, _, err = cli("query", sql, "--lake", lake.root)
     assert "Traceback" not in err
     assert code == 0 or (code in (1, 2) and len(err.strip().splitlines()) == 1)
+
+
+# ------------------------------------------------------------------ the guard and the reader, in-process
+
+
+@pytest.fixture(scope="module")
+def shared2(tmp_path_factory: pytest.TempPathFactory) -> Lake:
+    """Two versions (see test_lake.publish_two_versions), shared by the tests that only read."""
+    lake = Lake(tmp_path_factory.mktemp("shared") / "lake")
+    lake.init()
+    return publish_two_versions(lake)
+
+
+@pytest.mark.parametrize("sql", [
+    "DELETE FROM documents",
+    "DROP TABLE documents",
+    "INSERT INTO documents (doc_id) VALUES ('x')",
+    "UPDATE documents SET title = 'x'",
+    "CREATE TABLE t AS SELECT 1",
+    "ALTER TABLE documents ADD COLUMN z INT",
+    "ATTACH '/tmp/other.db' AS other",
+    "DETACH lake",
+    "COPY documents TO '/tmp/out.parquet'",
+    "EXPORT DATABASE '/tmp/dump'",
+    "CALL ducklake_expire_snapshots('lake', older_than => now())",
+    "CALL lake.set_commit_message('me', 'hi')",
+    "SET enable_external_access = true",
+    "INSTALL httpfs",
+    "LOAD fts",
+    "CHECKPOINT",
+    "BEGIN TRANSACTION",
+    "SELECT 1; DELETE FROM documents",
+    "EXPLAIN ANALYZE DELETE FROM documents",
+    "SELECT * FROM ducklake_expire_snapshots('lake', older_than => now())",
+    "SELECT * FROM ducklake_cleanup_old_files('lake', cleanup_all => true)",
+    "SELECT * FROM ducklake_delete_orphaned_files('lake', cleanup_all => true)",
+    "SELECT * FROM ducklake_merge_adjacent_files('lake')",
+    "SELECT * FROM lake.set_commit_message('me', 'hi')",
+    "SELECT * FROM query('DELETE FROM documents')",
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM '/etc/passwd'",
+    "SELECT * FROM sqlite_scan('/tmp/x.sqlite', 't')",
+    "WITH x AS (SELECT * FROM ducklake_rewrite_data_files('lake')) SELECT * FROM x",
+    "SELECT (SELECT count(*) FROM ducklake_flush_inlined_data('lake'))",
+])
+def test_lake_query_refuses_writes(shared2: Lake, sql: str) -> None:
+    with pytest.raises(QueryRefused, match="not allowed"):
+        shared2.query(sql)
+
+
+def test_lake_query_allows_reads(shared2: Lake) -> None:
+    names, rows = shared2.query("SELECT doc_id, n_turns FROM documents ORDER BY doc_id")
+    assert names == ["doc_id", "n_turns"] and rows == [("a", 3), ("c", 2)]
+    for sql in ("DESCRIBE documents", "SHOW TABLES", "SUMMARIZE segments", "EXPLAIN SELECT * FROM segments",
+                "PRAGMA table_info('documents')", "FROM versions", "SELECT * FROM lake.snapshots()",
+                "WITH d AS (SELECT * FROM documents) SELECT count(*) FROM d;",
+                "SELECT * FROM segments s JOIN appearances a USING (doc_id, speaker_id)"):
+        check_read_only(sql)
+        shared2.query(sql)
+    with pytest.raises(QueryError, match="no_such_table"):
+        shared2.query("SELECT * FROM no_such_table")
+    with pytest.raises(QueryError):
+        shared2.query("SELEC 1")
+
+
+def test_lake_reader_is_read_only_even_without_the_guard(shared2: Lake, tmp_path: Path) -> None:
+    """Defence in depth: the connection itself refuses writes, file access and reconfiguration."""
+    con = shared2.reader()
+    for sql, err in [("DELETE FROM documents", "read-only"),
+                     ("INSERT INTO speakers VALUES ('x', 'X', 'person')", "read-only"),
+                     ("CALL ducklake_expire_snapshots('lake', older_than => now())", "read-only"),
+                     (f"COPY documents TO '{tmp_path}/x.parquet'", "disabled"),
+                     ("SELECT * FROM read_csv('/etc/passwd')", "disabled"),
+                     ("SET enable_external_access = true", "locked"),
+                     ("SET lock_configuration = false", "locked")]:
+        with pytest.raises(duckdb.Error, match=err):
+            con.execute(sql)
+    assert shared2.versions()[-1]["version"] == 2
+    assert shared2.query("SELECT count(*) FROM documents")[1] == [(2,)]
