@@ -68,6 +68,8 @@ def _store_errors(lake_dir: Path) -> Iterator[None]:
             yield
         except duckdb.IOException as exc:  # a data file went missing under a reader: say what is damaged
             raise integrity.damaged_files(Lake(lake_dir), exc) from None
+        except duckdb.Error as exc:  # anything else DuckDB says, in one line
+            raise LakeError(f"DuckDB: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r}") from None
     except (QueryRefused, UnknownVersion) as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(EXIT_USAGE) from None
@@ -325,7 +327,7 @@ def validate(version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE) -> No
 
     lake = _open_lake(lake_dir)
     with _store_errors(lake_dir):
-        con = lake.reader(version)
+        con = lake.reader(version, sandboxed=False)  # our own SQL, over every row: no reader memory limit
         try:
             result = validate_version(con, lake.catalog_name)
         finally:

@@ -166,13 +166,14 @@ class Lake:
         con.execute(f"USE {CATALOG}")
         return con
 
-    def reader(self, version: int | None = None) -> duckdb.DuckDBPyConnection:
+    def reader(self, version: int | None = None, *, sandboxed: bool = True) -> duckdb.DuckDBPyConnection:
         """A new connection to the lake at `version` (default: the current version), read-only and sandboxed.
 
         Tables are queried by bare name. The attach is READ_ONLY and pinned to the version's snapshot, so
         every query of the connection sees the same version, whatever a writer does meanwhile. The
         configuration is locked before the connection is handed out: no file access outside the data
-        folder, no extension loading, bounded memory and threads (see guard.sandbox).
+        folder, no extension loading, bounded memory and threads (see guard.sandbox). `sandboxed=False`
+        is for our own heavy reads (validating a whole version), never for user SQL.
         """
         con = self.plain_reader()
         try:
@@ -185,7 +186,8 @@ class Lake:
                 con.execute(f"USE memory; DETACH {CATALOG}")
                 con.execute(self.attach_sql(read_only=True, snapshot=snapshot))
                 con.execute(f"USE {CATALOG}")
-            guard.sandbox(con, self.data_path)
+            if sandboxed:
+                guard.sandbox(con, self.data_path)
         except BaseException:
             con.close()
             raise
