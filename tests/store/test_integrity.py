@@ -110,20 +110,20 @@ def test_truncated_catalog_is_one_line_everywhere(copy: Lake, cli: Cli, tmp_path
         assert "transcripts check" in err
     code, out, _ = cli("check", "--lake", copy.root)
     assert code == 1 and "catalog" in out
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    (pages / "a.txt").write_text("HOST: hello.\n", encoding="utf-8")
-    code, out, err = cli("run", "--input", pages, "--lake", copy.root)
-    assert code == 1 and "nothing to do" not in out
-    _one_line(err)
+    _assert_run_refuses(cli, copy, tmp_path)
 
 
 def test_no_change_run_over_a_damaged_version_is_not_nothing_to_do(copy: Lake, cli: Cli, tmp_path: Path) -> None:
     _current_file(copy, "segments").unlink()
+    _assert_run_refuses(cli, copy, tmp_path)
+
+
+def _assert_run_refuses(cli: Cli, lake: Lake, tmp_path: Path) -> None:
+    """A run over a damaged lake ends at once (before Prefect) with one line naming `transcripts check`."""
     pages = tmp_path / "pages"
     pages.mkdir()
     (pages / "a.txt").write_text("HOST: hello.\n", encoding="utf-8")
-    code, out, err = cli("run", "--input", pages, "--lake", copy.root)
+    code, out, err = cli("run", "--input", pages, "--lake", lake.root)
     assert code == 1 and "nothing to do" not in out
     _one_line(err)
     assert "damaged" in err and "transcripts check" in err
