@@ -8,6 +8,7 @@ value sets of the Great Expectations suites in `expectations/`, and the dataset 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,37 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Where:
+    """The rows a rule applies to: `column` compared with `value` (op "==" or "!="), or tested for null
+    (op "is_null" or "not_null")."""
+
+    column: str
+    op: str
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A table-specific expectation that column declarations cannot express (a condition across columns, a
+    pattern, a share of rows). The suite generator turns it into a Great Expectations expectation.
+
+    expectation: the GE expectation type on `column` (e.g. expect_column_values_to_match_regex);
+    options: its further arguments (regex, value_set, min_value, ...);
+    share: a distribution rule: at least this share of the rows in scope pass, judged only once `min_rows`
+        rows are in scope (else a row rule: failing rows quarantine their documents).
+    """
+
+    name: str
+    expectation: str
+    column: str
+    description: str
+    where: Where | None = None
+    options: tuple[tuple[str, Any], ...] = ()
+    share: float | None = None
+    min_rows: int = 0
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     description: str
@@ -30,6 +62,7 @@ class Table:
     key: tuple[str, ...]  # unique key
     per_document: bool = True  # rows belong to one document (doc_id) and are replaced with it
     order_by: tuple[str, ...] = field(default=())
+    rules: tuple[Rule, ...] = ()  # expectations beyond what the columns declare
 
     @property
     def column_names(self) -> list[str]:
@@ -70,4 +103,4 @@ TABLES: dict[str, Table] = {
               REJECTS, VERSIONS)
 }
 
-__all__ = ["TABLES", "Column", "Table"]
+__all__ = ["TABLES", "Column", "Rule", "Table", "Where"]

@@ -1,6 +1,7 @@
 from enum import StrEnum
 
-from schemas import Column, Table, doc_id_column
+from schemas import Column, Rule, Table, Where, doc_id_column
+from schemas.formats import DOC_SCOPED_SPEAKER_REGEX
 
 
 class Role(StrEnum):
@@ -31,5 +32,10 @@ APPEARANCES = Table(
                "appositive in the intro), else NULL"),
         Column("n_turns", "INTEGER", "turns spoken in this document", nullable=False, minimum=0),
         Column("n_words", "INTEGER", "words spoken in this document", nullable=False, minimum=0),
+    ),
+    rules=(
+        Rule("unidentified_id_doc_scoped", "expect_column_values_to_match_regex", "speaker_id",
+             "an unidentified speaker's id is scoped to its document (<doc_id>#...)",
+             where=Where("role", "==", "unidentified"), options=(("regex", DOC_SCOPED_SPEAKER_REGEX),)),
     ),
 )

@@ -1,4 +1,5 @@
-from schemas import Column, Table, doc_id_column
+from schemas import Column, Rule, Table, doc_id_column
+from schemas.formats import ENTITY_LABEL_REGEX
 
 MENTIONS = Table(
     name="mentions",
@@ -15,5 +16,10 @@ MENTIONS = Table(
         Column("entity_key", "VARCHAR", "normalized form for grouping (casefolded, possessive and 'the' dropped)",
                nullable=False),
         Column("speaker_id", "VARCHAR", "the speaker this mention names, when it names a known speaker"),
+    ),
+    rules=(
+        Rule("label_format", "expect_column_values_to_match_regex", "label",
+             "mentions.label is an upper-case entity type (PERSON, ORG, ...)",
+             options=(("regex", ENTITY_LABEL_REGEX),)),
     ),
 )

@@ -1,4 +1,4 @@
-from schemas import Column, Table, doc_id_column
+from schemas import Column, Rule, Table, Where, doc_id_column
 
 QUOTES = Table(
     name="quotes",
@@ -17,5 +17,9 @@ QUOTES = Table(
         Column("char_start", "INTEGER", "start of the quotation in sources.text", nullable=False, minimum=0),
         Column("char_end", "INTEGER", "end of the quotation in sources.text (exclusive)", nullable=False,
                minimum=0),
+    ),
+    rules=(
+        Rule("speaker_id_needs_name", "expect_column_values_to_be_null", "speaker_id",
+             "quotes.speaker_id is null when speaker_name is null", where=Where("speaker_name", "is_null")),
     ),
 )

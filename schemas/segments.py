@@ -1,6 +1,7 @@
 from enum import StrEnum
 
-from schemas import Column, Table, doc_id_column
+from schemas import Column, Rule, Table, Where, doc_id_column
+from schemas.formats import DOC_SCOPED_SPEAKER_REGEX
 
 
 class SegmentKind(StrEnum):
@@ -14,6 +15,10 @@ class SegmentKind(StrEnum):
 
 
 SEGMENT_KINDS = tuple(k.value for k in SegmentKind)
+
+# A run blocks when fewer turns than this share are by identified speakers, once it has enough turns to judge.
+MIN_IDENTIFIED_TURN_SHARE = 0.5
+MIN_TURNS_FOR_SHARE = 50
 
 SEGMENTS = Table(
     name="segments",
@@ -35,5 +40,17 @@ SEGMENTS = Table(
                "includes its printed label)", nullable=False, minimum=0),
         Column("char_end", "INTEGER", "end of the stretch of sources.text (exclusive)", nullable=False, minimum=0),
         Column("n_words", "INTEGER", "number of words in text", nullable=False, minimum=0),
+    ),
+    rules=(
+        Rule("turn_has_speaker", "expect_column_values_to_not_be_null", "speaker_id", "a turn has a speaker_id",
+             where=Where("kind", "==", "turn")),
+        Rule("speaker_only_on_turns", "expect_column_values_to_be_null", "speaker_id",
+             "only turns have a speaker_id", where=Where("kind", "!=", "turn")),
+        Rule("label_only_on_turns", "expect_column_values_to_be_null", "speaker_label",
+             "only turns have a speaker_label", where=Where("kind", "!=", "turn")),
+        Rule("identified_turns_share", "expect_column_values_to_not_match_regex", "speaker_id",
+             f"at most {1 - MIN_IDENTIFIED_TURN_SHARE:.0%} of turns are by unidentified voices or groups",
+             where=Where("kind", "==", "turn"), options=(("regex", DOC_SCOPED_SPEAKER_REGEX),),
+             share=MIN_IDENTIFIED_TURN_SHARE, min_rows=MIN_TURNS_FOR_SHARE),
     ),
 )

@@ -1,6 +1,7 @@
 from enum import StrEnum
 
-from schemas import Column, Table
+from schemas import Column, Rule, Table, Where
+from schemas.formats import DOC_SCOPED_SPEAKER_REGEX
 
 
 class SpeakerKind(StrEnum):
@@ -24,5 +25,10 @@ SPEAKERS = Table(
                "per document", nullable=False),
         Column("name", "VARCHAR", "full name, as best resolved", nullable=False),
         Column("kind", "VARCHAR", "person, unidentified, group", nullable=False, values=SPEAKER_KINDS),
+    ),
+    rules=(
+        Rule("non_person_id_doc_scoped", "expect_column_values_to_match_regex", "speaker_id",
+             "an unidentified or group speaker's id is scoped to its document (<doc_id>#...)",
+             where=Where("kind", "!=", "person"), options=(("regex", DOC_SCOPED_SPEAKER_REGEX),)),
     ),
 )

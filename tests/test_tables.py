@@ -9,8 +9,16 @@ import pytest
 import transcripts.tables
 from schemas import TABLES
 from transcripts import pipeline
-from transcripts.model import Labeled
-from transcripts.tables import arrow_schema, batch_tables, concat_batches, mark_duplicates
+from transcripts.model import Labeled, Reject
+from transcripts.tables import (
+    SchemaMismatch,
+    arrow_schema,
+    batch_tables,
+    concat_batches,
+    mark_duplicates,
+    reject_row,
+    to_arrow,
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +68,23 @@ def test_tables_mark_duplicates_points_a_copy_at_the_first_document(seed_results
     duplicate_of = dict(zip(marked["doc_id"].to_pylist(), marked["duplicate_of"].to_pylist(), strict=True))
     assert list(duplicate_of.values()) == [None, None, "an-earlier-page"]
     assert first_by_body[documents["body_sha256"][0].as_py()] == documents["doc_id"][0].as_py()  # remembered
+
+
+def test_tables_rows_must_have_exactly_the_declared_columns() -> None:
+    row = {c: None for c in TABLES["speakers"].column_names}
+    assert to_arrow("speakers", [dict(row, speaker_id="ann", name="Ann", kind="person")]).num_rows == 1
+    with pytest.raises(SchemaMismatch, match=r"missing \['kind'\], unexpected \[\]"):
+        to_arrow("speakers", [{"speaker_id": "ann", "name": "Ann"}])  # never a column of nulls
+    with pytest.raises(SchemaMismatch, match=r"unexpected \['nickname'\]"):
+        to_arrow("speakers", [dict(row, nickname="A")])
+
+
+def test_tables_row_takes_declared_columns_from_the_step_output() -> None:
+    reject = Reject("a.txt", "a", "empty", "no text", "0" * 64, 0)
+    assert reject_row(reject, "v") == {"source_path": "a.txt", "doc_id": "a", "source_sha256": "0" * 64,
+                                       "source_bytes": 0, "reason": "empty", "detail": "no text",
+                                       "pipeline_version": "v"}
+    with pytest.raises(SchemaMismatch, match=r"no value for speakers\.kind"):
+        transcripts.tables.row("speakers", reject, speaker_id="x", name="X")
+    with pytest.raises(SchemaMismatch, match=r"no column \['colour'\]"):
+        transcripts.tables.row("rejects", reject, pipeline_version="v", colour="red")

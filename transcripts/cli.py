@@ -10,6 +10,7 @@ import decimal
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from transcripts.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_CHUNK_DOCS, DEFAULT_MAX_BYTES
+from transcripts.store.limits import DEFAULT_TIMEOUT as DEFAULT_QUERY_TIMEOUT
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Transcript pages -> a versioned, validated dataset you query with SQL.")
@@ -41,6 +43,48 @@ def _open_lake(lake_dir: Path) -> Any:
         err.print(f"[red]no dataset at {where}[/red]: run `transcripts run --lake {where}` first")
         raise typer.Exit(EXIT_USAGE)
     return lake
+
+
+@contextlib.contextmanager
+def _store_errors(lake_dir: Path) -> Iterator[None]:
+    """The store's errors as one line each and a documented exit status, never a traceback."""
+    import duckdb
+
+    from transcripts.store import integrity
+    from transcripts.store.lake import (
+        Lake,
+        LakeBusy,
+        LakeDamaged,
+        LakeError,
+        QueryError,
+        QueryRefused,
+        QueryTimeout,
+        QueryTooLarge,
+        UnknownVersion,
+    )
+
+    try:
+        try:
+            yield
+        except duckdb.IOException as exc:  # a data file went missing under a reader: say what is damaged
+            raise integrity.damaged_files(Lake(lake_dir), exc) from None
+        except duckdb.Error as exc:  # anything else DuckDB says, in one line
+            raise LakeError(f"DuckDB: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r}") from None
+    except (QueryRefused, UnknownVersion) as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    except LakeBusy as exc:
+        err.print(f"[red]cannot start:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_CANNOT_START) from None
+    except (QueryTimeout, QueryTooLarge, LakeDamaged) as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(EXIT_FAILED) from None
+    except QueryError as exc:
+        err.print(f"[red]SQL error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_FAILED) from None
+    except LakeError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(EXIT_FAILED) from None
 
 
 def _jsonable(value: Any) -> Any:
@@ -144,9 +188,12 @@ def run(
 
 
 def _nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None) -> Any:
-    """The run's summary when the published dataset is already up to date with the input, else None."""
+    """The run's summary when the published dataset is already up to date with the input, else None.
+
+    A damaged lake (a data file of the current version missing or cut short, a catalog that does not open)
+    ends the run here with one line naming `transcripts check`: never "nothing to do" over damage."""
     from transcripts import pipeline
-    from transcripts.store.lake import Lake, LakeBusy
+    from transcripts.store.lake import Lake, LakeBusy, LakeDamaged
 
     lake = Lake(lake_dir)
     if not lake.exists():
@@ -154,7 +201,12 @@ def _nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None) -> An
     model = pipeline.ner_model_name(ner_model)
     version = pipeline.pipeline_version(model)
     files = pipeline.scan_input(input_dir)
-    plan = pipeline.make_plan(files, lake.read_state(), version)
+    with _store_errors(lake_dir):
+        if not lake.current_files_whole():  # stat calls only
+            raise LakeDamaged(f"the current version of {lake.root} is damaged (a data file is missing or has "
+                              f"the wrong size); run `transcripts check --lake {lake_dir}` to see what can "
+                              "still be read")
+        plan = pipeline.make_plan(files, lake.read_state(), version)
     if not plan.nothing_to_do:
         return None
     if lake.has_orphans():  # a killed run's files; a run that publishes removes them itself
@@ -200,22 +252,16 @@ def query(
     version: VersionOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
     lake_dir: LakeOpt = DEFAULT_LAKE,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="seconds the query may run")]
+    = DEFAULT_QUERY_TIMEOUT,
 ) -> None:
-    """Run read-only SQL over the dataset (optionally as it was at an earlier version)."""
+    """Run read-only SQL over the dataset (optionally as it was at an earlier version), in a sandbox."""
     if fmt not in {"table", "csv", "json"}:
         err.print(f"[red]--format must be table, csv or json, not {escape(repr(fmt))}[/red]")
         raise typer.Exit(EXIT_USAGE)
-    from transcripts.store.lake import QueryError, QueryRefused, UnknownVersion
-
     lake = _open_lake(lake_dir)
-    try:
-        columns, rows = lake.query(sql, version=version)
-    except (QueryRefused, UnknownVersion) as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(EXIT_USAGE) from exc
-    except QueryError as exc:
-        err.print(f"[red]SQL error:[/red] {escape(str(exc))}")
-        raise typer.Exit(EXIT_FAILED) from exc
+    with _store_errors(lake_dir):
+        columns, rows = lake.query(sql, version=version, timeout=timeout)
     _print_rows(columns, rows, fmt)
 
 
@@ -224,7 +270,8 @@ def versions(lake_dir: LakeOpt = DEFAULT_LAKE,
              fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table") -> None:
     """One line per published version: number, time, what changed, rows per table, validation result."""
     lake = _open_lake(lake_dir)
-    rows = lake.versions()
+    with _store_errors(lake_dir):
+        rows = lake.versions()
     if fmt != "table":
         cols = list(rows[0]) if rows else ["version"]
         _print_rows(cols, [tuple(r.values()) for r in rows], fmt)
@@ -246,14 +293,9 @@ def versions(lake_dir: LakeOpt = DEFAULT_LAKE,
 def diff(a: int, b: int, lake_dir: LakeOpt = DEFAULT_LAKE,
          fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table") -> None:
     """Documents added, removed and changed between versions A and B, and row counts per table."""
-    from transcripts.store.lake import UnknownVersion
-
     lake = _open_lake(lake_dir)
-    try:
+    with _store_errors(lake_dir):
         d = lake.diff(a, b)
-    except UnknownVersion as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(EXIT_USAGE) from exc
     if fmt == "json":
         sys.stdout.write(json.dumps(_jsonable(d), indent=2) + "\n")
         return
@@ -272,14 +314,9 @@ def diff(a: int, b: int, lake_dir: LakeOpt = DEFAULT_LAKE,
 def export(out_dir: Annotated[Path, typer.Argument(help="folder to write the Parquet files into")],
            version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE) -> None:
     """Plain Parquet, one file per table, plus manifest.json and a dataset card (README.md)."""
-    from transcripts.store.lake import UnknownVersion
-
     lake = _open_lake(lake_dir)
-    try:
+    with _store_errors(lake_dir):
         manifest = lake.export(out_dir, version=version)
-    except UnknownVersion as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(EXIT_USAGE) from exc
     out.print(f"exported version {manifest['version']} to {out_dir}: " + ", ".join(manifest["tables"]))
 
 
@@ -289,8 +326,12 @@ def validate(version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE) -> No
     from transcripts.validate.checks import validate_version
 
     lake = _open_lake(lake_dir)
-    con = lake.reader(version)
-    result = validate_version(con, lake.catalog_name)
+    with _store_errors(lake_dir):
+        con = lake.reader(version, sandboxed=False)  # our own SQL, over every row: no reader memory limit
+        try:
+            result = validate_version(con, lake.catalog_name)
+        finally:
+            con.close()
     out.print(result.to_markdown())
     out.print(_verdict(result.summary()))
     raise typer.Exit(EXIT_FAILED if result.blocking or result.quarantined else EXIT_OK)
@@ -316,8 +357,6 @@ def gc(keep: Annotated[int | None, typer.Option("--keep", help="keep the N newes
        lake_dir: LakeOpt = DEFAULT_LAKE,
        json_out: Annotated[bool, typer.Option("--json", help="print the outcome as JSON")] = False) -> None:
     """Expire old versions and delete the files no remaining version uses; the current version always stays."""
-    from transcripts.store.lake import LakeBusy
-
     if keep is None and older_than is None:
         err.print("[red]give --keep N, --older-than DURATION, or both[/red]")
         raise typer.Exit(EXIT_USAGE)
@@ -330,11 +369,8 @@ def gc(keep: Annotated[int | None, typer.Option("--keep", help="keep the N newes
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
     lake = _open_lake(lake_dir)
-    try:
+    with _store_errors(lake_dir):
         outcome = lake.gc(keep=keep, older_than=age)
-    except LakeBusy as exc:
-        err.print(f"[red]cannot start:[/red] {escape(str(exc))}")
-        raise typer.Exit(EXIT_CANNOT_START) from exc
     if json_out:
         sys.stdout.write(json.dumps(outcome) + "\n")
         return
@@ -342,6 +378,41 @@ def gc(keep: Annotated[int | None, typer.Option("--keep", help="keep the N newes
     out.print(f"expired versions: {expired}; kept: {', '.join(map(str, outcome['kept']))}", highlight=False)
     out.print(f"deleted {outcome['files_deleted']} files and {outcome['orphans_deleted']} orphans, "
               f"{outcome['bytes_freed']} bytes freed", highlight=False)
+
+
+@app.command()
+def check(lake_dir: LakeOpt = DEFAULT_LAKE,
+          json_out: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False) -> None:
+    """Verify that the catalog opens and every data file of every readable version is whole."""
+    from transcripts.store.lake import Lake
+
+    lake = Lake(lake_dir)
+    if not lake.exists():
+        _open_lake(lake_dir)  # the usual one line and exit status for a folder without a dataset
+    report = lake.check()
+    if json_out:
+        sys.stdout.write(json.dumps(report.to_json()) + "\n")
+    else:
+        _print_check(report)
+    raise typer.Exit(EXIT_FAILED if report.damaged else EXIT_OK)
+
+
+def _print_check(report: Any) -> None:
+    if report.catalog_error:
+        out.print(f"[red]catalog: {escape(report.catalog_error)}[/red]")
+    for path, problem in report.problems.items():
+        out.print(f"[red]damaged[/red] {escape(path)}: {escape(problem)}", highlight=False)
+    whole = ", ".join(map(str, report.whole_versions)) or "none"
+    damaged = ", ".join(map(str, report.damaged_versions)) or "none"
+    out.print(f"{report.files_checked} data files checked; whole versions: {whole}; damaged versions: {damaged}",
+              highlight=False)
+    unreadable = [t for t, ok in report.tables.items() if not ok]
+    if unreadable:
+        readable = [t for t, ok in report.tables.items() if ok]
+        out.print(f"current version: readable tables {', '.join(readable) or 'none'}; "
+                  f"unreadable {', '.join(unreadable)}", highlight=False)
+    colour, verdict = ("red", "damaged") if report.damaged else ("green", "whole")
+    out.print(f"[bold {colour}]{escape(report.lake)} is {verdict}[/bold {colour}]")
 
 
 @app.command()

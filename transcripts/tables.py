@@ -35,10 +35,43 @@ def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema([pa.field(c.name, arrow_type(c.type), nullable=c.nullable) for c in table.columns])
 
 
+class SchemaMismatch(ValueError):
+    """Rows whose columns are not exactly the declared ones: a bug in the code that built them."""
+
+
 def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows of table `name` as Arrow, typed by its declaration; every row must have exactly the declared
+    columns (SchemaMismatch otherwise: a missing column is a bug, never a column of nulls)."""
     schema = arrow_schema(TABLES[name])
+    declared = set(schema.names)
+    for row in rows:
+        if row.keys() != declared:
+            raise SchemaMismatch(f"rows for {name} do not match schemas/{name}.py: missing "
+                                 f"{sorted(declared - row.keys())}, unexpected {sorted(row.keys() - declared)}")
     # column by column: several times faster than Table.from_pylist over row dicts
-    return pa.Table.from_pydict({c: [r.get(c) for r in rows] for c in schema.names}, schema=schema)
+    return pa.Table.from_pydict({c: [r[c] for r in rows] for c in schema.names}, schema=schema)
+
+
+def row(table: str, *sources: Any, **values: Any) -> dict[str, Any]:
+    """One row of `table`: each declared column from `values`, else from the first of `sources` that has an
+    attribute of that name. The column list comes from schemas/ only; SchemaMismatch when a declared column
+    has no value or a value names no declared column."""
+    names = TABLES[table].column_names
+    unexpected = values.keys() - set(names)
+    if unexpected:
+        raise SchemaMismatch(f"{table} has no column {sorted(unexpected)} (schemas/{table}.py)")
+    out: dict[str, Any] = {}
+    for column in names:
+        if column in values:
+            out[column] = values[column]
+            continue
+        for source in sources:
+            if hasattr(source, column):
+                out[column] = getattr(source, column)
+                break
+        else:
+            raise SchemaMismatch(f"no value for {table}.{column} (schemas/{table}.py)")
+    return out
 
 
 def body_hash(page: Labeled) -> str:
@@ -48,57 +81,32 @@ def body_hash(page: Labeled) -> str:
 
 
 def document_rows(page: Labeled, pipeline_version: str) -> dict[str, list[dict[str, Any]]]:
-    """Rows of every per-document table for one labeled page (documents.duplicate_of is filled later)."""
+    """Rows of every per-document table for one labeled page (documents.duplicate_of is filled later).
+
+    Columns named like an attribute of the step's output are taken from it; only the others are given."""
     src = page.source
     segs = page.segmented.segments
     doc = src.doc_id
     seg_words = [count_words(s.text) for s in segs]
-    rows: dict[str, list[dict[str, Any]]] = {}
-    rows["documents"] = [{
-        "doc_id": doc, "source_path": src.source_path, "source_sha256": src.sha256,
-        "doc_type": page.segmented.doc_type, "language": page.language, "title": page.segmented.cleaned.title,
-        "program": page.program, "year": page.year, "year_source": page.year_source,
-        "dateline": page.dateline, "bylines": list(page.bylines), "duplicate_of": None,
-        "n_turns": sum(1 for s in segs if s.kind == "turn"),
-        "n_words": sum(seg_words),
-        "pipeline_version": pipeline_version, "body_sha256": body_hash(page),
-    }]
-    rows["sources"] = [{"doc_id": doc, "text": src.text, "encoding": src.encoding, "repairs": list(src.repairs)}]
-    rows["segments"] = [{
-        "doc_id": doc, "seg_idx": i, "kind": s.kind, "speaker_id": s.speaker_id,
-        "speaker_label": s.speaker_label, "text": s.text, "char_start": s.char_start, "char_end": s.char_end,
-        "n_words": seg_words[i],
-    } for i, s in enumerate(segs)]
-    rows["sentences"] = [{
-        "doc_id": doc, "seg_idx": s.seg_idx, "sent_idx": s.sent_idx, "text": s.text,
-        "char_start": s.char_start, "char_end": s.char_end,
-    } for s in page.segmented.sentences]
-    rows["appearances"] = [{
-        "doc_id": doc, "speaker_id": a.speaker_id, "name": a.name, "labels": list(a.labels), "role": a.role,
-        "description": a.description, "n_turns": a.n_turns, "n_words": a.n_words,
-    } for a in page.appearances]
-    rows["speakers"] = [{"speaker_id": a.speaker_id, "name": a.name, "kind": a.kind} for a in page.appearances]
-    rows["quotes"] = [{
-        "doc_id": doc, "seg_idx": q.seg_idx, "quote_idx": i, "text": q.text, "speaker_name": q.speaker_name,
-        "speaker_id": q.speaker_id, "cue": q.cue, "char_start": q.char_start, "char_end": q.char_end,
-    } for i, q in enumerate(page.quotes)]
-    rows["mentions"] = [{
-        "doc_id": doc, "seg_idx": m.seg_idx, "char_start": m.char_start, "char_end": m.char_end,
-        "text": m.text, "label": m.label, "entity_key": m.entity_key, "speaker_id": m.speaker_id,
-    } for m in page.mentions]
-    rows["removed"] = [{
-        "doc_id": doc, "char_start": r.char_start, "char_end": r.char_end,
-        "text": src.text[r.char_start:r.char_end], "reason": r.reason, "seg_idx": r.seg_idx,
-    } for r in page.segmented.cleaned.removed]
-    return rows
+    removed = page.segmented.cleaned.removed
+    return {
+        "documents": [row("documents", page, src, source_sha256=src.sha256, doc_type=page.segmented.doc_type,
+                          title=page.segmented.cleaned.title, bylines=list(page.bylines), duplicate_of=None,
+                          n_turns=sum(1 for s in segs if s.kind == "turn"), n_words=sum(seg_words),
+                          pipeline_version=pipeline_version, body_sha256=body_hash(page))],
+        "sources": [row("sources", src, repairs=list(src.repairs))],
+        "segments": [row("segments", s, doc_id=doc, seg_idx=i, n_words=seg_words[i]) for i, s in enumerate(segs)],
+        "sentences": [row("sentences", s, doc_id=doc) for s in page.segmented.sentences],
+        "appearances": [row("appearances", a, doc_id=doc, labels=list(a.labels)) for a in page.appearances],
+        "speakers": [row("speakers", a) for a in page.appearances],
+        "quotes": [row("quotes", q, doc_id=doc, quote_idx=i) for i, q in enumerate(page.quotes)],
+        "mentions": [row("mentions", m, doc_id=doc) for m in page.mentions],
+        "removed": [row("removed", r, doc_id=doc, text=src.text[r.char_start:r.char_end]) for r in removed],
+    }
 
 
 def reject_row(reject: Reject, pipeline_version: str) -> dict[str, Any]:
-    return {
-        "source_path": reject.source_path, "doc_id": reject.doc_id, "source_sha256": reject.source_sha256,
-        "source_bytes": reject.source_bytes, "reason": reject.reason, "detail": reject.detail,
-        "pipeline_version": pipeline_version,
-    }
+    return row("rejects", reject, pipeline_version=pipeline_version)
 
 
 def mark_duplicates(documents: pa.Table, first_by_body: dict[str, str]) -> pa.Table:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from schemas import TABLES
+from schemas import TABLES, Column, Rule, Table, Where, doc_id_column
 from transcripts.validate.checks import EXPECTATIONS_DIR, load_suites, main, suite_json
-from transcripts.validate.suites import build_suites
+from transcripts.validate.suites import build_suite, build_suites
 
 EXPECTED_COUNTS = {
     "documents": 24, "sources": 6, "segments": 19, "sentences": 13, "speakers": 7, "appearances": 13,
@@ -49,6 +49,26 @@ def test_suites_cover_every_declaration() -> None:
         key_rules = by_type.get("expect_compound_columns_to_be_unique", []) + [
             {"column_list": [k["column"]]} for k in by_type.get("expect_column_values_to_be_unique", [])]
         assert key_rules == [{"column_list": list(table.key)}]
+
+
+def test_suites_a_declared_rule_becomes_its_expectation() -> None:
+    """Table-specific expectations come from the declaration (schemas: Table.rules), not from the generator."""
+    table = Table("pets", "Pets.", (doc_id_column(), Column("kind", "VARCHAR", "cat or dog"),
+                                    Column("name", "VARCHAR", "the pet's name")), key=("doc_id",), rules=(
+        Rule("dog_named", "expect_column_values_to_not_be_null", "name", "a dog has a name",
+             where=Where("kind", "==", "dog")),
+        Rule("mostly_cats", "expect_column_values_to_be_in_set", "kind", "most pets are cats",
+             options=(("value_set", ("cat",)),), share=0.8, min_rows=5),
+    ))
+    by_rule = {e["meta"]["rule"]: e for e in build_suite(table)["expectations"]}
+    assert by_rule["dog_named"]["kwargs"] == {"column": "name", "row_condition": {
+        "type": "comparison", "column": {"name": "kind"}, "operator": "==", "parameter": "dog"}}
+    assert by_rule["dog_named"]["meta"] == {"rule": "dog_named", "level": "row"}
+    assert by_rule["mostly_cats"]["kwargs"] == {"column": "kind", "value_set": ["cat"], "mostly": 0.8}
+    assert by_rule["mostly_cats"]["meta"] == {"rule": "mostly_cats", "level": "distribution", "min_rows": 5}
+    for name, declared in TABLES.items():
+        rules = {e["meta"]["rule"] for e in build_suites()[name]["expectations"]}
+        assert {r.name for r in declared.rules} <= rules
 
 
 def test_suites_load_expected_counts() -> None:

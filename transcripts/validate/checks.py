@@ -21,17 +21,17 @@ import json
 import math
 import time
 import warnings
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from schemas import TABLES
+from transcripts.validate.cross_checks import _BLANK_RE, CHECK_NAMES, frame_checks, sql_checks
+from transcripts.validate.results import SAMPLE_SIZE, CheckResult, ExpectationFailure, ValidationResult
 from transcripts.validate.suites import MAX_YEAR_PARAMETER, build_suites
 
 if TYPE_CHECKING:  # GE costs seconds to import: only inside functions
@@ -43,121 +43,9 @@ EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 # input as a whole): block instead of publishing a gutted version. Small runs are exempt from the share rule.
 MAX_QUARANTINED_SHARE = 0.2
 MIN_DOCS_FOR_SHARE = 10
-SAMPLE_SIZE = 5
 
-
-# ---------------------------------------------------------------------------------------------- results
-
-
-@dataclass
-class ExpectationFailure:
-    """One failed expectation of one table's suite."""
-
-    table: str
-    rule: str
-    description: str
-    level: str  # row | table | distribution
-    n_unexpected: int | None
-    sample: list[str]
-    doc_ids: list[str] = field(default_factory=list)
-    action: str = "block"  # block | quarantine | none (a distribution rule over too few rows to judge)
-
-    @property
-    def label(self) -> str:
-        return f"{self.table}.{self.rule}: {self.description}"
-
-
-@dataclass
-class CheckResult:
-    """One cross-table SQL check. `doc_ids` are the documents to blame when the failure is attributable;
-    `blocking` is set when it is not (or when the check is global by nature)."""
-
-    name: str
-    description: str
-    passed: bool
-    n_failing: int
-    sample: list[str]
-    blocking: bool
-    doc_ids: list[str] = field(default_factory=list)
-    warning: bool = False  # reported, never blocks nor quarantines
-
-    @property
-    def label(self) -> str:
-        return f"sql.{self.name}: {self.description}"
-
-
-@dataclass
-class ValidationResult:
-    suites_run: list[str] = field(default_factory=list)
-    rows: dict[str, int] = field(default_factory=dict)
-    evaluated: int = 0
-    passed: int = 0
-    failures: list[ExpectationFailure] = field(default_factory=list)
-    checks: list[CheckResult] = field(default_factory=list)
-    quarantined: dict[str, list[str]] = field(default_factory=dict)
-    blocking: list[str] = field(default_factory=list)
-    duration_s: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True when the run may publish (after dropping the quarantined documents)."""
-        return not self.blocking
-
-    @property
-    def failed(self) -> int:
-        return self.evaluated - self.passed
-
-    def summary(self) -> dict[str, Any]:
-        """JSON-able summary, stored with each version (versions.validation)."""
-        return {
-            "ok": self.ok,
-            "suites_run": self.suites_run,
-            "rows": self.rows,
-            "expectations_evaluated": self.evaluated,
-            "expectations_passed": self.passed,
-            "expectations_failed": self.failed,
-            "failed_expectations": [f"{f.label} [{f.action}]" for f in self.failures],
-            "sql_checks_run": len(self.checks),
-            "sql_checks_failed": [c.name for c in self.checks if not c.passed],
-            "quarantined_docs": len(self.quarantined),
-            "quarantined": {d: r for d, r in sorted(self.quarantined.items())[:50]},
-            "blocking": self.blocking,
-            "duration_s": round(self.duration_s, 3),
-        }
-
-    def to_markdown(self) -> str:
-        verdict = "BLOCKED: nothing may be published" if self.blocking else "passed"
-        lines = [
-            f"# Validation report: {verdict}",
-            "",
-            f"- suites: {len(self.suites_run)} ({', '.join(self.suites_run) or 'none'})",
-            f"- expectations: {self.evaluated} evaluated, {self.passed} passed, {self.failed} failed",
-            f"- SQL checks: {len(self.checks)} run, {sum(not c.passed for c in self.checks)} failed",
-            f"- quarantined documents: {len(self.quarantined)}",
-            f"- duration: {self.duration_s:.2f} s",
-        ]
-        if self.blocking:
-            lines += ["", "## Blocking", ""] + [f"- {b}" for b in self.blocking]
-        if self.failures:
-            lines += ["", "## Failed expectations", "", "| table | rule | level | action | unexpected | sample |",
-                      "|---|---|---|---|---|---|"]
-            for f in self.failures:
-                sample = ", ".join(f.sample).replace("|", "\\|")
-                lines.append(f"| {f.table} | {f.rule}: {f.description} | {f.level} | {f.action} | "
-                             f"{'' if f.n_unexpected is None else f.n_unexpected} | {sample} |")
-        failed_checks = [c for c in self.checks if not c.passed]
-        if failed_checks:
-            lines += ["", "## Failed SQL checks", "", "| check | failing | blocking | sample |", "|---|---|---|---|"]
-            for c in failed_checks:
-                sample = ", ".join(c.sample).replace("|", "\\|")
-                lines.append(f"| {c.name}: {c.description} | {c.n_failing} | {'yes' if c.blocking else 'no'} | "
-                             f"{sample} |")
-        if self.quarantined:
-            lines += ["", "## Quarantined documents", ""]
-            lines += [f"- `{d}`: {'; '.join(r)}" for d, r in sorted(self.quarantined.items())]
-        if self.rows:
-            lines += ["", "## Rows validated", ""] + [f"- {t}: {n}" for t, n in self.rows.items()]
-        return "\n".join(lines) + "\n"
+__all__ = ["CHECK_NAMES", "EXPECTATIONS_DIR", "SAMPLE_SIZE", "_BLANK_RE", "CheckResult", "ExpectationFailure",
+           "ValidationResult", "frame_checks", "load_suites", "sql_checks", "validate_tables", "validate_version"]
 
 
 # ---------------------------------------------------------------------------------------------- suites
@@ -462,177 +350,6 @@ def _apply_share_rule(result: ValidationResult, run_docs: set[str], max_share: f
     if result.quarantined and n_docs >= min_docs and len(result.quarantined) / n_docs > max_share:
         result.blocking.append(f"{len(result.quarantined)} of {n_docs} documents would be quarantined "
                                f"(more than {max_share:.0%})")
-
-
-# ---------------------------------------------------------------------------------------------- SQL checks
-
-# Blank as Python's str.isspace() sees it (RE2's \s alone misses NBSP, U+2028, \x1c-\x1f, \x85, ...).
-_BLANK_RE = r"[\s\v\x{85}\x{1c}-\x{1f}\p{Z}]"
-
-
-_OFFSET_TABLES = ("segments", "sentences", "quotes", "mentions", "removed")
-_SPEAKER_TABLES = ("appearances", "segments", "quotes", "mentions")
-_CHILD_TABLES = ("sources", "segments", "sentences", "appearances", "quotes", "mentions", "removed")
-
-
-@dataclass(frozen=True)
-class _Check:
-    name: str
-    description: str
-    tables: tuple[str, ...]
-    sql: str  # over {c}.<table>; returns (doc_id, detail): one row per failure, doc_id NULL if unattributable
-    complete_only: bool = False  # needs the whole dataset (not just the run's documents) to be meaningful
-    # Never blocks: a fault the run cannot repair, e.g. duplicate_of naming a page since removed from the input
-    # (the duplicate itself is unchanged, so it is not reprocessed): blocking would block every later run.
-    warn_only: bool = False
-
-
-def _union(tables: Iterable[str], select: str, where: str = "") -> str:
-    return "\nUNION ALL\n".join(f"SELECT '{t}' AS tbl, {select} FROM {{c}}.{t} {where}" for t in tables)
-
-
-_CHECKS: tuple[_Check, ...] = (
-    _Check("seg_idx_contiguous", "segments.seg_idx runs 0..n-1 per document", ("segments",), """
-        SELECT doc_id, 'n=' || count(*) || ' min=' || min(seg_idx) || ' max=' || max(seg_idx) AS detail
-        FROM {c}.segments GROUP BY doc_id
-        HAVING min(seg_idx) <> 0 OR max(seg_idx) <> count(*) - 1 OR count(DISTINCT seg_idx) <> count(*)"""),
-    _Check("sent_idx_contiguous", "sentences.sent_idx runs 0..n-1 per segment", ("sentences",), """
-        SELECT doc_id, 'seg ' || seg_idx || ': n=' || count(*) || ' max=' || max(sent_idx) AS detail
-        FROM {c}.sentences GROUP BY doc_id, seg_idx
-        HAVING min(sent_idx) <> 0 OR max(sent_idx) <> count(*) - 1 OR count(DISTINCT sent_idx) <> count(*)"""),
-    _Check("offsets_within_source", "0 <= char_start < char_end <= length(sources.text)",
-           ("sources", *_OFFSET_TABLES), """
-        WITH o AS (""" + _union(_OFFSET_TABLES, "doc_id, char_start, char_end") + """),
-             s AS (SELECT doc_id, length(text) AS n FROM {c}.sources)
-        SELECT o.doc_id, o.tbl || ' [' || o.char_start || ',' || o.char_end || ') in ' || s.n AS detail
-        FROM o JOIN s ON o.doc_id = s.doc_id
-        WHERE o.char_start < 0 OR o.char_end <= o.char_start OR o.char_end > s.n"""),
-    _Check("within_parent_segment",
-           "sentences, quotes, mentions and removed stretches with a seg_idx lie inside that segment",
-           ("segments", "sentences", "quotes", "mentions", "removed"), """
-        WITH o AS (""" + _union(("sentences", "quotes", "mentions", "removed"),
-                                "doc_id, seg_idx, char_start, char_end", "WHERE seg_idx IS NOT NULL") + """)
-        SELECT o.doc_id, o.tbl || ' seg ' || o.seg_idx || ' [' || o.char_start || ',' || o.char_end || ')'
-               || coalesce(' outside [' || g.char_start || ',' || g.char_end || ')', ': no such segment') AS detail
-        FROM o LEFT JOIN {c}.segments g ON g.doc_id = o.doc_id AND g.seg_idx = o.seg_idx
-        WHERE g.doc_id IS NULL OR o.char_start < g.char_start OR o.char_end > g.char_end"""),
-    # Exact coverage, without scanning whole pages: walking each page's stretches (segments, and removed
-    # outside segments) in order, every gap before a stretch, every overlap with earlier stretches (measured
-    # against the furthest end so far, to catch nested stretches) and the tail after the last stretch must be
-    # blank. Gaps and overlaps are short, so this reads a sliver of the text (5x faster than counting).
-    _Check("exact_coverage",
-           "segments and removed cover every non-blank character of sources.text exactly once",
-           ("sources", "segments", "removed"), """
-        WITH st AS (
-            SELECT doc_id, char_start, char_end FROM {c}.segments
-            UNION ALL SELECT doc_id, char_start, char_end FROM {c}.removed WHERE seg_idx IS NULL),
-        w AS (
-            SELECT doc_id, char_start, char_end,
-                   coalesce(max(char_end) OVER (PARTITION BY doc_id ORDER BY char_start, char_end
-                                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS prev_end
-            FROM st),
-        ends AS (SELECT doc_id, max(char_end) AS last_end FROM st GROUP BY doc_id),
-        pieces AS (
-            SELECT doc_id, prev_end AS a, char_start AS b, 'gap' AS what FROM w WHERE char_start > prev_end
-            UNION ALL
-            SELECT doc_id, char_start, least(prev_end, char_end), 'overlap' FROM w WHERE prev_end > char_start
-            UNION ALL
-            SELECT s.doc_id, coalesce(e.last_end, 0), length(s.text), 'tail'
-            FROM {c}.sources s LEFT JOIN ends e ON e.doc_id = s.doc_id
-            WHERE length(s.text) > coalesce(e.last_end, 0))
-        SELECT p.doc_id, p.what || ' [' || p.a || ',' || p.b || ') is not blank' AS detail
-        FROM pieces p JOIN {c}.sources s ON s.doc_id = p.doc_id
-        WHERE NOT regexp_full_match(substring(s.text, p.a + 1, p.b - p.a), '""" + _BLANK_RE + """*')"""),
-    _Check("child_doc_exists", "every row's doc_id is in documents", ("documents", *_CHILD_TABLES), """
-        WITH o AS (""" + _union(_CHILD_TABLES, "doc_id") + """)
-        SELECT DISTINCT o.doc_id, o.tbl || ' row of unknown document' AS detail FROM o
-        WHERE NOT EXISTS (SELECT 1 FROM {c}.documents d WHERE d.doc_id = o.doc_id)"""),
-    _Check("document_has_source", "each document has a sources row", ("documents", "sources"), """
-        SELECT d.doc_id, 'no sources row' AS detail FROM {c}.documents d
-        WHERE NOT EXISTS (SELECT 1 FROM {c}.sources s WHERE s.doc_id = d.doc_id)"""),
-    _Check("document_counts", "documents.n_turns and n_words equal the counts over segments",
-           ("documents", "segments"), """
-        WITH g AS (SELECT doc_id, count(*) FILTER (WHERE kind = 'turn') AS n_turns, sum(n_words) AS n_words
-                   FROM {c}.segments GROUP BY doc_id)
-        SELECT d.doc_id, 'n_turns ' || d.n_turns || ' vs ' || coalesce(g.n_turns, 0)
-               || ', n_words ' || d.n_words || ' vs ' || coalesce(g.n_words, 0) AS detail
-        FROM {c}.documents d LEFT JOIN g ON g.doc_id = d.doc_id
-        WHERE d.n_turns IS DISTINCT FROM coalesce(g.n_turns, 0)
-           OR d.n_words IS DISTINCT FROM coalesce(g.n_words, 0)"""),
-    _Check("appearances_match_turns", "each turn's speaker has an appearance whose n_turns counts its turns",
-           ("segments", "appearances"), """
-        WITH t AS (SELECT doc_id, speaker_id, count(*) AS n FROM {c}.segments
-                   WHERE kind = 'turn' AND speaker_id IS NOT NULL GROUP BY doc_id, speaker_id)
-        SELECT coalesce(a.doc_id, t.doc_id) AS doc_id,
-               coalesce(a.speaker_id, t.speaker_id) || ': appearance n_turns '
-               || coalesce(a.n_turns::VARCHAR, 'missing') || ' vs ' || coalesce(t.n, 0) || ' turns' AS detail
-        FROM {c}.appearances a FULL JOIN t ON a.doc_id = t.doc_id AND a.speaker_id = t.speaker_id
-        WHERE a.n_turns IS DISTINCT FROM coalesce(t.n, 0)"""),
-    _Check("speaker_exists", "every speaker_id in appearances, segments, quotes, mentions is in speakers",
-           ("speakers", *_SPEAKER_TABLES), """
-        WITH o AS (""" + _union(_SPEAKER_TABLES, "doc_id, speaker_id", "WHERE speaker_id IS NOT NULL") + """)
-        SELECT DISTINCT o.doc_id, o.tbl || ': unknown speaker ' || o.speaker_id AS detail FROM o
-        WHERE NOT EXISTS (SELECT 1 FROM {c}.speakers s WHERE s.speaker_id = o.speaker_id)""",
-           complete_only=True),
-    _Check("duplicate_of_exists", "documents.duplicate_of names another existing document", ("documents",), """
-        SELECT d.doc_id, 'duplicate_of ' || d.duplicate_of AS detail FROM {c}.documents d
-        WHERE d.duplicate_of IS NOT NULL AND (d.duplicate_of = d.doc_id OR NOT EXISTS (
-            SELECT 1 FROM {c}.documents e WHERE e.doc_id = d.duplicate_of))""", complete_only=True, warn_only=True),
-    _Check("orphan_doc_scoped_speakers", "an unidentified/group speaker belongs to an existing document",
-           ("speakers", "documents"), """
-        SELECT NULL AS doc_id, s.speaker_id AS detail FROM {c}.speakers s
-        WHERE s.kind <> 'person' AND NOT EXISTS (
-            SELECT 1 FROM {c}.documents d WHERE d.doc_id = split_part(s.speaker_id, '#', 1))""",
-           complete_only=True),
-)
-
-CHECK_NAMES: tuple[str, ...] = tuple(c.name for c in _CHECKS)
-
-
-def sql_checks(con: duckdb.DuckDBPyConnection, catalog: str, *, names: Iterable[str] | None = None,
-               complete: bool = True, quarantinable: bool = False) -> list[CheckResult]:
-    """Cross-table checks over `{catalog}.<table>`: by default the candidate version inside the publishing
-    transaction, where nothing can be quarantined any more, so every failure is `blocking` (except warn-only
-    checks). `doc_ids` names the documents to blame whenever the failing rows name them.
-
-    quarantinable=True (before publishing, see frame_checks): a failure whose rows all name documents is not
-    blocking; the caller quarantines `doc_ids`. complete=False skips the checks that need the whole dataset
-    (speakers, duplicate_of, ...)."""
-    wanted = set(names) if names is not None else None
-    results = []
-    for check in _CHECKS:
-        if (wanted is not None and check.name not in wanted) or (check.complete_only and not complete):
-            continue
-        rows = con.execute(check.sql.replace("{c}", catalog)).fetchall()  # not format(): regex braces
-        doc_ids = sorted({str(r[0]) for r in rows if r[0] is not None})
-        unattributable = any(r[0] is None for r in rows)
-        results.append(CheckResult(
-            name=check.name, description=check.description, passed=not rows, n_failing=len(rows),
-            sample=[f"{r[0]}: {r[1]}" if r[0] is not None else str(r[1]) for r in rows[:SAMPLE_SIZE]],
-            blocking=bool(rows) and not check.warn_only and (unattributable or not quarantinable),
-            doc_ids=doc_ids, warning=check.warn_only))
-    return results
-
-
-def frame_checks(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
-    """The per-document SQL checks over the run's own frames, before anything is published. Checks needing a
-    table the run did not pass, or the whole dataset, are skipped."""
-    names = [c.name for c in _CHECKS if not c.complete_only and all(t in frames for t in c.tables)]
-    if not names:
-        return []
-    con = duckdb.connect()
-    try:
-        con.execute("ATTACH ':memory:' AS cand")
-        for name, frame in frames.items():
-            if len(frame) == 0:  # an empty frame has no types to infer: use the declared ones
-                con.execute(TABLES[name].ddl(f"cand.{name}"))
-            else:
-                # via Arrow: DuckDB scans pandas' Arrow-backed string columns slowly, an Arrow table directly
-                con.register(f"frame_{name}", pa.Table.from_pandas(frame, preserve_index=False))
-                con.execute(f"CREATE VIEW cand.{name} AS SELECT * FROM frame_{name}")
-        return sql_checks(con, "cand", names=names, complete=False, quarantinable=True)
-    finally:
-        con.close()
 
 
 def read_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, pd.DataFrame]:

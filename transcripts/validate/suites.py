@@ -16,38 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas import TABLES, Table
+from schemas import TABLES, Rule, Table, Where
 
 # Years are checked against max_year (schemas/documents.py), supplied at validation time (current year + 1), so
 # the checked-in suites do not change with the calendar.
 MAX_YEAR_PARAMETER = "max_year"
-
-# ISO 639-1: every two-letter code.
-ISO_639_1 = [
-    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh", "bi",
-    "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de", "dv",
-    "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy", "ga", "gd",
-    "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia", "id", "ie", "ig",
-    "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk", "kl", "km", "kn", "ko",
-    "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln", "lo", "lt", "lu", "lv", "mg", "mh",
-    "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd", "ne", "ng", "nl", "nn", "no", "nr",
-    "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru",
-    "rw", "sa", "sc", "sd", "se", "sg", "si", "sk", "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su",
-    "sv", "sw", "ta", "te", "tg", "th", "ti", "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug",
-    "uk", "ur", "uz", "ve", "vi", "vo", "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu"
-]
-
-SHA256_REGEX = r"^[0-9a-f]{64}$"
-# Speaker ids of unidentified voices and groups are scoped to their document: "<doc_id>#<slug>"
-# (transcripts.model.speaker_id_for).
-DOC_SCOPED_SPEAKER_REGEX = r"#"
-
-# Distribution rules only judge a run with at least this many rows in scope: one odd page in a small run is
-# the row rules' business (quarantine), not a reason to block.
-MIN_TRANSCRIPTS_FOR_SHARE = 10
-MIN_TURNS_FOR_SHARE = 50
-MAX_ZERO_TURN_TRANSCRIPT_SHARE = 0.5
-MAX_UNIDENTIFIED_TURN_SHARE = 0.5
 
 OFFSET_PAIR = ("char_start", "char_end")
 
@@ -60,15 +33,6 @@ def _exp(type_: str, rule: str, level: str, description: str, **kwargs: Any) -> 
         "description": description,
         "severity": "critical",
     }
-
-
-def _cmp(column: str, operator: str, parameter: Any) -> dict[str, Any]:
-    """A GE row condition (the serialized form of great_expectations.expectations.row_conditions)."""
-    return {"type": "comparison", "column": {"name": column}, "operator": operator, "parameter": parameter}
-
-
-def _isnull(column: str, is_null: bool) -> dict[str, Any]:
-    return {"type": "nullity", "column": {"name": column}, "is_null": is_null}
 
 
 def _row_level(table: Table) -> str:
@@ -111,73 +75,30 @@ def _generic(table: Table) -> list[dict[str, Any]]:
     return out
 
 
-def _specific(table: Table) -> list[dict[str, Any]]:
-    """Rules of one table that its declaration cannot express."""
-    t, row = table.name, _row_level(table)
-    if t == "documents":
-        return [
-            _exp("expect_column_values_to_be_in_set", "language_iso_639_1", row,
-                 "documents.language is an ISO 639-1 code", column="language", value_set=ISO_639_1),
-            _exp("expect_column_values_to_be_null", "year_source_null_without_year", row,
-                 "documents.year_source is null when year is null", column="year_source",
-                 row_condition=_isnull("year", True)),
-            _exp("expect_column_values_to_not_be_null", "year_source_set_with_year", row,
-                 "documents.year_source is set when year is set", column="year_source",
-                 row_condition=_isnull("year", False)),
-            _exp("expect_column_values_to_match_regex", "source_sha256_hex", row,
-                 "documents.source_sha256 is a hex SHA-256", column="source_sha256", regex=SHA256_REGEX),
-            _exp("expect_column_values_to_match_regex", "body_sha256_hex", row,
-                 "documents.body_sha256 is a hex SHA-256", column="body_sha256", regex=SHA256_REGEX),
-            _exp("expect_column_values_to_be_between", "transcript_has_turns", row,
-                 "a transcript document has at least one turn", column="n_turns", min_value=1,
-                 row_condition=_cmp("doc_type", "==", "transcript")),
-            {**_exp("expect_column_values_to_be_between", "transcripts_with_turns_share", "distribution",
-                    f"at most {MAX_ZERO_TURN_TRANSCRIPT_SHARE:.0%} of transcript documents have zero turns",
-                    column="n_turns", min_value=1, row_condition=_cmp("doc_type", "==", "transcript"),
-                    mostly=1 - MAX_ZERO_TURN_TRANSCRIPT_SHARE),
-             "meta": {"rule": "transcripts_with_turns_share", "level": "distribution",
-                      "min_rows": MIN_TRANSCRIPTS_FOR_SHARE}},
-        ]
-    if t == "segments":
-        return [
-            _exp("expect_column_values_to_not_be_null", "turn_has_speaker", row,
-                 "a turn has a speaker_id", column="speaker_id", row_condition=_cmp("kind", "==", "turn")),
-            _exp("expect_column_values_to_be_null", "speaker_only_on_turns", row,
-                 "only turns have a speaker_id", column="speaker_id", row_condition=_cmp("kind", "!=", "turn")),
-            _exp("expect_column_values_to_be_null", "label_only_on_turns", row,
-                 "only turns have a speaker_label", column="speaker_label",
-                 row_condition=_cmp("kind", "!=", "turn")),
-            {**_exp("expect_column_values_to_not_match_regex", "identified_turns_share", "distribution",
-                    f"at most {MAX_UNIDENTIFIED_TURN_SHARE:.0%} of turns are by unidentified voices or groups",
-                    column="speaker_id", regex=DOC_SCOPED_SPEAKER_REGEX,
-                    row_condition=_cmp("kind", "==", "turn"), mostly=1 - MAX_UNIDENTIFIED_TURN_SHARE),
-             "meta": {"rule": "identified_turns_share", "level": "distribution", "min_rows": MIN_TURNS_FOR_SHARE}},
-        ]
-    if t == "speakers":
-        return [_exp("expect_column_values_to_match_regex", "non_person_id_doc_scoped", row,
-                     "an unidentified or group speaker's id is scoped to its document (<doc_id>#...)",
-                     column="speaker_id", regex=DOC_SCOPED_SPEAKER_REGEX,
-                     row_condition=_cmp("kind", "!=", "person"))]
-    if t == "appearances":
-        return [_exp("expect_column_values_to_match_regex", "unidentified_id_doc_scoped", row,
-                     "an unidentified speaker's id is scoped to its document (<doc_id>#...)",
-                     column="speaker_id", regex=DOC_SCOPED_SPEAKER_REGEX,
-                     row_condition=_cmp("role", "==", "unidentified"))]
-    if t == "quotes":
-        return [_exp("expect_column_values_to_be_null", "speaker_id_needs_name", row,
-                     "quotes.speaker_id is null when speaker_name is null", column="speaker_id",
-                     row_condition=_isnull("speaker_name", True))]
-    if t == "mentions":
-        return [_exp("expect_column_values_to_match_regex", "label_format", row,
-                     "mentions.label is an upper-case entity type (PERSON, ORG, ...)", column="label",
-                     regex=r"^[A-Z][A-Z_]*$")]
-    return []
+def _condition(where: Where) -> dict[str, Any]:
+    """A GE row condition (the serialized form of great_expectations.expectations.row_conditions)."""
+    if where.op in ("is_null", "not_null"):
+        return {"type": "nullity", "column": {"name": where.column}, "is_null": where.op == "is_null"}
+    return {"type": "comparison", "column": {"name": where.column}, "operator": where.op, "parameter": where.value}
+
+
+def _declared_rule(table: Table, rule: Rule) -> dict[str, Any]:
+    """A table's declared Rule as an expectation: a row rule, or a distribution rule when it has a share."""
+    kwargs: dict[str, Any] = {"column": rule.column}
+    kwargs.update((k, list(v) if isinstance(v, tuple) else v) for k, v in rule.options)
+    if rule.where is not None:
+        kwargs["row_condition"] = _condition(rule.where)
+    if rule.share is None:
+        return _exp(rule.expectation, rule.name, _row_level(table), rule.description, **kwargs)
+    exp = _exp(rule.expectation, rule.name, "distribution", rule.description, **kwargs, mostly=rule.share)
+    exp["meta"]["min_rows"] = rule.min_rows
+    return exp
 
 
 def build_suite(table: Table) -> dict[str, Any]:
     return {
         "name": table.name,
-        "expectations": _generic(table) + _specific(table),
+        "expectations": _generic(table) + [_declared_rule(table, r) for r in table.rules],
         "meta": {"generated_from": f"schemas/{table.name}.py", "generator": "transcripts/validate/suites.py"},
         "notes": "Generated by `python -m transcripts.validate.checks --write` from schemas/; do not edit. "
         + table.description,

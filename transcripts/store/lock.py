@@ -1,0 +1,74 @@
+"""The writer lock of a lake folder (fcntl.flock on `<lake>/lock`, holding the holder's pid).
+
+The OS drops the lock when the holder dies, even on SIGKILL, so a killed run never leaves a stale lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from transcripts.store.errors import LakeBusy
+
+# In-process bookkeeping: flock is per open file, so a second open in the same thread would refuse itself;
+# nested writer_lock() calls of one thread (publish inside the caller's lock) share one descriptor. Another
+# thread opens its own descriptor and is refused like another process.
+_held_locks: dict[tuple[Path, int], tuple[int, int]] = {}  # (lock path, thread) -> (fd, depth)
+held_guard = threading.Lock()
+# Lakes (roots) with a publishing transaction open in this process: remove_orphans must spare their files.
+open_publications: set[Path] = set()
+
+
+def _acquire(lock_path: Path, root: Path, timeout: float) -> int:
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+                os.close(fd)
+                raise LakeBusy(f"another run is publishing to {root} (pid {holder})") from None
+            time.sleep(0.1)
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd
+
+
+@contextlib.contextmanager
+def writer_lock(root: Path, lock_path: Path, timeout: float = 0.0) -> Iterator[None]:
+    """Exclusive lock for publishing; raises LakeBusy if another process holds it past `timeout` s.
+
+    Re-entrant within one thread.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    key = (lock_path, threading.get_ident())
+    with held_guard:
+        nested = key in _held_locks
+        if nested:
+            fd, depth = _held_locks[key]
+            _held_locks[key] = (fd, depth + 1)
+    if not nested:
+        fd = _acquire(lock_path, root, timeout)
+        with held_guard:
+            _held_locks[key] = (fd, 1)
+    try:
+        yield
+    finally:
+        with held_guard:
+            fd, depth = _held_locks[key]
+            if depth > 1:
+                _held_locks[key] = (fd, depth - 1)
+            else:
+                del _held_locks[key]
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+
