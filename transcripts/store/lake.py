@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from schemas import TABLES, Table
+from transcripts.explore.describe import apply_comments
 from transcripts.store.extensions import connect
 
 CATALOG = "lake"  # name the lake is attached under in our connections; check callbacks get it
@@ -202,6 +203,7 @@ class Lake:
                     con.execute(f"CALL {CATALOG}.set_option('data_inlining_row_limit', 0)")
                     for table in missing:
                         con.execute(table.ddl(f"{CATALOG}.{_q(table.name)}"))
+                    apply_comments(con, CATALOG, missing)  # descriptions from schemas/ as catalog comments
                     con.execute(f"CALL {CATALOG}.set_commit_message(?, ?, extra_info => ?)",
                                 [AUTHOR, "create tables: " + ", ".join(t.name for t in missing),
                                  json.dumps({"init": [t.name for t in missing]})])
