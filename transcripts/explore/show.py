@@ -90,8 +90,8 @@ def _who(p: Passage) -> str:
 def render_text(t: Transcript, width: int = 80) -> str:
     """Plain text wrapped to `width` columns."""
     width = max(width, 30)
-    head = _header(t)
-    out = [*head[:1], "=" * min(len(head[0]), width), *head[1:], ""]
+    title, *facts = (textwrap.fill(line, width, subsequent_indent=INDENT) for line in _header(t))
+    out = [title, "=" * min(max(map(len, title.splitlines())), width), *facts, ""]
     for p in t.passages:
         paragraphs = [x for x in p.text.split("\n\n") if x.strip()] or [""]
         if p.kind == "turn":

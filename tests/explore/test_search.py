@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from transcripts.explore.search import index_path, remove_stale_indexes, snippet
+
+
+def test_snippet_marks_the_hit_in_context_cut_at_words() -> None:
+    text = "word " * 40 + "the economy grew\nfast " + "tail " * 40
+    piece = snippet(text, ["econom"], context=30)
+    assert piece.startswith("…") and piece.endswith("…")
+    assert "the «economy» grew fast" in piece
+    assert all(w in ("…", "word", "tail", "the", "«economy»", "grew", "fast") for w in piece.strip("…").split())
+
+
+def test_search_ranks_turns_with_speaker_role_and_snippet(cli, seeds_lake: dict[str, Any]) -> None:
+    code, out, err = cli("search", "Taiwan", "--lake", seeds_lake["dir"], "--format", "json")
+    assert code == 0, err
+    hits = json.loads(out)
+    assert hits and hits[0]["doc_id"] == seeds_lake["shown"]
+    assert hits[0]["speaker"] == "Emily Feng" and hits[0]["role"] == "correspondent"
+    assert "«Taiwan»" in hits[0]["snippet"]
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    assert index_path(seeds_lake["dir"], 2).is_file()  # derived data, beside the published tables
+
+
+def test_search_filters(cli, seeds_lake: dict[str, Any]) -> None:
+    def hits(*args: str) -> list[dict[str, Any]]:
+        code, out, err = cli("search", "China", "--lake", seeds_lake["dir"], "--format", "json", *args)
+        assert code == 0, err
+        return json.loads(out)
+
+    assert {h["role"] for h in hits("--role", "host")} == {"host"}
+    assert {h["speaker"] for h in hits("--speaker", "feng")} == {"Emily Feng"}
+    assert hits("--program", "morning edition") and {h["program"] for h in hits("--program", "morning")} == \
+        {"Morning Edition"}
+    assert len(hits("--limit", "2")) == 2
+    assert hits("--year", "1901") == []
+
+
+def test_search_bad_role_is_one_line(cli, seeds_lake: dict[str, Any]) -> None:
+    code, out, err = cli("search", "China", "--role", "anchor", "--lake", seeds_lake["dir"])
+    assert code == 2 and out == "" and "--role must be one of" in err
+
+
+def test_gc_removes_the_indexes_of_expired_versions(tmp_path) -> None:
+    for version in (1, 2, 3):
+        path = index_path(tmp_path, version)
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"")
+    deleted = remove_stale_indexes(tmp_path, [3])
+    assert sorted(p.name for p in deleted) == ["v1.duckdb", "v2.duckdb"]
+    assert index_path(tmp_path, 3).is_file()
