@@ -51,6 +51,7 @@ def test_readme_duckdb_cli_recipe(clone: Path) -> None:
     assert "001_00c285dc558d520c" in run.stdout and "Xi-Putin meeting" in run.stdout
 
 
+@pytest.mark.slow  # five CLI processes
 def test_readme_analyst_commands(clone: Path) -> None:
     for line in readme_block("analyst-commands").splitlines():
         command = line.split("  #")[0].strip()
