@@ -200,7 +200,7 @@ def _check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
 @app.command()
 def versions(lake_dir: LakeOpt = DEFAULT_LAKE, fmt: FormatOpt = "auto") -> None:
     """One line per published version: number, time, what changed, rows per table, validation result."""
-    fmt = _check_format(fmt)
+    fmt = _check_format(fmt) if fmt != "auto" else "table"  # the listing is already one version per line
     lake = _open_lake(lake_dir)
     rows = lake.versions()
     if fmt != "table":
