@@ -87,3 +87,14 @@ def test_query_version_reads_the_dataset_version(cli, seeds_lake: dict[str, Any]
 def test_words_at_version_inside_a_string_are_not_time_travel(cli, seeds_lake: dict[str, Any]) -> None:
     code, out, _ = cli("query", "SELECT 'AT (VERSION => 1)' AS s", "--format", "csv", "--lake", seeds_lake["dir"])
     assert code == 0 and out.splitlines() == ["s", "AT (VERSION => 1)"]
+
+
+def test_terminal_table_too_wide_shows_one_block_per_row(capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    render_rows([f"column_{i}" for i in range(8)], [tuple(f"value-{i}" for i in range(8))], "table")
+    out = capsys.readouterr().out
+    assert "row 1" in out and "column_7  value-7" in out and "1 row" in out
+    render_rows(["a", "b"], [("x", "y")], "table")
+    out = capsys.readouterr().out
+    assert "row 1" not in out and "│ x │ y │" in out

@@ -27,6 +27,7 @@ from schemas import TABLES
 FORMATS = ("auto", "table", "tsv", "csv", "json")
 # Columns whose text is JSON (schemas: Column.holds_json): JSON output nests them instead of quoting them.
 JSON_COLUMNS = frozenset(c.name for t in TABLES.values() for c in t.columns if c.holds_json)
+NARROWEST_USEFUL = 16  # characters a column needs in a terminal table before rows are better shown as records
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -116,12 +117,26 @@ def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str 
 
 
 def _print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], total: int, title: str | None) -> None:
-    console = Console(highlight=False)  # sized to the terminal; folds long values rather than cutting them
-    table = RichTable(title=title, show_lines=False, expand=False)
-    for c in columns:
-        table.add_column(c, overflow="fold")  # a long value wraps onto more lines, never cut with "…"
-    for r in rows:
-        table.add_row(*(cell_text(v) for v in r))
-    console.print(table)
+    """A table sized to the terminal; when the columns cannot fit side by side (each given up to
+    NARROWEST_USEFUL characters), one block per row with a column per line, as psql's expanded display."""
+    console = Console(highlight=False)
+    cells = [[cell_text(v) for v in r] for r in rows]
+    natural = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    if sum(min(w, NARROWEST_USEFUL) + 3 for w in natural) + 1 <= console.width:
+        table = RichTable(title=title, show_lines=False, expand=False)
+        for c in columns:
+            table.add_column(c, overflow="fold")  # a long value wraps onto more lines, never cut with "…"
+        for r in cells:
+            table.add_row(*r)
+        console.print(table)
+    else:
+        for n, r in enumerate(cells, 1):
+            record = RichTable.grid(padding=(0, 2))
+            record.add_column(style="bold", no_wrap=True)
+            record.add_column(overflow="fold")
+            for c, v in zip(columns, r, strict=True):
+                record.add_row(c, v)
+            console.rule(f"row {n}", align="left", style="dim")
+            console.print(record)
     shown = f"{len(rows)} of {total} rows" if len(rows) < total else f"{total} row{'s' if total != 1 else ''}"
     console.print(f"[dim]{shown}[/dim]")
