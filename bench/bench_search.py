@@ -27,7 +27,8 @@ QUERIES: list[tuple[str, Filters]] = [
     ("economy", Filters()),
     ("climate change policy", Filters()),
     ("election", Filters(role="guest")),
-    ("war", Filters(year=2019)),
+    ("prices", Filters(year=2021)),
+    ("economy", Filters(speaker="Costa")),
     ("school board budget", Filters(program="Morning Edition")),
 ]
 

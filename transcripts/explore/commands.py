@@ -35,12 +35,14 @@ def _reader(lake_dir: Path, version: int | None) -> tuple[Any, Any, int]:
 
     lake = _open_lake(lake_dir)
     try:
-        chosen = version if version is not None else lake.current_version()
-        if chosen is None:
-            raise UnknownVersion(None, [])
-        return lake, lake.reader(chosen), chosen
+        con = lake.reader(version)  # one connection: it resolves the current version itself
     except UnknownVersion as exc:
         raise _fail(str(exc)) from exc
+    row = con.execute("SELECT max(version) FROM versions").fetchone()  # the newest row is the version read
+    if version is None and (row is None or row[0] is None):
+        con.close()
+        raise _fail(str(UnknownVersion(None, [])))
+    return lake, con, int(version if version is not None else row[0])
 
 
 def describe(table: Annotated[str | None, typer.Argument(help="one table (default: every table)")] = None,

@@ -19,6 +19,7 @@ from transcripts.validate.suites import build_suites
 TOP_SPEAKERS = 20
 TOP_PROGRAMS = 25
 NOT_STATED = "(not stated)"
+PASSED, FAILED = "#2ca02c", "#d62728"
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ def speakers_chart(con: duckdb.DuckDBPyConnection) -> Chart:
         mine = [r for r in rows if r[1] == role]
         figure.add_trace(go.Bar(y=[r[0] for r in mine], x=[r[2] for r in mine], orientation="h", name=role))
     figure.update_yaxes(categoryorder="array", categoryarray=[r[0] for r in rows], autorange="reversed")
-    figure.update_layout(xaxis_title="words spoken", height=max(300, 24 * len(rows)), barmode="stack")
+    figure.update_layout(xaxis_title="words spoken", height=max(300, 24 * len(rows)), barmode="stack",
+                         showlegend=True, legend_title_text="role")
     return Chart(f"The {TOP_SPEAKERS} speakers with the most words", "Coloured by their most frequent role.",
                  figure)
 
@@ -88,32 +90,41 @@ def rejects_chart(con: duckdb.DuckDBPyConnection) -> Chart:
 
 
 def validation_charts(validation: dict[str, Any]) -> list[Chart]:
-    """Expectations passed and failed per table (suite sizes from the generated suites), and each SQL check."""
-    failed = Counter(str(label).split(".", 1)[0] for label in validation.get("failed_expectations", []))
-    tables = list(validation.get("suites_run") or [])
+    """Per table, the expectations of its suite (generated from schemas/) that held on every chunk of rows
+    validated and those that failed on some; then each cross-table SQL check with its verdict."""
+    failed_rules = {str(label).split(":", 1)[0] for label in validation.get("failed_expectations", [])}
+    failed = Counter(rule.split(".", 1)[0] for rule in failed_rules)
     sizes = {name: len(suite["expectations"]) for name, suite in build_suites().items()}
+    tables = list(validation.get("suites_run") or sizes)
     per_table = go.Figure([
-        go.Bar(name="passed", x=tables, y=[max(sizes.get(t, 0) - failed[t], 0) for t in tables]),
-        go.Bar(name="failed", x=tables, y=[failed[t] for t in tables]),
+        go.Bar(name="passed", x=tables, y=[max(sizes.get(t, 0) - failed[t], 0) for t in tables],
+               marker_color=PASSED),
+        go.Bar(name="failed", x=tables, y=[failed[t] for t in tables], marker_color=FAILED),
     ])
-    per_table.update_layout(barmode="stack", yaxis_title="expectations")
+    per_table.update_layout(barmode="stack", yaxis_title="expectations", showlegend=True)
     checks = [c for c in validation.get("sql_checks") or [] if isinstance(c, dict)]
-    colours = ["#2ca02c" if c.get("passed") else "#d62728" for c in checks]
-    sql = go.Figure(go.Bar(x=[c.get("name") for c in checks], y=[c.get("n_failing", 0) for c in checks],
-                           marker_color=colours, text=["passed" if c.get("passed") else "failed" for c in checks]))
-    sql.update_layout(yaxis_title="failing rows")
-    quarantined = validation.get("quarantined_docs", 0)
+    verdicts = ["passed" if c.get("passed") else ("warning" if c.get("warning") else "failed") for c in checks]
+    sql = go.Figure(go.Table(
+        columnwidth=[2, 5, 1, 1],
+        header={"values": ["check", "what it holds", "result", "failing rows"], "align": "left"},
+        cells={"values": [[c.get("name") for c in checks], [c.get("description") for c in checks], verdicts,
+                          [c.get("n_failing", 0) for c in checks]], "align": "left",
+               "fill_color": [["#f0fff0" if v == "passed" else "#fff0f0" for v in verdicts]]}))
+    sql.update_layout(height=80 + 28 * len(checks))
     return [
-        Chart("Validation per table", f"Expectations of each suite run on this version's new rows; "
-              f"{quarantined} documents quarantined.", per_table),
-        Chart("Cross-table SQL checks", "Rows failing each check (green: passed).", sql),
+        Chart("Validation per table", f"{validation.get('expectations_evaluated', 0)} expectations evaluated, "
+              f"{validation.get('expectations_failed', 0)} failed; "
+              f"{validation.get('quarantined_docs', 0)} documents quarantined.", per_table),
+        Chart("Cross-table SQL checks", "Run on the candidate version before it was published.", sql),
     ]
 
 
 def changes_chart(diff: dict[str, Any] | None) -> Chart:
     if diff is None:
-        return Chart("Changes since the previous version", "This is the first readable version.",
-                     go.Figure(go.Bar(x=[], y=[])))
+        first = go.Figure(go.Bar(x=["added", "changed", "removed"], y=[0, 0, 0]))
+        first.add_annotation(text="the first readable version: nothing to compare with", showarrow=False,
+                             xref="paper", yref="paper", x=0.5, y=0.5)
+        return Chart("Changes since the previous version", "This is the first readable version.", first)
     rows_a, rows_b = diff["rows_a"], diff["rows_b"]
     tables = list(rows_b)
     docs = go.Bar(name="documents", x=["added", "changed", "removed"],
@@ -134,6 +145,8 @@ def render_page(title: str, facts: list[str], charts: list[Chart]) -> str:
     sections = []
     for i, chart in enumerate(charts):
         chart.figure.update_layout(margin={"l": 60, "r": 20, "t": 20, "b": 60}, template="plotly_white")
+        if chart.figure.layout.height is None:
+            chart.figure.update_layout(height=360)
         div = chart.figure.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{i}",
                                    config={"displaylogo": False, "responsive": True})
         sections.append(f'<section class="chart"><h2>{html.escape(chart.title)}</h2>'
