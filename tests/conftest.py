@@ -82,6 +82,12 @@ def _publish(lake: Any, input_dir: Path, replace: set[str]) -> int:
 
 
 @pytest.fixture(scope="session")
+def publish_pages() -> Any:
+    """`publish_pages(lake, input_dir, replace_doc_ids) -> version`, as a run would (without Prefect)."""
+    return _publish
+
+
+@pytest.fixture(scope="session")
 def seeds_lake(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> dict[str, Any]:
     """A lake published from the seeds in two versions: version 1 has the three seed pages and an empty file
     (a reject); version 2 has the third page removed."""

@@ -52,3 +52,23 @@ def test_gc_removes_the_indexes_of_expired_versions(tmp_path) -> None:
     deleted = remove_stale_indexes(tmp_path, [3])
     assert sorted(p.name for p in deleted) == ["v1.duckdb", "v2.duckdb"]
     assert index_path(tmp_path, 3).is_file()
+
+
+def test_gc_command_deletes_the_index_of_an_expired_version(cli, publish_pages, seeds_dir, tmp_path) -> None:
+    import shutil
+
+    from transcripts.store.lake import Lake
+
+    pages = tmp_path / "pages"
+    shutil.copytree(seeds_dir, pages)
+    lake = Lake(tmp_path / "lake")
+    publish_pages(lake, pages, set())
+    (pages / "002_a7df522fb442f5e4.txt").unlink()
+    publish_pages(lake, pages, {"002_a7df522fb442f5e4"})
+    for version in ("1", "2"):
+        code, _, err = cli("search", "China", "--version", version, "--lake", lake.root)
+        assert code == 0, err
+    assert index_path(lake.root, 1).is_file() and index_path(lake.root, 2).is_file()
+    code, _, err = cli("gc", "--keep", "1", "--lake", lake.root)
+    assert code == 0, err
+    assert not index_path(lake.root, 1).exists() and index_path(lake.root, 2).is_file()
