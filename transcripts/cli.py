@@ -172,7 +172,7 @@ def query(
     lake_dir: LakeOpt = DEFAULT_LAKE,
 ) -> None:
     """Run read-only SQL over the dataset (optionally as it was at an earlier version)."""
-    _check_format(fmt)
+    fmt = _check_format(fmt)
     from transcripts.explore.timetravel import TimeTravelRefused, refuse_time_travel
     from transcripts.store.lake import QueryError, QueryRefused, UnknownVersion
 
@@ -227,7 +227,6 @@ def diff(a: int, b: int, lake_dir: LakeOpt = DEFAULT_LAKE,
     from transcripts.store.lake import UnknownVersion
 
     fmt = _check_format(fmt, ("auto", "table", "tsv", "json"))
-
     lake = _open_lake(lake_dir)
     try:
         d = lake.diff(a, b)
