@@ -72,3 +72,22 @@ def test_gc_command_deletes_the_index_of_an_expired_version(cli, publish_pages, 
     code, _, err = cli("gc", "--keep", "1", "--lake", lake.root)
     assert code == 0, err
     assert not index_path(lake.root, 1).exists() and index_path(lake.root, 2).is_file()
+
+
+def test_scores_equal_the_extensions_match_bm25(cli, seeds_lake: dict[str, Any]) -> None:
+    from transcripts.explore.search import Filters, search
+    from transcripts.store.extensions import connect
+
+    code, _, err = cli("search", "China", "--lake", seeds_lake["dir"])
+    assert code == 0, err
+    path = index_path(seeds_lake["dir"], 2)
+    ours = [(doc, seg, score) for score, doc, seg, *_ in search(path, "China Putin Taiwan", Filters(), 50)]
+    con = connect(str(path), read_only=True, extensions=("fts",))
+    try:
+        theirs = con.execute("""
+            SELECT doc_id, seg_idx, round(score, 3) FROM (
+                SELECT *, fts_main_passages.match_bm25(id, 'China Putin Taiwan') AS score FROM passages)
+            WHERE score IS NOT NULL ORDER BY score DESC, doc_id, seg_idx LIMIT 50""").fetchall()
+    finally:
+        con.close()
+    assert len(ours) > 3 and ours == [tuple(r) for r in theirs]

@@ -26,6 +26,7 @@ INDEX_FOLDER = "search"
 SEARCHED_KINDS = ("turn", "paragraph")
 SNIPPET_CONTEXT = 70  # characters of context on each side of the first hit
 HIT_COLUMNS = ["score", "doc_id", "seg_idx", "speaker", "role", "year", "program", "snippet"]
+ROW_GROUP_SIZE = 2048  # rows per row group of the index (DuckDB's default, 122,880, made every fetch slow)
 _STALE_TMP_SECONDS = 3600  # a build's temporary file older than this was left by a killed process
 
 # One row per searchable passage: the text with who said it and where it comes from.
@@ -38,15 +39,37 @@ LEFT JOIN appearances a ON a.doc_id = s.doc_id AND a.speaker_id = s.speaker_id
 WHERE s.kind IN ({", ".join(f"'{k}'" for k in SEARCHED_KINDS)})
 """
 
-_SEARCH_SQL = """
-SELECT score, doc_id, seg_idx, speaker, role, year, program, text FROM (
-    SELECT *, fts_main_passages.match_bm25(id, $words) AS score FROM passages
-    WHERE ($role IS NULL OR role = $role)
-      AND ($year IS NULL OR year = $year)
-      AND ($program IS NULL OR program ILIKE '%' || $program || '%')
-      AND ($speaker IS NULL OR speaker ILIKE '%' || $speaker || '%' OR speaker_id = $speaker)
-) WHERE score IS NOT NULL ORDER BY score DESC, doc_id, seg_idx LIMIT $limit
+# The query's terms as the index knows them: tokenized and stemmed like the indexed text (stop words and
+# words never indexed are simply absent from the dictionary).
+_TERMS_SQL = """
+SELECT list(termid), list(df), list(term) FROM fts_main_passages.dict
+WHERE term IN (SELECT DISTINCT stem(unnest(fts_main_passages.tokenize($words)), 'porter'))
 """
+
+# BM25 exactly as the extension's match_bm25 scores it (k1 = 1.2, b = 0.75, log10 idf), over `postings`
+# (term frequency per term and passage, sorted by term) rather than over every token of `terms`: only the
+# postings of the query's terms are read, and only the passages that have one are scored.
+_SEARCH_SQL = """
+WITH q AS (SELECT unnest($termids) AS termid, unnest($dfs) AS df),
+scored AS (
+    SELECT p.docid, sum(log((st.num_docs - q.df + 0.5) / (q.df + 0.5) + 1)
+                        * p.tf * (1.2 + 1) / (p.tf + 1.2 * (1 - 0.75 + 0.75 * d.len / st.avgdl))) AS score
+    FROM postings p JOIN q USING (termid) JOIN fts_main_passages.docs d USING (docid),
+         fts_main_passages.stats st
+    WHERE p.termid IN (SELECT termid FROM q)
+    GROUP BY p.docid
+)
+SELECT s.score, x.id
+FROM scored s JOIN fts_main_passages.docs d USING (docid) JOIN passages x ON x.id = d.name
+WHERE ($role IS NULL OR x.role = $role)
+  AND ($year IS NULL OR x.year = $year)
+  AND ($program IS NULL OR x.program ILIKE '%' || $program || '%')
+  AND ($speaker IS NULL OR x.speaker ILIKE '%' || $speaker || '%' OR x.speaker_id = $speaker)
+ORDER BY s.score DESC, x.doc_id, x.seg_idx LIMIT $limit
+"""
+# The hits' rows, fetched apart: ranking reads only the small columns, and a literal list of ids lets DuckDB
+# skip the row groups of `passages` (sorted by id) that hold none of them, text included.
+_HITS_SQL = "SELECT id, doc_id, seg_idx, speaker, role, year, program, text FROM passages WHERE id IN ({ids})"
 
 
 class SearchError(ValueError):
@@ -70,15 +93,19 @@ def build_index(reader: duckdb.DuckDBPyConnection, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.{time.monotonic_ns()}.tmp")
     try:
-        con = connect(str(tmp), extensions=("fts",))
+        con = connect(extensions=("fts",))
         try:
+            # Small row groups: fetching a hit's text then reads a few kilobytes, not the whole column.
+            con.execute(f"ATTACH '{tmp}' AS search_index (ROW_GROUP_SIZE {ROW_GROUP_SIZE}); USE search_index")
             passages = reader.execute(_PASSAGES_SQL).fetch_record_batch()  # streamed, not held whole
             con.register("_passages", passages)
             con.execute("CREATE TABLE passages AS SELECT * FROM _passages")
             con.unregister("_passages")
             con.execute("PRAGMA create_fts_index('passages', 'id', 'text', stemmer = 'porter', "
                         "stopwords = 'english', overwrite = 1)")
-            con.execute("CHECKPOINT")
+            con.execute("CREATE TABLE postings AS SELECT termid, docid, CAST(count(*) AS INTEGER) AS tf "
+                        "FROM fts_main_passages.terms GROUP BY ALL ORDER BY termid, docid")
+            con.execute("USE memory; DETACH search_index")
         finally:
             con.close()
         os.replace(tmp, path)
@@ -96,23 +123,24 @@ def search(path: Path, words: str, filters: Filters = Filters(), limit: int = 20
         raise SearchError(f"--role must be one of {', '.join(ROLES)}, not {filters.role!r}")
     con = connect(str(path), read_only=True, extensions=("fts",))
     try:
-        rows = con.execute(_SEARCH_SQL, {"words": words, "limit": limit, "role": filters.role,
-                                         "year": filters.year, "program": filters.program,
-                                         "speaker": filters.speaker}).fetchall()
-        stems = _stems(con, words)
+        row = con.execute(_TERMS_SQL, {"words": words}).fetchone()
+        termids, dfs, terms = row if row and row[0] else ([], [], [])
+        ranked = con.execute(_SEARCH_SQL, {"termids": termids, "dfs": dfs, "limit": limit, "role": filters.role,
+                                           "year": filters.year, "program": filters.program,
+                                           "speaker": filters.speaker}).fetchall() if termids else []
+        ids = ", ".join(str(int(passage_id)) for _, passage_id in ranked)
+        rows = {r[0]: r[1:] for r in con.execute(_HITS_SQL.format(ids=ids)).fetchall()} if ranked else {}
     finally:
         con.close()
-    return [(round(float(score), 3), *rest, snippet(text, stems)) for score, *rest, text in rows]
+    stems = snippet_prefixes(terms)
+    return [(round(float(score), 3), *rows[passage_id][:-1], snippet(rows[passage_id][-1], stems))
+            for score, passage_id in ranked]
 
 
-def _stems(con: duckdb.DuckDBPyConnection, words: str) -> list[str]:
-    """The query's words as the index stems them (so 'economies' finds 'economy' in a snippet)."""
-    tokens = sorted(set(re.findall(r"[a-z0-9]+", words.lower())))
-    if not tokens:
-        return []
-    rows = con.execute("SELECT DISTINCT stem(t, 'porter') FROM unnest(?::VARCHAR[]) AS u(t)", [tokens]).fetchall()
-    # Porter turns a final y into i ('economy' -> 'economi'): match the word's prefix before it.
-    prefixes = {r[0][:-1] if r[0].endswith("i") and len(r[0]) > 3 else r[0] for r in rows if r[0]}
+def snippet_prefixes(stems: Iterable[str]) -> list[str]:
+    """Word beginnings to mark in a snippet for the index's stems: Porter turns a final y into i
+    ('economy' -> 'economi'), so the prefix stops before it. Longest first, so the regex prefers them."""
+    prefixes = {stem[:-1] if stem.endswith("i") and len(stem) > 3 else stem for stem in stems if stem}
     return sorted(prefixes, key=len, reverse=True)
 
 
