@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from transcripts.model import Source
-from transcripts.rules.text import english_words
+from transcripts.rules.words import english_words
 from transcripts.steps.clean import clean_page
 from transcripts.steps.decode import decode_page
 from transcripts.steps.segment import segment_page

@@ -69,7 +69,7 @@ def main() -> int:
                 n_ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=args.batch_size))
                 base = min(base, time.perf_counter() - t0)
             else:
-                add_mentions(pages, nlp, batch_size=args.batch_size)
+                pages = add_mentions(pages, nlp, batch_size=args.batch_size)
                 stage = min(stage, time.perf_counter() - t0)
     kept = sum(len(p.mentions) for p in pages)
     print(f"spaCy nlp.pipe : {words / base:10.0f} words/s  ({n_ents} entities)")

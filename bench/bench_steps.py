@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from transcripts.model import Labeled, Reject, Source
-from transcripts.rules.text import english_words
+from transcripts.rules.words import english_words
 from transcripts.steps.clean import clean_page
 from transcripts.steps.decode import decode_page
 from transcripts.steps.label import label_page

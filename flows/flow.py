@@ -23,7 +23,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from schemas import TABLES
 from transcripts import pipeline
-from transcripts.model import Labeled, Reject
+from transcripts.model import Reject
 from transcripts.pipeline import InputFile, RunSummary, Timer
 from transcripts.tables import batch_tables, concat_batches, mark_duplicates, reject_row, to_arrow
 
@@ -89,7 +89,7 @@ def process_pages(batch: list[InputFile], max_bytes: int, ner_model: str, versio
     results = pipeline.process_batch(batch, max_bytes)
     nlp = worker_nlp(ner_model)
     if nlp is not None:
-        add_mentions([r for r in results if isinstance(r, Labeled)], nlp)
+        results = add_mentions(results, nlp)
     return batch_tables(results, version)
 
 

@@ -1,6 +1,18 @@
+from enum import StrEnum
+
 from schemas import Column, Table, doc_id_column
 
-ROLES = ("host", "correspondent", "guest", "unidentified")
+
+class Role(StrEnum):
+    """What a speaker does in a document."""
+
+    HOST = "host"
+    CORRESPONDENT = "correspondent"
+    GUEST = "guest"
+    UNIDENTIFIED = "unidentified"
+
+
+ROLES = tuple(r.value for r in Role)
 
 APPEARANCES = Table(
     name="appearances",

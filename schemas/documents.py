@@ -1,7 +1,26 @@
+from enum import StrEnum
+
 from schemas import Column, Table, doc_id_column
 
-DOC_TYPES = ("transcript", "article", "no_content")
-YEAR_SOURCES = ("copyright", "dateline", "text")
+
+class DocType(StrEnum):
+    """What a page yielded."""
+
+    TRANSCRIPT = "transcript"
+    ARTICLE = "article"
+    NO_CONTENT = "no_content"
+
+
+class YearSource(StrEnum):
+    """Where a document's year came from."""
+
+    COPYRIGHT = "copyright"
+    DATELINE = "dateline"
+    TEXT = "text"
+
+
+DOC_TYPES = tuple(t.value for t in DocType)
+YEAR_SOURCES = tuple(s.value for s in YearSource)
 
 DOCUMENTS = Table(
     name="documents",

@@ -1,9 +1,23 @@
+from enum import StrEnum
+
 from schemas import Column, Table
 
-REJECT_REASONS = (
-    "empty", "binary", "undecodable", "too_large", "unreadable", "outside_input", "html", "stage_error",
-    "quarantined", "duplicate_doc_id",
-)
+
+class RejectReason(StrEnum):
+    """Why an input yielded no document."""
+
+    EMPTY = "empty"
+    BINARY = "binary"
+    UNDECODABLE = "undecodable"
+    TOO_LARGE = "too_large"
+    UNREADABLE = "unreadable"
+    OUTSIDE_INPUT = "outside_input"
+    STAGE_ERROR = "stage_error"
+    QUARANTINED = "quarantined"
+    DUPLICATE_DOC_ID = "duplicate_doc_id"
+
+
+REJECT_REASONS = tuple(r.value for r in RejectReason)
 
 REJECTS = Table(
     name="rejects",

@@ -1,10 +1,28 @@
+from enum import StrEnum
+
 from schemas import Column, Table, doc_id_column
 
-REMOVED_REASONS = (
-    "page_chrome", "station_notice", "cookie_banner", "sponsor", "title", "end_marker", "copyright",
-    "disclaimer", "bio", "related", "photo_credit", "duplicate_caption", "duplicate_body", "duplicate_title",
-    "label_only", "other",
-)
+
+class RemovedReason(StrEnum):
+    """Why a stretch of the page is not segment text (the clean step's verdicts)."""
+
+    PAGE_CHROME = "page_chrome"
+    STATION_NOTICE = "station_notice"
+    COOKIE_BANNER = "cookie_banner"
+    SPONSOR = "sponsor"
+    TITLE = "title"
+    END_MARKER = "end_marker"
+    COPYRIGHT = "copyright"
+    DISCLAIMER = "disclaimer"
+    BIO = "bio"
+    RELATED = "related"
+    PHOTO_CREDIT = "photo_credit"
+    DUPLICATE_CAPTION = "duplicate_caption"
+    DUPLICATE_BODY = "duplicate_body"
+    DUPLICATE_TITLE = "duplicate_title"
+
+
+REMOVED_REASONS = tuple(r.value for r in RemovedReason)
 
 REMOVED = Table(
     name="removed",

@@ -1,6 +1,19 @@
+from enum import StrEnum
+
 from schemas import Column, Table, doc_id_column
 
-SEGMENT_KINDS = ("turn", "paragraph", "heading", "caption", "marker")
+
+class SegmentKind(StrEnum):
+    """What a segment is."""
+
+    TURN = "turn"
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    CAPTION = "caption"
+    MARKER = "marker"
+
+
+SEGMENT_KINDS = tuple(k.value for k in SegmentKind)
 
 SEGMENTS = Table(
     name="segments",

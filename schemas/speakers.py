@@ -1,6 +1,17 @@
+from enum import StrEnum
+
 from schemas import Column, Table
 
-SPEAKER_KINDS = ("person", "unidentified", "group")
+
+class SpeakerKind(StrEnum):
+    """Who a speaker is: a named person, an unidentified voice, or a group."""
+
+    PERSON = "person"
+    UNIDENTIFIED = "unidentified"
+    GROUP = "group"
+
+
+SPEAKER_KINDS = tuple(k.value for k in SpeakerKind)
 
 SPEAKERS = Table(
     name="speakers",

@@ -31,6 +31,18 @@ def test_pipeline_doc_id_is_relative_path_without_extension(tmp_path: Path) -> N
     assert ids == ["a", "noext", "sub/b.page"]
 
 
+def test_pipeline_plans_a_trailing_dot_file_as_decode_publishes_it(tmp_path: Path) -> None:
+    # "notes." was planned as "notes" but published as "notes.", so every run processed it again
+    from transcripts.steps.decode import decode_page
+
+    write(tmp_path, "notes.", "Some notes.")
+    files = scan_input(tmp_path)
+    published = decode_page((tmp_path / "notes.").read_bytes(), "notes.")
+    assert [f.doc_id for f in files] == [published.doc_id] == ["notes."]
+    plan = make_plan(files, {"documents": {published.doc_id: (files[0].sha256, V)}, "rejects": {}}, V)
+    assert plan.nothing_to_do and plan.unchanged == 1
+
+
 def test_pipeline_scan_skips_hidden_files_and_folders(tmp_path: Path) -> None:
     write(tmp_path, ".DS_Store", "x")
     write(tmp_path, ".git/config", "x")

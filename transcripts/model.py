@@ -1,12 +1,13 @@
 """The plain data that the pipeline's steps hand to each other.
 
-The steps are pure functions over these objects (no I/O, no Prefect, no store):
+The steps are pure functions over these frozen objects (no I/O, no Prefect, no store); a step returns new
+objects and never changes its input (`pipeline.STEPS` lists what each reads and assigns, and a test checks it):
 
-    decode  : raw bytes              -> Source | Reject       (flows/decode.py)
-    clean   : Source                 -> Cleaned               (flows/clean.py)
-    segment : Cleaned                -> Segmented             (flows/segment.py)
-    label   : Segmented              -> Labeled               (flows/label.py)
-    entities: list[Labeled], nlp     -> fills Labeled.mentions (flows/entities.py)
+    decode  : raw bytes              -> Source | Reject       (transcripts/steps/decode.py)
+    clean   : Source                 -> Cleaned               (transcripts/steps/clean.py)
+    segment : Cleaned                -> Segmented             (transcripts/steps/segment.py)
+    label   : Segmented              -> Labeled               (transcripts/steps/label.py)
+    entities: list[Labeled], nlp     -> list[Labeled] with mentions (transcripts/steps/entities.py)
 
 Offsets are always 0-based, end-exclusive positions in `Source.text`.
 """
@@ -16,9 +17,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from transcripts.rules.words import count_words as count_words  # the analysts' word count, re-exported
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """One input page, decoded. `text` is what every offset points into."""
 
@@ -31,7 +35,7 @@ class Source:
     repairs: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Reject:
     """An input that yielded no document."""
 
@@ -43,7 +47,7 @@ class Reject:
     source_bytes: int | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Removed:
     """A stretch of the page that is not segment text, with the reason (schemas.removed.REMOVED_REASONS)."""
 
@@ -53,7 +57,7 @@ class Removed:
     seg_idx: int | None = None  # set when the stretch lies inside a segment's stretch (chrome inside a turn)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """A kept line of the page after cleaning."""
 
@@ -63,7 +67,7 @@ class Line:
     blank_before: int = 0  # blank lines between this line and the previous kept or removed line
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Cleaned:
     """A page with its chrome set aside: the kept lines, and what was removed and why."""
 
@@ -78,7 +82,7 @@ class Cleaned:
     duplicated_body: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     kind: str  # one of schemas.segments.SEGMENT_KINDS
     char_start: int  # a turn's stretch includes its printed label
@@ -90,7 +94,7 @@ class Segment:
     speaker_id: str | None = None  # assigned by the label step
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     seg_idx: int
     sent_idx: int
@@ -99,7 +103,7 @@ class Sentence:
     text: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Segmented:
     """A cleaned page cut into segments (reading order) and sentences."""
 
@@ -113,7 +117,7 @@ class Segmented:
         return self.cleaned.source
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Appearance:
     """One speaker in one document."""
 
@@ -127,7 +131,7 @@ class Appearance:
     n_words: int = 0
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     seg_idx: int
     char_start: int
@@ -138,7 +142,7 @@ class Quote:
     cue: str | None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     seg_idx: int
     char_start: int
@@ -149,7 +153,7 @@ class Mention:
     speaker_id: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Labeled:
     """A segmented page with speakers resolved and document metadata read."""
 
@@ -169,17 +173,19 @@ class Labeled:
         return self.segmented.cleaned.source
 
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
+def doc_id_of(source_path: str) -> str:
+    """A page's doc_id: its path relative to the input folder, posix, without the extension ("news/a.txt" ->
+    "news/a"). A trailing dot is no extension: "notes." stays "notes.". The one doc_id rule (plan and decode)."""
+    p = PurePosixPath(source_path.replace("\\", "/"))
+    return str(p.with_suffix("")) if p.suffix else str(p)
 
 
-def count_words(text: str) -> int:
-    """Words as analysts count them: runs of letters/digits, an inner apostrophe kept ("don't" is one)."""
-    return len(_WORD.findall(text))
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "unnamed"
+    return _NOT_SLUG.sub("-", folded).strip("-") or "unnamed"
 
 
 def speaker_id_for(name: str, kind: str, doc_id: str) -> str:

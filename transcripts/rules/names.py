@@ -1,4 +1,5 @@
-"""Names: parsing printed speaker labels, finding person names in prose, casing names properly.
+"""Person names: titles and honorifics, particles, name tokens, finding names in prose, casing names printed in
+capitals, the page's own spellings (NameBook) and the one surname matcher every step uses.
 
 Pure string functions shared by the label step (speakers, quotes, metadata) and the NER step.
 """
@@ -7,24 +8,31 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import compress
 
-from transcripts.rules.text import ABBREVIATED_TITLES, COURTESY_TITLES, HONORIFIC, PARTICLES, TITLES
-from transcripts.rules.text import split_sentences as text_split_sentences  # re-exported with a cache
+from transcripts.rules.words import APOS_CHARS, APOSTROPHES, wordset
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+# Words printed before a speaker's name in capitals, in any case: "Mr. JOHN DOE", "Senator HARRY REID",
+# "SEN. JOHN MCCAIN", "President GEORGE W. BUSH". Full titles, longest first, then abbreviations.
+TITLES = ("Vice President|President|Senator|Representative|Congressman|Congresswoman|Lieutenant Governor|"
+          "Governor|Mayor|Attorney General|Secretary|General|Colonel|Captain|Sergeant|Lieutenant|Admiral|"
+          "Ambassador|Chief Justice|Justice|Judge|Prime Minister|Chancellor|Minister|Professor|Doctor|Reverend|"
+          "Pastor|Rabbi|Imam|Bishop|Father|Sister|Sheikh|King|Queen|Prince|Princess|Speaker|Commissioner|"
+          "Detective|Officer|Sir|Dame")
+ABBREVIATED_TITLES = {"sen": "Senator", "rep": "Representative", "gov": "Governor", "gen": "General",
+                      "col": "Colonel", "capt": "Captain", "sgt": "Sergeant", "lt": "Lieutenant", "adm": "Admiral",
+                      "amb": "Ambassador", "sec": "Secretary", "pres": "President", "prof": "Professor",
+                      "rev": "Reverend", "det": "Detective", "cmdr": "Commander", "supt": "Superintendent"}
+COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"})  # say nothing of a role
+_SHORT_TITLES = "|".join(sorted(COURTESY_TITLES | set(ABBREVIATED_TITLES), key=len, reverse=True))
+HONORIFIC = rf"(?i:(?:{TITLES}|{_SHORT_TITLES})\b\.?)"
+# Lower-case name particles ("de la Cruz", "van Dyke", "bin Salman") that may sit inside a name.
+PARTICLES = wordset("de da del della di du dos das la le van von der den ter bin ibn al el ben y")
 
 # Words that open a capitalised run but are titles, not part of the person's name ("Chinese President Xi").
 TITLE_WORDS = frozenset(TITLES.casefold().replace("|", " ").split()) | COURTESY_TITLES | ABBREVIATED_TITLES.keys() \
-    | _words("""councilor councillor councilman councilwoman councilmember alderman alderwoman
+    | wordset("""councilor councillor councilman councilwoman councilmember alderman alderwoman
 assemblyman assemblywoman assemblymember lawmaker delegate sheriff superintendent
 president vice prime minister foreign defense secretary chancellor premier king queen pope
 prince princess sen rep gov mayor dr prof mr mrs ms judge justice chief ceo chair chairman chairwoman commissioner
@@ -32,13 +40,13 @@ ambassador speaker house senate attorney general treasury commerce energy interi
 surgeon fed nasa epa director spokesman spokeswoman spokesperson leader coach quarterback manager author singer
 sergeant lt col gen adm capt officer officials minister's president's supreme u.s. former acting deputy
 top envoy lawmaker senator representative governor economist professor analyst dear""")
-DEMONYMS = _words("""american chinese russian ukrainian japanese korean indian pakistani afghan iranian lebanese
+DEMONYMS = wordset("""american chinese russian ukrainian japanese korean indian pakistani afghan iranian lebanese
 israeli egyptian turkish kenyan nigerian senegalese ethiopian german french british belgian polish italian spanish
 mexican brazilian colombian argentine peruvian cuban filipino indonesian thai vietnamese australian georgian kazakh
 uzbek ugandan ghanaian european african asian canadian taiwanese palestinian syrian iraqi saudi dutch swedish
 norwegian danish finnish greek hungarian romanian serbian croatian czech venezuelan chilean""")
 # Capitalised words that start sentences or name things, never a person's first word.
-NOT_NAME = _words("""the a an and but or so if in on at of for to from with by as this that these those it its
+NOT_NAME = wordset("""the a an and but or so if in on at of for to from with by as this that these those it its
 there here he she they we you i my our his her their what when where why how who which while after before since
 yet still now then also even just mr ms npr cnn u.s. god monday tuesday wednesday thursday friday saturday sunday
 january february march april may june july august september october november december good hi hey thanks thank
@@ -51,14 +59,22 @@ _MAC_NAMES = frozenset({"macdonald", "macarthur", "mackenzie", "macleod", "macmi
 
 # A word, or "St." with its dot. Same tokens as r"\bSt\.(?!\w)|[^\W\d_][\w'’\-]*", but every match starts on
 # the one letter class, which the regex engine scans for faster than it tries two alternatives at each position.
-_TOKEN = re.compile(r"[^\W\d_](?:(?<=\bS)t\.(?!\w)|[\w'’\-]*)")
+_TOKEN = re.compile(rf"[^\W\d_](?:(?<=\bS)t\.(?!\w)|[\w{APOS_CHARS}\-]*)")
 
+_NAME_JOINERS = re.compile(r"(['\-])")  # O'BRIEN-NAKAMURA: apostrophes and hyphens join cased pieces
 
 @lru_cache(maxsize=1 << 14)
 def fold(text: str) -> str:
     """Comparison key for names: apostrophes unified, case folded through upper case (so STRAUSS matches
     Strauß and YILMAZ matches Yılmaz)."""
     return text.translate(APOSTROPHES).upper().casefold()
+
+
+def has_surname(full: str, surname: str) -> bool:
+    """Is `surname` (one word or more: "Kim", "de la Cruz") the end of the longer name `full`, in any case?
+    The one surname rule of the pipeline: speakers, quotes, the name book and entities all ask it."""
+    f, s = fold(full).split(), fold(surname).split()
+    return len(f) > len(s) > 0 and f[-len(s):] == s
 
 
 def is_cap(tok: str) -> bool:
@@ -80,7 +96,7 @@ def _case_word(word: str, first: bool, last: bool = False) -> str:
         return low
     if low == "st.":
         return "St."
-    parts = re.split(r"(['\-])", word)
+    parts = _NAME_JOINERS.split(word)
     return "".join(p if p in ("'", "-") else _case_piece(p) for p in parts)
 
 
@@ -93,71 +109,6 @@ def title_case_name(upper: str) -> str:
         out.append(w if not w.isupper() and w[:1].isupper() else _case_word(w, i == 0, i == len(words) - 1))
     return " ".join(out)
 
-
-@dataclass(slots=True)
-class ParsedLabel:
-    """A printed speaker label taken apart."""
-
-    printed: str
-    name: str  # the name part as printed, honorific and role removed ("LUCIAN KIM")
-    kind: str  # person | unidentified | group
-    role_hint: str | None  # host | correspondent | None
-    description: str | None  # from a parenthetical "(Economist, X)"
-    honorific: str | None
-
-
-_ROLE_WORD = (r"(?:HOST|[Hh]ost|CO-HOST|[Cc]o-host|ANCHOR|[Aa]nchor|BYLINE|[Bb]yline|reporting|REPORTING|"
-              r"CORRESPONDENT|[Cc]orrespondent|REPORTER|[Rr]eporter)")
-# "LUCIAN KIM, BYLINE", "JOHN DOE, CNN CORRESPONDENT", "MELISSA BLOCK, host", "JACOB NELSON reporting"
-_ROLE_SUFFIX = re.compile(rf"^(?P<name>.+?)(?:,\s*(?P<role>(?:[A-Z][\w.&]*\s+)*?{_ROLE_WORD})"
-                          rf"|\s+(?P<role2>{_ROLE_WORD}))$")
-# Parentheticals that say how the words were delivered, not who the speaker is.
-DELIVERY_NOTES = frozenset({"caller", "ph", "voice-over", "voiceover", "voice over", "through interpreter",
-                            "through translator", "via translator", "via interpreter", "on camera", "off camera",
-                            "on-camera", "off-camera", "by telephone", "via telephone", "on phone", "singing",
-                            "laughing", "as read", "recording", "on tape", "on the phone", "on speakerphone"})
-_GENERIC = frozenset({"ANNOUNCER", "NARRATOR", "OPERATOR", "INTERPRETER", "TRANSLATOR", "CROSSTALK"})
-_GROUP_WORDS = frozenset({"CROWD", "GROUP", "AUDIENCE", "CHORUS", "PEOPLE", "CHILDREN", "MEN", "WOMEN", "VOICES",
-                          "SPEAKERS", "PROTESTERS", "DEMONSTRATORS", "STUDENTS", "SINGERS"})
-
-
-def parse_label(label: str) -> ParsedLabel:
-    text = label.strip().rstrip(":").strip()
-    desc = None
-    m = re.search(r"\s*\(([^)]*)\)", text)  # "(Economist, X)", also before a role: "SEN. X (R), ARIZONA"
-    if m:
-        inner = m.group(1).strip()
-        text = (text[: m.start()] + text[m.end():]).strip()
-        if inner and inner.casefold() not in DELIVERY_NOTES:
-            desc = inner
-    honorific = None
-    hm = re.match(rf"^({HONORIFIC})\s+", text)
-    if hm:
-        honorific, text = hm.group(1), text[hm.end():]
-        core = honorific.rstrip(".").casefold()
-        if core not in COURTESY_TITLES:  # "Senator", "PRESIDENT", "Sen." say what the speaker is
-            title = ABBREVIATED_TITLES.get(core) or title_case_name(honorific)
-            desc = f"{title} ({desc})" if desc else title
-    role_hint = None
-    rm = _ROLE_SUFFIX.match(text)
-    if rm:
-        role = (rm.group("role") or rm.group("role2")).upper()
-        role_hint = "host" if ("HOST" in role or "ANCHOR" in role) else "correspondent"
-        text = rm.group("name").strip().rstrip(",")
-    elif "," in text:  # "JANE DOE, SENATOR": a title after the comma is a description
-        text, _, rest = text.partition(",")
-        rest = rest.strip()
-        if rest:
-            rest = title_case_name(rest) if rest.isupper() else rest
-            desc = f"{desc}, {rest}" if desc else rest
-    upper = text.upper()
-    kind = "person"
-    if upper.startswith("UNIDENTIFIED") or upper in _GENERIC or upper.startswith(("MULTIPLE", "GROUP")):
-        last = re.sub(r"\s*#\d+$", "", upper).split()[-1]
-        plural = last in _GROUP_WORDS or (last.endswith("S") and not last.endswith("SS") and len(last) > 3
-                                          and "#" not in upper)
-        kind = "group" if plural or upper.startswith(("MULTIPLE", "GROUP")) else "unidentified"
-    return ParsedLabel(label, text, kind, role_hint, desc, honorific)
 
 
 # Pure word-level tests, cached: a page repeats its words, and the corpus repeats them across pages.
@@ -305,71 +256,5 @@ class NameBook:
 
     def with_surname(self, surname: str, first: str | None = None) -> list[str]:
         """Full names on the page ending in `surname` (and starting with `first`, if given)."""
-        s = fold(surname).split()
-        out = []
-        for name in self.order:
-            parts = fold(name).split()
-            if len(parts) > len(s) and parts[-len(s):] == s and (first is None or parts[0] == fold(first)):
-                out.append(name)
-        return out
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, as the segment step splits them (one splitter for the whole pipeline)."""
-    return list(_sentences_of(text))
-
-
-# The label step splits the same turn or paragraph several times (greetings, self-introductions, descriptions,
-# quotes): split each text once.
-@lru_cache(maxsize=1 << 12)
-def _sentences_of(text: str) -> tuple[tuple[int, int], ...]:
-    return tuple(text_split_sentences(text))
-
-
-class SegmentOffsets:
-    """Maps positions in a segment's text to positions in the page's source text.
-
-    Segment text is the page's paragraphs (label removed) joined by a blank line, with possible in-line repairs
-    (a run-together "forexpanding" split into "for expanding"). Paragraphs that match their source stretch map
-    linearly; repaired ones are aligned character by character, and positions inside a repair map to None.
-    """
-
-    def __init__(self, text: str, paragraphs: list[tuple[int, int]], source: str, seg_start: int = 0) -> None:
-        self.parts: list[tuple[int, int, int, dict[int, int] | None]] = []  # (text start, text end, src start, map)
-        pieces = text.split("\n\n")
-        if len(pieces) != len(paragraphs):  # fall back to finding each piece in order
-            spans, cursor = [], seg_start
-            for piece in pieces:
-                at = source.find(piece, cursor)
-                spans.append((at, at + len(piece)) if at >= 0 else (-1, -1))
-                cursor = at + len(piece) if at >= 0 else cursor
-            paragraphs = spans
-        pos = 0
-        for piece, (a, b) in zip(pieces, paragraphs, strict=False):
-            if a < 0:
-                pos += len(piece) + 2
-                continue
-            if source[a:b] == piece:
-                self.parts.append((pos, pos + len(piece), a, None))
-            else:
-                table: dict[int, int] = {}
-                for i, j, n in SequenceMatcher(None, piece, source[a:b], autojunk=False).get_matching_blocks():
-                    for k in range(n):
-                        table[pos + i + k] = a + j + k
-                self.parts.append((pos, pos + len(piece), a, table))
-            pos += len(piece) + 2
-
-    def pos(self, i: int) -> int | None:
-        for start, end, src, table in self.parts:
-            if start <= i < end:
-                return src + (i - start) if table is None else table.get(i)
-        return None
-
-    def span(self, a: int, b: int) -> tuple[int, int] | None:
-        """Source offsets of text[a:b], or None when either end falls outside the source or in a repair."""
-        if b <= a:
-            return None
-        s, e = self.pos(a), self.pos(b - 1)
-        if s is None or e is None or e < s:
-            return None
-        return s, e + 1
+        return [name for name in self.order if has_surname(name, surname)
+                and (first is None or fold(name).split()[0] == fold(first))]

@@ -3,123 +3,82 @@
 Works line by line over `source.text`: every non-blank line is either kept (a `Line`, possibly with in-line
 repairs) or removed with a reason (a `Removed` stretch). Page furniture is recognised by what it is (player
 chrome, notices, copyright, end markers, bios, photo credits), never by position alone, so the rules hold for
-pages the seeds do not show.
+pages the seeds do not show. The page is read in small passes, in order: header, title block, body furniture,
+tail, photo captions, duplicates, then the kept lines are assembled with their in-line repairs.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from schemas.removed import RemovedReason as R
 from transcripts.model import Cleaned, Line, Removed, Source
-from transcripts.rules.text import PageWords, apply_splits, english_words, find_glued, is_marker_line, match_label
-
-# ------------------------------------------------------------------------------------------- patterns
-
-_CHROME_PHRASES = [
-    "play live radio", "next up:", "next up", "available on air stations", "news and music discovery",
-    "loading...", "loading", "download", "transcript", "text size", "embed", "hide caption", "toggle caption",
-    "enlarge this image", "listen live", "live radio", "donate", "sign in", "npr shop", "skip to main content",
-    "toggle more options", "about npr", "terms of use", "privacy policy", "privacy", "keep reading", "share",
-    "facebook", "twitter", "flipboard", "email", "print", "menu", "search", "close", "npr", "all streams",
-    "listen", "playlist", "open menu", "close menu", "stream", "on air now",
-]
-_CHROME_ALT = "|".join(re.escape(p) for p in sorted(_CHROME_PHRASES, key=len, reverse=True))
-# a line made only of chrome phrases ("NPR Play Live Radio Next Up: Available On Air Stations" from a nav bar)
-_CHROME_LINE = re.compile(rf"(?:{_CHROME_ALT})(?:[\s|·•,/]+(?:{_CHROME_ALT}))*[\s|·•,/.]*", re.IGNORECASE)
-_CHROME_REGEXES = re.compile(
-    r"""^(?:
-        \d{1,2}:\d{2}(?::\d{2})?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)*        # 0:00 0:00
-      | listen\s*[·•|-]\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[·•|]\s*\S.*)?  # Listen · 7:57
-      | <\s*/?\s*(?:iframe|embed|audio|video|script|div|span|a)\b.*      # an embedded player's markup
-      | (?:image|photo|illustration)\s+credit.*
-    )$""",
-    re.IGNORECASE | re.VERBOSE)
-# A member station's name alone on its line: "WBUR", "KQED", "WAMU 88.5", "KUOW-FM", "WNYC Public Radio"
-_STATION_NAME = re.compile(r"^[KW][A-Z]{2,3}(?:-(?:FM|AM|TV))?(?: (?:\d{2,3}\.\d|FM|AM|News|Radio|Public Radio"
-                           r"|Public Media|Public Broadcasting))*$")
-_EMBED_SRC = re.compile(r"\bsrc=[\"']https?://\S*(?:player|embed)", re.IGNORECASE)
-_SPONSOR = re.compile(r"^(?:sponsor message|become an npr sponsor|support comes from\b.*|npr thanks our sponsors"
-                      r"|sponsored by\b.{0,80})$", re.IGNORECASE)
-_RELATED = re.compile(r"^(?:related stories|more stories from npr|related|more from npr|you may also like"
-                      r"|more stories|related story|read more|see also|related topics|popular on npr\.org"
-                      r"|npr editors'? picks)\s*:?$", re.IGNORECASE)
-_COOKIE = re.compile(r"\bcookies?\b.*\b(?:accept|consent|privacy|we use|this (?:site|website) uses|browsing|"
-                     r"preferences|settings)\b|\b(?:accept|reject|manage)\s+(?:all\s+)?cookies\b", re.IGNORECASE)
-_COOKIE_BUTTON = re.compile(r"^(?:accept(?: all)?(?: cookies)?|reject(?: all)?(?: cookies)?|(?:manage|customi[sz]e) "
-                            r"(?:preferences|cookies|settings|choices)|cookie (?:settings|preferences|policy)"
-                            r"|(?:ok, )?got it|i agree|agree and (?:close|continue))[.!]?$", re.IGNORECASE)
-_NOTICE = re.compile(r"\b(?:transmitter|translators?|reduced power|off the air|outage|signal is|streaming is "
-                     r"unaffected|technical difficulties|fiber cut|tower|back on the air|we are experiencing)\b",
-                     re.IGNORECASE)
-_COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*\d{4})", re.IGNORECASE)
-_END_MARKER = re.compile(r"\s*(?P<m>Transcript provided by NPR,? Copyright NPR\.?)\s*$", re.IGNORECASE)
-_DISCLAIMER = re.compile(r"^NPR transcripts are created on a rush deadline|rush deadline by an? (?:NPR )?"
-                         r"contractor|authoritative record of NPR.s programming is the audio record"
-                         r"|^THIS IS A RUSH TRANSCRIPT|MAY NOT BE IN ITS FINAL FORM", re.IGNORECASE)
-_HEARD_ON = re.compile(r"^Heard on [A-Z][\w&'’.]*(?: (?:[A-Z&][\w&'’.]*|of|the|and|to|on|at|in|for|with)){0,8}$")
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-# "March 3, 2011", "Updated May 5, 2020 at 9:00 AM ET", "Aired March 3, 2011 - 10:00 ET" (CNN), "Sunday, May 5, 2019"
-_DATE_LINE = re.compile(rf"^(?:(?:Updated|Published|Posted|Aired|Broadcast|Air [Dd]ate):?\s+)?"
-                        rf"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?{_MONTH}\s+\d{{1,2}},\s+\d{{4}}"
-                        r"(?:\s*(?:at\s+|-\s*|,\s*)?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,3})?)?"
-                        r"(?:\s*[·|]\s*.{0,40})?$")
-_BYLINE_LINE = re.compile(r"^By\s+[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3}"
-                          r"(?:\s*(?:,|and|&)\s*[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})*$")
-_NAME = r"[A-ZÀ-ÖØ-ÞĀ-Ž?][\w'’.\-]+(?: (?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.\-]+|de|la|del|van|von|der|da|di|St\.)){1,4}"
-_NAME_LINE = re.compile(rf"^{_NAME}$")
-_BIO = re.compile(rf"^(?P<name>{_NAME}) (?:is|was|has been|covers|reports)\b(?P<rest>.*)$")
-_BIO_WORDS = re.compile(r"\b(?:NPR|host|correspondent|reporter|critic|editor|producer|journalist|contributor|"
-                        r"anchor|writer|podcast|Fresh Air|Desk|member station|bureau)\b")
-_AGENCY = re.compile(r"/|\b(?:AP|AFP|Getty|Reuters|Images|Photo|Pool|NPR|Bloomberg|EPA|Shutterstock|Courtesy)\b")
-_WORD = re.compile(r"\w+")
-
-
-def _words(s: str) -> int:
-    return len(_WORD.findall(s))
+from transcripts.rules.chrome import (
+    BIO,
+    BIO_WORDS,
+    BYLINE_LINE,
+    CHROME_LINE,
+    CHROME_MARKUP,
+    COOKIE,
+    COOKIE_BUTTON,
+    COPYRIGHT,
+    DISCLAIMER,
+    EMBED_SRC,
+    END_MARKER,
+    NAME_LINE,
+    PHOTO_AGENCY,
+    RELATED,
+    SPONSOR,
+    STATION_NAME,
+    STATION_NOTICE,
+)
+from transcripts.rules.dates import DATE_LINE
+from transcripts.rules.labels import is_marker_line, match_label
+from transcripts.rules.programs import HEARD_ON
+from transcripts.rules.words import PageWords, apply_splits, count_words, english_words, find_glued
 
 
 def _is_chrome(line: str) -> bool:
-    if len(line) <= 160 and _CHROME_LINE.fullmatch(line):
+    if len(line) <= 160 and CHROME_LINE.fullmatch(line):
         return True
-    if "src=" in line and _EMBED_SRC.search(line):
+    if "src=" in line and EMBED_SRC.search(line):
         return True
-    return _CHROME_REGEXES.match(line) is not None
+    return CHROME_MARKUP.match(line) is not None
 
 
-def _general_reason(line: str) -> str | None:
+def _general_reason(line: str) -> R | None:
     """Furniture that is recognisable wherever it stands on the page."""
     short = len(line) <= 160
     if short:
-        if _SPONSOR.match(line):
-            return "sponsor"
-        if _RELATED.match(line):
-            return "related"
+        if SPONSOR.match(line):
+            return R.SPONSOR
+        if RELATED.match(line):
+            return R.RELATED
     if _is_chrome(line):
-        return "page_chrome"
+        return R.PAGE_CHROME
     # cheap substring tests first: most lines are prose and match none of these
-    if "ookie" in line and len(line) < 1200 and _COOKIE.search(line):
-        return "cookie_banner"
+    if "ookie" in line and len(line) < 1200 and COOKIE.search(line):
+        return R.COOKIE_BANNER
     if ("deadline" in line or "uthoritative record" in line or "TRANSCRIPT" in line.upper()) \
-            and _DISCLAIMER.search(line):
-        return "disclaimer"
-    if _COPYRIGHT.match(line):
-        return "copyright"
-    if "ranscript provided" in line and _END_MARKER.match(line):
-        return "end_marker"
+            and DISCLAIMER.search(line):
+        return R.DISCLAIMER
+    if COPYRIGHT.match(line):
+        return R.COPYRIGHT
+    if "ranscript provided" in line and END_MARKER.match(line):
+        return R.END_MARKER
     return None
 
 
 def _bio_name(line: str) -> str | None:
-    m = _BIO.match(line)
-    if m and _BIO_WORDS.search(m.group("rest")) and _words(line) <= 120:
+    m = BIO.match(line)
+    if m and BIO_WORDS.search(m.group("rest")) and count_words(line) <= 120:
         return m.group("name")
     return None
 
 
 def _is_credit(line: str) -> bool:
     """A photographer or agency line: short, no sentence punctuation, no label."""
-    return (_words(line) <= 12 and line[-1] not in ".?!:;\"”" and match_label(line) is None
+    return (count_words(line) <= 12 and line[-1] not in ".?!:;\"”" and match_label(line) is None
             and not is_marker_line(line))
 
 
@@ -132,7 +91,7 @@ class _Ln:
     end: int
     text: str
     blank_before: int
-    reason: str | None = None
+    reason: R | None = None
     cut: int | None = None  # where a glued end marker starts (the line is kept up to here)
 
 
@@ -154,169 +113,202 @@ def _lines(text: str) -> list[_Ln]:
 
 def _title_like(line: str) -> bool:
     return (len(line) <= 300 and match_label(line) is None and not is_marker_line(line)
-            and _words(line) >= 1 and not _BIO.match(line))
+            and count_words(line) >= 1 and not BIO.match(line))
 
 
-def clean_page(source: Source) -> Cleaned:
-    text = source.text
-    lines = _lines(text)
-    notes: dict[str, list[str]] = {}
+@dataclass(slots=True)
+class _Notes:
+    """Side material for the label step, by kind (see Cleaned.notes)."""
 
-    def note(kind: str, value: str) -> None:
-        notes.setdefault(kind, []).append(value)
+    by_kind: dict[str, list[str]] = field(default_factory=dict)
 
-    n = len(lines)
-    # 1. the header: player chrome, cookie banners and station notices above the title
+    def add(self, kind: str, value: str) -> None:
+        self.by_kind.setdefault(kind, []).append(value)
+
+
+def _header(lines: list[_Ln], notes: _Notes) -> int:
+    """Player chrome, cookie banners and station notices above the title; the index of the first other line."""
     i = 0
-    while i < n:
+    while i < len(lines):
         ln = lines[i]
         reason = _general_reason(ln.text)
-        if reason is None and (_NOTICE.search(ln.text) and _words(ln.text) >= 6):
-            reason = "station_notice"
-        if reason is None and _COOKIE_BUTTON.match(ln.text):
-            reason = "cookie_banner"  # the consent banner's buttons, above the title
-        if reason is None and len(ln.text) <= 40 and _STATION_NAME.match(ln.text):
-            reason = "page_chrome"  # the station's masthead; in the body "WOW" is a word
-        if reason is None and _DATE_LINE.match(ln.text):
-            note("date", ln.text)  # a date above the title is the page's date, not its title
-            reason = "page_chrome"
+        if reason is None and (STATION_NOTICE.search(ln.text) and count_words(ln.text) >= 6):
+            reason = R.STATION_NOTICE
+        if reason is None and COOKIE_BUTTON.match(ln.text):
+            reason = R.COOKIE_BANNER  # the consent banner's buttons, above the title
+        if reason is None and len(ln.text) <= 40 and STATION_NAME.match(ln.text):
+            reason = R.PAGE_CHROME  # the station's masthead; in the body "WOW" is a word
+        if reason is None and DATE_LINE.match(ln.text):
+            notes.add("date", ln.text)  # a date above the title is the page's date, not its title
+            reason = R.PAGE_CHROME
         if reason is None:
             break
         ln.reason = reason
         i += 1
-    # 2. the title, then the lines that describe the page rather than tell the story
-    title: str | None = None
-    if i < n and _title_like(lines[i].text) and (i > 0 or lines[i].text[-1:] not in ".?!\"”"
-                                                  or _words(lines[i].text) <= 25):
-        title = lines[i].text
-        lines[i].reason = "title"
+    return i
+
+
+def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, int]:
+    """The title, then the lines that describe the page rather than tell the story; (title, body start)."""
+    n = len(lines)
+    if not (i < n and _title_like(lines[i].text) and (i > 0 or lines[i].text[-1:] not in ".?!\"”"
+                                                      or count_words(lines[i].text) <= 25)):
+        return None, i
+    title = lines[i].text
+    lines[i].reason = R.TITLE
+    i += 1
+    while i < n:
+        ln = lines[i]
+        if HEARD_ON.match(ln.text):
+            notes.add("heard_on", ln.text)
+        elif DATE_LINE.match(ln.text):
+            notes.add("date", ln.text)
+        elif BYLINE_LINE.match(ln.text) and count_words(ln.text) <= 12:
+            notes.add("byline", ln.text)
+        elif NAME_LINE.match(ln.text) and any(
+                o.text.startswith(ln.text + " ") and _bio_name(o.text) for o in lines[i + 1:]):
+            notes.add("byline", ln.text)  # the author's name under the title, as the bio at the bottom confirms
+        elif _general_reason(ln.text) is None:
+            break
+        ln.reason = _general_reason(ln.text) or R.PAGE_CHROME
         i += 1
-        while i < n:
-            ln = lines[i]
-            if _HEARD_ON.match(ln.text):
-                note("heard_on", ln.text)
-            elif _DATE_LINE.match(ln.text):
-                note("date", ln.text)
-            elif _BYLINE_LINE.match(ln.text) and _words(ln.text) <= 12:
-                note("byline", ln.text)
-            elif _NAME_LINE.match(ln.text) and any(
-                    o.text.startswith(ln.text + " ") and _bio_name(o.text) for o in lines[i + 1:]):
-                note("byline", ln.text)  # the author's name under the title, as the bio at the bottom confirms
-            elif _general_reason(ln.text) is None:
-                break
-            ln.reason = _general_reason(ln.text) or "page_chrome"
-            i += 1
-    body_start = i
-    # 3. furniture anywhere in the body; a repeated title; glued end markers
+    return title, i
+
+
+def _body_furniture(lines: list[_Ln], body_start: int, title: str | None) -> None:
+    """Furniture anywhere in the body, a repeated title, and where a glued end marker starts."""
     folded_title = title.casefold() if title else None
     for ln in lines[body_start:]:
         reason = _general_reason(ln.text)
         if reason is None and folded_title is not None and ln.text.casefold() == folded_title:
-            reason = "duplicate_title"
+            reason = R.DUPLICATE_TITLE
         if reason is None:
-            m = _END_MARKER.search(ln.text) if "ranscript provided" in ln.text else None
+            m = END_MARKER.search(ln.text) if "ranscript provided" in ln.text else None
             if m and m.start() > 0:
                 ln.cut = ln.start + m.start("m")
         ln.reason = reason
-    # 4. the tail, read backwards: bios (with their name header lines), related lists, copyright
+
+
+def _related_tail(lines: list[_Ln], body_start: int) -> None:
+    """After the last "Related stories" heading, short lines that are no speech and no bio are its list."""
+    last_related = max((k for k in range(body_start, len(lines)) if lines[k].reason == R.RELATED), default=None)
+    if last_related is None:
+        return
+    after = lines[last_related + 1:]
+    if after and all(ln.reason is not None or (count_words(ln.text) <= 25 and match_label(ln.text) is None
+                                               and _bio_name(ln.text) is None) or _bio_name(ln.text)
+                     for ln in after):
+        for ln in after:
+            if ln.reason is None and _bio_name(ln.text) is None:
+                ln.reason = R.RELATED
+
+
+def _bio_tail(lines: list[_Ln], body_start: int) -> None:
+    """The tail read backwards: bios, with the name lines that head them."""
+    n = len(lines)
     j = n - 1
-    last_related = max((k for k in range(body_start, n) if lines[k].reason == "related"), default=None)
-    if last_related is not None:
-        after = lines[last_related + 1:]
-        if after and all(ln.reason is not None or (_words(ln.text) <= 25 and match_label(ln.text) is None
-                                                   and _bio_name(ln.text) is None) or _bio_name(ln.text)
-                         for ln in after):
-            for ln in after:
-                if ln.reason is None and _bio_name(ln.text) is None:
-                    ln.reason = "related"
     while j >= body_start:
         ln = lines[j]
-        if ln.reason is not None and ln.reason != "duplicate_title":
+        if ln.reason is not None and ln.reason != R.DUPLICATE_TITLE:
             j -= 1
             continue
         if ln.cut is not None:
             break
         if _bio_name(ln.text):
-            ln.reason = "bio"
+            ln.reason = R.BIO
             j -= 1
             continue
-        nxt = next((lines[k] for k in range(j + 1, n) if lines[k].reason == "bio"), None)
-        if _NAME_LINE.match(ln.text) and nxt is not None and nxt.text.startswith(ln.text + " "):
-            ln.reason = "bio"
+        nxt = next((lines[k] for k in range(j + 1, n) if lines[k].reason == R.BIO), None)
+        if NAME_LINE.match(ln.text) and nxt is not None and nxt.text.startswith(ln.text + " "):
+            ln.reason = R.BIO
             j -= 1
             continue
         break
+
+
+def _caption_block(block: list[_Ln], notes: _Notes) -> str | None:
+    """A "caption / photographer / credit / caption" block: marks its credits and copies, returns the caption."""
+    while block and block[0].reason == R.PAGE_CHROME:  # "Enlarge this image" above the caption
+        block.pop(0)
+    if len(block) < 2 or block[0].reason is not None:
+        return None
+    cap, rest = block[0], block[1:]
+    credits = [ln for ln in rest if ln.reason is None and ln.text != cap.text and _is_credit(ln.text)]
+    ok = (cap.text[-1:] in ".\"”'’)" and count_words(cap.text) >= 4 and credits
+          and all(ln.reason == R.PAGE_CHROME or ln.text == cap.text or ln in credits for ln in rest)
+          and (len(block) >= 3 or any(PHOTO_AGENCY.search(c.text) for c in credits)))
+    if not ok:
+        return None
+    for ln in rest:
+        if ln.reason is not None:
+            continue
+        if ln.text == cap.text:
+            ln.reason = R.DUPLICATE_CAPTION
+        else:
+            ln.reason = R.PHOTO_CREDIT
+            notes.add("photo_credit", ln.text)
+    return cap.text
+
+
+def _captions(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
+    """Photo captions block by block (blocks are runs of lines without a blank line), then a caption printed
+    twice across blocks."""
     captions: set[str] = set()
-    # 5. photo captions: "caption / photographer / credit / caption" blocks, and "hide caption" variants
-    k = body_start
+    k, n = body_start, len(lines)
     while k < n:
         e = k + 1
         while e < n and lines[e].blank_before == 0:
             e += 1
-        block = [ln for ln in lines[k:e] if ln.reason is None or ln.reason == "page_chrome"]
-        while block and block[0].reason == "page_chrome":  # "Enlarge this image" above the caption
-            block.pop(0)
-        if len(block) >= 2 and block[0].reason is None:
-            cap = block[0]
-            rest = block[1:]
-            credits = [ln for ln in rest if ln.reason is None and ln.text != cap.text and _is_credit(ln.text)]
-            ok = (cap.text[-1:] in ".\"”'’)" and _words(cap.text) >= 4 and credits
-                  and all(ln.reason == "page_chrome" or ln.text == cap.text or ln in credits for ln in rest)
-                  and (len(block) >= 3 or any(_AGENCY.search(c.text) for c in credits)))
-            if ok:
-                captions.add(cap.text)
-                for ln in rest:
-                    if ln.reason is not None:
-                        continue
-                    if ln.text == cap.text:
-                        ln.reason = "duplicate_caption"
-                    else:
-                        ln.reason = "photo_credit"
-                        note("photo_credit", ln.text)
+        cap = _caption_block([ln for ln in lines[k:e] if ln.reason is None or ln.reason == R.PAGE_CHROME], notes)
+        if cap is not None:
+            captions.add(cap)
         k = e
-    # 6. a caption printed twice across blocks, a body printed twice
-    if captions:
-        seen: set[str] = set()
-        for ln in lines:
-            if ln.reason is None and ln.text in captions:
-                if ln.text in seen:
-                    ln.reason = "duplicate_caption"
-                seen.add(ln.text)
+    seen: set[str] = set()
+    for ln in lines:
+        if captions and ln.reason is None and ln.text in captions:
+            if ln.text in seen:
+                ln.reason = R.DUPLICATE_CAPTION
+            seen.add(ln.text)
+
+
+def _duplicated_body(lines: list[_Ln]) -> bool:
+    """A body printed twice in a row: the second copy is removed."""
     kept = [ln for ln in lines if ln.reason is None]
-    duplicated_body = False
     m_kept = len(kept)
-    if m_kept >= 2:
-        first = kept[0].text
-        for h in range(1, m_kept // 2 + 1):
-            if kept[h].text != first or m_kept - h != h:
-                continue
-            if all(kept[x].text == kept[h + x].text for x in range(h)):
-                for ln in kept[h:]:
-                    ln.reason = "duplicate_body"
-                duplicated_body = True
-                break
-    # 7. notes for the label step, removals, kept lines with in-line repairs
-    lexicon = english_words()
-    kept_text = "\n".join(ln.text for ln in lines if ln.reason is None)
-    splits = find_glued(kept_text, PageWords(text), lexicon)
+    if m_kept < 2:
+        return False
+    first = kept[0].text
+    for h in range(1, m_kept // 2 + 1):
+        if kept[h].text != first or m_kept - h != h:
+            continue
+        if all(kept[x].text == kept[h + x].text for x in range(h)):
+            for ln in kept[h:]:
+                ln.reason = R.DUPLICATE_BODY
+            return True
+    return False
+
+
+_NOTED_REMOVALS = {R.COPYRIGHT: "copyright", R.END_MARKER: "copyright", R.DISCLAIMER: "disclaimer"}
+
+
+def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed], list[Line], list[str]]:
+    """Removals, kept lines with their in-line repairs (run-together words split), and the repair notes."""
+    splits = find_glued("\n".join(ln.text for ln in lines if ln.reason is None), PageWords(text), english_words())
     removed: list[Removed] = []
     kept_lines: list[Line] = []
     repairs: list[str] = []
     for ln in lines:
         if ln.reason is not None:
             removed.append(Removed(ln.start, ln.end, ln.reason))
-            if ln.reason in ("copyright", "end_marker"):
-                note("copyright", ln.text)
-            elif ln.reason == "bio" and _bio_name(ln.text):
-                note("bio", ln.text)
-            elif ln.reason == "disclaimer":
-                note("disclaimer", ln.text)
+            if ln.reason in _NOTED_REMOVALS:
+                notes.add(_NOTED_REMOVALS[ln.reason], ln.text)
+            elif ln.reason == R.BIO and _bio_name(ln.text):
+                notes.add("bio", ln.text)
             continue
         end, body = ln.end, ln.text
         if ln.cut is not None:
-            marker = text[ln.cut:ln.end]
-            removed.append(Removed(ln.cut, ln.end, "end_marker"))
-            note("copyright", marker)
+            removed.append(Removed(ln.cut, ln.end, R.END_MARKER))
+            notes.add("copyright", text[ln.cut:ln.end])
             end = ln.cut
             while end > ln.start and text[end - 1].isspace():
                 end -= 1
@@ -329,5 +321,18 @@ def clean_page(source: Source) -> Cleaned:
         repairs.extend(notes_here)
         kept_lines.append(Line(ln.start, end, fixed, ln.blank_before))
     removed.sort(key=lambda r: r.char_start)
-    return Cleaned(source=source, title=title, lines=kept_lines, removed=removed, notes=notes, repairs=repairs,
-                   duplicated_body=duplicated_body)
+    return removed, kept_lines, repairs
+
+
+def clean_page(source: Source) -> Cleaned:
+    lines = _lines(source.text)
+    notes = _Notes()
+    title, body_start = _title_block(lines, _header(lines, notes), notes)
+    _body_furniture(lines, body_start, title)
+    _related_tail(lines, body_start)
+    _bio_tail(lines, body_start)
+    _captions(lines, body_start, notes)
+    duplicated_body = _duplicated_body(lines)
+    removed, kept_lines, repairs = _assemble(source.text, lines, notes)
+    return Cleaned(source=source, title=title, lines=kept_lines, removed=removed, notes=notes.by_kind,
+                   repairs=repairs, duplicated_body=duplicated_body)

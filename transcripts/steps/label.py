@@ -5,16 +5,20 @@
 
 from __future__ import annotations
 
-import re
+import dataclasses
 
+from schemas.appearances import Role
+from schemas.documents import DocType
+from schemas.segments import SegmentKind as K
+from schemas.speakers import SpeakerKind
 from transcripts.model import Labeled, Segmented
-from transcripts.rules.names import APOSTROPHES, NameBook, find_names, fold
-from transcripts.steps.metadata import byline_names, detect_language, find_dateline, find_program, find_year
+from transcripts.rules.dates import find_dateline
+from transcripts.rules.names import NameBook, find_names, fold
+from transcripts.rules.programs import HEARD_ON
+from transcripts.rules.words import APOSTROPHES
+from transcripts.steps.metadata import byline_names, detect_language, find_program, find_year
 from transcripts.steps.quotes import extract_quotes
 from transcripts.steps.speakers import HOST_DESC, resolve
-
-# a line-anchored pattern has no literal prefix for the regex engine to skip ahead with: test the substring first
-_HEARD_ON = re.compile(r"(?m)^Heard on .+$")
 
 
 def label_page(page: Segmented) -> Labeled:
@@ -27,25 +31,26 @@ def label_page(page: Segmented) -> Labeled:
     book = NameBook([*texts, *bio_lines])
 
     cast = resolve(segs, src.doc_id, notes, book)
-    for i, seg in enumerate(segs):
-        if seg.kind == "turn":
-            seg.speaker_id = cast.by_turn.get(i)
+    page = dataclasses.replace(page, segments=[
+        dataclasses.replace(seg, speaker_id=cast.by_turn.get(i)) if seg.kind == K.TURN else seg
+        for i, seg in enumerate(segs)])
 
     removed_text = "\n".join(src.text[r.char_start:r.char_end] for r in cleaned.removed)
     page_lines = removed_text + "\n" + "\n".join(texts)
-    heard = [m.group() for m in _HEARD_ON.finditer(page_lines)] if "Heard on " in page_lines else []
-    spoken = [s.text for s in segs if s.kind in ("turn", "paragraph")]
+    # a line-anchored pattern has no literal prefix for the regex engine to skip ahead with: test the substring
+    heard = [m.group() for m in HEARD_ON.finditer(page_lines)] if "Heard on " in page_lines else []
+    spoken = [s.text for s in segs if s.kind in (K.TURN, K.PARAGRAPH)]
     program = find_program(spoken, heard, bio_lines)
     year, year_source = find_year([*notes.get("copyright", []), removed_text, src.text], notes.get("date", []),
                                   spoken)
 
-    first_para = next((s.text for s in segs if s.kind == "paragraph"), None)
-    dateline = find_dateline(first_para) if page.doc_type == "article" else None
+    first_para = next((s.text for s in segs if s.kind == K.PARAGRAPH), None)
+    dateline = find_dateline(first_para) if page.doc_type == DocType.ARTICLE else None
 
     photographers = {fold(n) for line in notes.get("photo_credit", []) for _, _, n in find_names(line, 2)}
-    bylines = [a.name for a in cast.appearances if a.role == "correspondent" and a.kind == "person"]
+    bylines = [a.name for a in cast.appearances if a.role == Role.CORRESPONDENT and a.kind == SpeakerKind.PERSON]
     bylines += byline_names(notes.get("byline", []))
-    if page.doc_type != "transcript":
+    if page.doc_type != DocType.TRANSCRIPT:
         bylines += [name for name, desc in cast.bios.values() if not HOST_DESC.search(desc)]
     seen: set[str] = set()
     credited = []
@@ -56,11 +61,11 @@ def label_page(page: Segmented) -> Labeled:
             credited.append(name)
 
     quotes = []
-    if any(s.kind == "paragraph" for s in segs):
+    if any(s.kind == K.PARAGRAPH for s in segs):
         quotes = extract_quotes(segs, src.text, [n for n, _ in cast.bios.values()])
-        ids = {fold(a.name): a.speaker_id for a in cast.appearances if a.kind == "person"}
-        for q in quotes:
-            q.speaker_id = ids.get(fold(q.speaker_name)) if q.speaker_name else None
+        ids = {fold(a.name): a.speaker_id for a in cast.appearances if a.kind == SpeakerKind.PERSON}
+        quotes = [dataclasses.replace(q, speaker_id=ids.get(fold(q.speaker_name)) if q.speaker_name else None)
+                  for q in quotes]
 
     body = " ".join(texts) or (cleaned.title or "")
     return Labeled(

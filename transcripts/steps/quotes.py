@@ -6,8 +6,12 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from schemas.segments import SegmentKind as K
 from transcripts.model import Quote, Segment
-from transcripts.rules.names import APOSTROPHES, PARTICLES, SegmentOffsets, find_names, fold, split_sentences
+from transcripts.rules.names import PARTICLES, find_names, fold, has_surname
+from transcripts.rules.offsets import SegmentOffsets
+from transcripts.rules.sentences import split_sentences
+from transcripts.rules.words import APOSTROPHES, count_words
 
 CUES = (r"says|said|say|writes|wrote|argues|argued|adds|added|tells|told|explains|explained|notes|noted|recalls|"
         r"recalled|continues|continued|asks|asked|insists|insisted|warns|warned|tweeted|posted|reported|replied|"
@@ -17,7 +21,15 @@ _CUE_AFTER_NAME = re.compile(rf"^(?:,.{{1,200}}?,)?\s+(?:also |later |then |prev
 _PRONOUN = re.compile(rf"^(he|she|they)\s+(?:also\s+|later\s+)?({CUES})\b", re.I)
 _REPORTED = re.compile(r"^[^\"“”.]{0,80}?\b(reported|quoted|cited)\s+")
 _CUE_BEFORE = re.compile(rf"\b({CUES})\b")
-MIN_WORDS = 4  # shorter quotations are scare quotes or phrases ("dear friend"), not quoted speech
+_PUNCT_END = re.compile(r"[.,!?;:]$")
+_LEADING_SEP = re.compile(r"^[\s,]+")
+_LEADING_PRONOUN = re.compile(r"\s*(he|she|they)\b", re.I)
+_AS_SAYING = re.compile(r"\s+as\s+(?:saying|telling)\b")
+_SENTENCE_END = re.compile(r"[.!?]")
+_SPACE = re.compile(r"\s+")
+MIN_WORDS = 4  # shorter quotations are scare quotes or phrases ("new geopolitical realities"), not quoted speech
+MIN_SPOKEN_WORDS = 3  # ... unless they end on their own punctuation, as speech does: "It's a giveaway,"
+_SPOKEN_END = re.compile(r"[,.!?]$")
 
 
 @dataclass(slots=True)
@@ -28,10 +40,15 @@ class _Found:
     ob: int  # outer end (after closing mark, or paragraph end)
 
 
+def _long_enough(inner: str) -> bool:
+    n = count_words(inner)
+    return n >= MIN_WORDS or (n >= MIN_SPOKEN_WORDS and _SPOKEN_END.search(inner) is not None)
+
+
 def _is_title(inner: str) -> bool:
     """'The Weight of Water': a book or film title, not speech."""
     words = [w for w in inner.split() if w.lower() not in _SMALL]
-    return not re.search(r"[.,!?;:]$", inner) and all(w[:1].isupper() or w[:1].isdigit() for w in words)
+    return not _PUNCT_END.search(inner) and all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
 
 _SMALL = frozenset({"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "from", "with", "or"})
@@ -81,9 +98,8 @@ class _People:
         if len(words) >= 2 and not words[0].islower():
             return name
         w = fold(name).split()  # a surname ("Greene", "del Río") or a first mention ("Xi")
-        pairs = list(zip(self.full, self._folded, strict=True))
-        hits = [n for n, f in pairs if len(f) > len(w) and f[-len(w):] == w] or \
-               [n for n, f in pairs if f[:len(w)] == w and len(w) == 1]
+        hits = [n for n in self.full if has_surname(n, name)] or \
+               [n for n, f in zip(self.full, self._folded, strict=True) if f[:len(w)] == w and len(w) == 1]
         return hits[0] if hits else None
 
 
@@ -108,13 +124,13 @@ def _name_at_start(text: str) -> tuple[str, int] | None:
 
 def _attribution_after(after: str) -> tuple[str | None, str | None, bool]:
     """(name, cue, pronoun?) from the words after a quotation."""
-    after = re.sub(r"^[\s,]+", "", after)
+    after = _LEADING_SEP.sub("", after)
     m = _CUE_FIRST.match(after)
     if m:
         hit = _name_at_start(after[m.end():].lstrip())
         if hit:
             return hit[0], m.group(), False
-        p = re.match(r"\s*(he|she|they)\b", after[m.end():], re.I)
+        p = _LEADING_PRONOUN.match(after[m.end():])
         if p:
             return None, m.group(), True
     hit = _name_at_start(after)
@@ -129,7 +145,7 @@ def _attribution_after(after: str) -> tuple[str | None, str | None, bool]:
     if r:
         rest = after[r.end():]
         hit = _name_at_start(rest)
-        if hit and re.match(r"\s+as\s+(?:saying|telling)\b", rest[hit[1]:]):
+        if hit and _AS_SAYING.match(rest[hit[1]:]):
             return hit[0], r.group(1), False
     return None, None, False
 
@@ -140,7 +156,7 @@ def _attribution_before(before: str, people: _People) -> tuple[str | None, str |
         return None, None
     stripped = before.rstrip()
     cues = list(_CUE_BEFORE.finditer(before))
-    if stripped.endswith(":") or (cues and not re.search(r"[.!?]", before[cues[-1].end():])):
+    if stripped.endswith(":") or (cues and not _SENTENCE_END.search(before[cues[-1].end():])):
         limit = cues[-1].start() if cues and not stripped.endswith(":") else len(before)
         names = [n for _, b, n in find_names(before[:limit]) if people.resolve(n)]
         if names:
@@ -151,7 +167,7 @@ def _attribution_before(before: str, people: _People) -> tuple[str | None, str |
 
 def extract_quotes(segments: list[Segment], source: str, extra_names: list[str]) -> list[Quote]:
     """Attributed quotations in the page's prose paragraphs, with their offsets in the source text."""
-    prose = [(i, s) for i, s in enumerate(segments) if s.kind == "paragraph"]
+    prose = [(i, s) for i, s in enumerate(segments) if s.kind == K.PARAGRAPH]
     people = _People([s.text for s in segments], extra_names)
     quotes: list[Quote] = []
     last_speaker: str | None = None  # the last attributed speaker, for pronouns and continued quotations
@@ -167,7 +183,7 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
         para_speaker: str | None = None
         for q in quotations(text):
             inner = text[q.a:q.b].strip()
-            if len(re.findall(r"\w+", inner)) < MIN_WORDS or _is_title(inner):
+            if not _long_enough(inner) or _is_title(inner):
                 continue
             a = q.a + (len(text[q.a:q.b]) - len(text[q.a:q.b].lstrip()))
             b = a + len(inner)
@@ -189,7 +205,7 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
             span = offsets.span(a, b)
             if span is None:
                 continue
-            if re.sub(r"\s+", "", source[span[0]:span[1]]) != re.sub(r"\s+", "", inner) and \
+            if _SPACE.sub("", source[span[0]:span[1]]) != _SPACE.sub("", inner) and \
                     len(source[span[0]:span[1]]) > len(inner) + 5:
                 continue
             quotes.append(Quote(idx, span[0], span[1], inner, full, None, cue))

@@ -11,18 +11,19 @@ owns the paragraphs after it; a standalone marker line ends a turn.
 from __future__ import annotations
 
 import dataclasses
-import re
 from bisect import bisect_right
 
+from schemas.documents import DocType
+from schemas.segments import SegmentKind as K
 from transcripts.model import Cleaned, Line, Removed, Segment, Segmented, Sentence
-from transcripts.rules.text import is_marker_line, label_is_strong, match_label, split_sentences
+from transcripts.rules.dates import find_dateline
+from transcripts.rules.labels import is_marker_line, label_is_strong, match_label
+from transcripts.rules.sentences import split_sentences
+from transcripts.rules.words import count_words
 
 # A page without turns whose prose is shorter than this is a teaser of an audio-only story, not an article.
 MIN_ARTICLE_WORDS = 50
-# "TAIPEI and MOSCOW — ...", "DES MOINES, Iowa — ...": a dateline opens a written story
-_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]+(?:,? [A-Z][\w.]*)*(?: and [A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]+)* [—–-]{1,2} ")
 _CAPTION_FOLLOWERS = {"photo_credit", "duplicate_caption"}
-_WORD = re.compile(r"\w+")
 _HEADING_END = tuple(".?!:;,\"”'’)…-—")
 
 
@@ -42,13 +43,9 @@ class _Seg:
     paras: list[_Para] = dataclasses.field(default_factory=list)
 
 
-def _words(text: str) -> int:
-    return len(_WORD.findall(text))
-
-
 def _is_heading(text: str) -> bool:
     """Short, title-like line without final punctuation: a section heading of a web story."""
-    return (_words(text) <= 20 and not text.endswith(_HEADING_END) and text[:1].isupper()
+    return (count_words(text) <= 20 and not text.endswith(_HEADING_END) and text[:1].isupper()
             and not text.startswith(("\"", "“", "'", "‘")))
 
 
@@ -113,29 +110,32 @@ def _sentences(seg_idx: int, paras: list[_Para], text: str) -> list[Sentence]:
     return out
 
 
-def segment_page(cleaned: Cleaned) -> Segmented:
-    text = cleaned.source.text
-    lines = cleaned.lines
-    labels = [match_label(ln.text) for ln in lines]
+def _is_transcript(lines: list[Line], labels: list[tuple[str, int] | None]) -> bool:
+    """One bare capitalised word before a colon could be a stray heading; a second label, a role or honorific,
+    or a production marker makes the page a transcript."""
     n_labels = sum(1 for lab in labels if lab is not None)
-    # one bare capitalised word before a colon could be a stray heading; a second label, a role or
-    # honorific, or a production marker makes it a transcript
-    transcript = (n_labels >= 2 or any(lab is not None and label_is_strong(lab[0]) for lab in labels)
-                  or (n_labels == 1 and any(is_marker_line(ln.text) for ln in lines)))
-    captions = _caption_lines(cleaned)
+    return (n_labels >= 2 or any(lab is not None and label_is_strong(lab[0]) for lab in labels)
+            or (n_labels == 1 and any(is_marker_line(ln.text) for ln in lines)))
 
+
+def _cut(cleaned: Cleaned) -> list[_Seg]:
+    """The kept lines cut into segments: markers, turns, captions, headings and paragraphs, in reading order."""
+    text, lines = cleaned.source.text, cleaned.lines
+    labels = [match_label(ln.text) for ln in lines]
+    transcript = _is_transcript(lines, labels)
+    captions = _caption_lines(cleaned)
     segs: list[_Seg] = []
     current: _Seg | None = None  # the open turn, if any
     for idx, line in enumerate(lines):
         lab = labels[idx] if transcript else None
         if is_marker_line(line.text):
             current = None
-            segs.append(_Seg("marker", line.char_start, paras=[_Para(line.char_start, line.char_end,
+            segs.append(_Seg(K.MARKER, line.char_start, paras=[_Para(line.char_start, line.char_end,
                                                                      line.text.strip())]))
             continue
         if lab is not None:
             label, label_end = lab
-            current = _Seg("turn", line.char_start, label=label, label_end=line.char_start + label_end)
+            current = _Seg(K.TURN, line.char_start, label=label, label_end=line.char_start + label_end)
             para = _para_of(line, label_end, text)
             if para is not None:
                 current.paras.append(para)
@@ -146,51 +146,56 @@ def segment_page(cleaned: Cleaned) -> Segmented:
             continue
         if idx in captions:
             current = None  # a caption ends the turn it interrupts: segments never overlap
-            segs.append(_Seg("caption", line.char_start, paras=[para]))
-            continue
-        if transcript:
+            segs.append(_Seg(K.CAPTION, line.char_start, paras=[para]))
+        elif transcript:
             if current is None:
                 # the unlabeled intro before the first label, or speech after a marker: an unlabeled turn
-                current = _Seg("turn", line.char_start)
+                current = _Seg(K.TURN, line.char_start)
                 segs.append(current)
             current.paras.append(para)
-            continue
-        kind = "heading" if _is_heading(para.text) else "paragraph"
-        segs.append(_Seg(kind, line.char_start, paras=[para]))
-
+        else:
+            segs.append(_Seg(K.HEADING if _is_heading(para.text) else K.PARAGRAPH, line.char_start, paras=[para]))
     if not transcript:
         # a heading needs prose after it; a lone short line at the end is a paragraph
-        for k, s in enumerate(segs):
-            if s.kind == "heading" and not any(t.kind == "paragraph" for t in segs[k + 1:]):
-                s.kind = "paragraph"
+        for k, seg in enumerate(segs):
+            if seg.kind == K.HEADING and not any(t.kind == K.PARAGRAPH for t in segs[k + 1:]):
+                seg.kind = K.PARAGRAPH
+    return segs
 
-    segments: list[Segment] = []
-    sentences: list[Sentence] = []
-    for s in segs:
-        seg_text = "\n\n".join(p.text for p in s.paras)
-        end = s.paras[-1].end if s.paras else s.label_end
-        seg = Segment(kind=s.kind, char_start=s.start, char_end=max(end, s.start + 1), text=seg_text,
-                      speaker_label=s.label, paragraphs=[(p.start, p.end) for p in s.paras])
-        sentences.extend(_sentences(len(segments), s.paras, text))
-        segments.append(seg)
 
-    if any(s.kind == "turn" for s in segments):
-        doc_type = "transcript"
-    else:
-        prose = sum(_words(s.text) for s in segments if s.kind == "paragraph")
-        story_marks = any(s.kind in ("heading", "caption") or (s.kind == "paragraph" and _DATELINE.match(s.text))
-                          for s in segments)
-        doc_type = "article" if prose >= MIN_ARTICLE_WORDS or (story_marks and prose >= 20) else "no_content"
+def _doc_type(segments: list[Segment]) -> DocType:
+    if any(s.kind == K.TURN for s in segments):
+        return DocType.TRANSCRIPT
+    prose = sum(count_words(s.text) for s in segments if s.kind == K.PARAGRAPH)
+    story_marks = any(s.kind in (K.HEADING, K.CAPTION)
+                      or (s.kind == K.PARAGRAPH and find_dateline(s.text) is not None) for s in segments)
+    is_article = prose >= MIN_ARTICLE_WORDS or (story_marks and prose >= 20)
+    return DocType.ARTICLE if is_article else DocType.NO_CONTENT
 
-    # removals that fall inside a segment's stretch (chrome between two paragraphs of a turn) name it
+
+def _in_segments(removed: list[Removed], segments: list[Segment]) -> list[Removed]:
+    """Removals that fall inside a segment's stretch (chrome between two paragraphs of a turn) name it."""
     seg_starts = [s.char_start for s in segments]
-    removed: list[Removed] = []
-    for r in cleaned.removed:
+    out: list[Removed] = []
+    for r in removed:
         k = bisect_right(seg_starts, r.char_start) - 1
         inside = k >= 0 and segments[k].char_start <= r.char_start and r.char_end <= segments[k].char_end
-        removed.append(dataclasses.replace(r, seg_idx=k if inside else None))
-    out_cleaned = dataclasses.replace(cleaned, removed=removed)
-    return Segmented(cleaned=out_cleaned, doc_type=doc_type, segments=segments, sentences=sentences)
+        out.append(dataclasses.replace(r, seg_idx=k if inside else None))
+    return out
+
+
+def segment_page(cleaned: Cleaned) -> Segmented:
+    text = cleaned.source.text
+    segments: list[Segment] = []
+    sentences: list[Sentence] = []
+    for s in _cut(cleaned):
+        end = s.paras[-1].end if s.paras else s.label_end
+        sentences.extend(_sentences(len(segments), s.paras, text))
+        segments.append(Segment(kind=s.kind, char_start=s.start, char_end=max(end, s.start + 1),
+                                text="\n\n".join(p.text for p in s.paras), speaker_label=s.label,
+                                paragraphs=[(p.start, p.end) for p in s.paras]))
+    out_cleaned = dataclasses.replace(cleaned, removed=_in_segments(cleaned.removed, segments))
+    return Segmented(cleaned=out_cleaned, doc_type=_doc_type(segments), segments=segments, sentences=sentences)
 
 
 def invariant_violations(segmented: Segmented) -> list[str]:

@@ -8,51 +8,49 @@ host of ..."), and hand-offs ("NPR's Lucian Kim is on the line").
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from transcripts.model import Appearance, Segment, count_words, speaker_id_for
+from schemas.appearances import Role
+from schemas.segments import SegmentKind as K
+from schemas.speakers import SpeakerKind
+from transcripts.model import Appearance, Segment, speaker_id_for
+from transcripts.rules.labels import ParsedLabel, parse_label
 from transcripts.rules.names import (
-    APOSTROPHES,
     NOT_NAME,
     PARTICLES,
     TITLE_WORDS,
     NameBook,
-    ParsedLabel,
     find_names,
     fold,
-    parse_label,
-    split_sentences,
+    has_surname,
     title_case_name,
 )
-
-HOST_DESC = re.compile(r"\b(?:host|co-host|anchor)\b", re.I)
-STAFF_DESC = re.compile(r"\b(?:correspondent|reporter|critic|editor|producer|contributor|journalist)\b", re.I)
-# Things only the one running the show says.
-HOST_ACTS = re.compile(
-    r"\b(?:joins us|joined now by|joining us now|welcome to the program|welcome to the show|my guest|our guest|"
-    r"give us a call|let's go to|thank you so much for (?:your time|talking with us|joining us)|"
-    r"(?:NPR's )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+ (?:reports|has the story|has more|is on the line|covers)\b)")
-_SELF = re.compile(r"\b(?:I'm|I’m|I am|[Tt]his is|[Mm]y name is)\s+")
-_SELF_HINTS = ("I'm", "I’m", "I am", "his is", "y name is")
-_GREETING = re.compile(r"^(?:Good (?:morning|afternoon|evening)|Morning|Hi|Hey|Hello|Thanks|Thank you|Welcome"
-                       r"(?: back)?)\b[^,.!?]{0,30}, ([^\W\d_][\w'’-]+)[.!?]+[\"”]?$")
-_THANKS_NAME = re.compile(r"^([^\W\d_][\w'’-]+), (?:thanks|thank you)\b")
-_DESC_START = re.compile(r"^(?:a|an|the|one|NPR's|NPR’s|[A-Z][\w.-]*['’]s|[a-z])")
-# after "Name, ": "a professor at X", "NPR's ...", "director of X"
-_APPOSITIVE = re.compile(r"^(?:a|an|the|one of|NPR's|NPR’s|[A-Z][\w.-]*['’]s|[a-z]+(?: [a-z]+)? (?:of|at|for|in|with)"
-                         r")\s")
-_SELF_STAFF = re.compile(r"\bI cover\b|NPR News, I'm|\bNPR News\b.*\bI'm\b.* in [A-Z]")
-_SELF_SIGNOFF = re.compile(r"NPR News, [A-Z]")
-_SELF_HOST = re.compile(r"\b(?:this is|It's|it's) [A-Z][A-Z&' ]{3,}|[A-Z]{4,} [A-Z]{3,}")
-_DESC_BEFORE = re.compile(r"((?:[A-Z][\w.-]*['’]s) [a-z][\w' -]{2,60}?), $")
-_DESC_IS = re.compile(r"^,? is (.+)$")
-_DESC_NOT = re.compile(r"^(?:on|in|at|now|here|not|also)\b")
-_DESC_END = re.compile(r"[.,;:!?]+([\"”]?)$")
-_NPRS = re.compile(r"NPR['’]s ")
-_DESC_STOP = re.compile(r",? and (?:he|she|they|I)\b.*$|, (?:put it|said|says|told|who|argues|explains|explained|"
-                        r"adds|added|joins)\b.*$")
+from transcripts.rules.sentences import split_sentences
+from transcripts.rules.speech import (
+    APPOSITIVE,
+    BIO_SENTENCE,
+    DESC_BEFORE,
+    DESC_END,
+    DESC_IS,
+    DESC_NOT,
+    DESC_START,
+    DESC_STOP,
+    GREETING,
+    HOST_ACTS,
+    HOST_DESC,
+    NPRS,
+    SELF_HOST,
+    SELF_INTRO,
+    SELF_INTRO_HINTS,
+    SELF_SIGNOFF,
+    SELF_STAFF,
+    STAFF_DESC,
+    THANKS_NAME,
+)
+from transcripts.rules.words import APOS, APOSTROPHES, count_words
 
 
 @dataclass(eq=False)
@@ -68,9 +66,12 @@ class Voice:
     selfs: list[str] = field(default_factory=list)  # names it introduces itself with
     self_roles: list[str] = field(default_factory=list)
     name: str = ""
-    kind: str = "person"
-    role: str = "guest"
+    kind: str = SpeakerKind.PERSON
+    role: str = Role.GUEST
     description: str | None = None
+
+
+Bios = dict[str, tuple[str, str]]  # folded name -> (name, description) from bio lines
 
 
 @dataclass
@@ -87,7 +88,7 @@ def parse_bios(lines: list[str]) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for line in lines:
         for a, b in split_sentences(line):
-            m = re.match(r"^(.+?) is (.+?)[.!]?$", line[a:b].strip())
+            m = BIO_SENTENCE.match(line[a:b].strip())
             if not m:
                 continue
             names = find_names(m.group(1))
@@ -98,7 +99,7 @@ def parse_bios(lines: list[str]) -> dict[str, tuple[str, str]]:
 
 
 def _vocative(sentence: str) -> str | None:
-    m = _GREETING.match(sentence) or _THANKS_NAME.match(sentence)
+    m = GREETING.match(sentence) or THANKS_NAME.match(sentence)
     if not m:
         return None
     word = m.group(1).translate(APOSTROPHES)
@@ -108,11 +109,11 @@ def _vocative(sentence: str) -> str | None:
 
 
 def _self_names(text: str) -> list[str]:
-    # every _SELF form holds one of these strings: substring tests are far cheaper than the regex scan
-    if not any(s in text for s in _SELF_HINTS) or not _SELF.search(text):
+    # every SELF_INTRO form holds one of these strings: substring tests are far cheaper than the regex scan
+    if not any(s in text for s in SELF_INTRO_HINTS) or not SELF_INTRO.search(text):
         return []
     names = {a: n for a, _, n in find_names(text, 2)}
-    return [names[m.end()].translate(APOSTROPHES) for m in _SELF.finditer(text) if m.end() in names]
+    return [names[m.end()].translate(APOSTROPHES) for m in SELF_INTRO.finditer(text) if m.end() in names]
 
 
 def _self_role(text: str, name: str) -> str | None:
@@ -122,17 +123,17 @@ def _self_role(text: str, name: str) -> str | None:
         if name not in s.translate(APOSTROPHES):
             continue
         nxt = text[b:b + 40]
-        if _SELF_STAFF.search(s + " " + nxt) or _SELF_SIGNOFF.search(s):
-            return "correspondent"
-        if _SELF_HOST.search(text[max(0, a - 80):b]):
-            return "host"
+        if SELF_STAFF.search(s + " " + nxt) or SELF_SIGNOFF.search(s):
+            return Role.CORRESPONDENT
+        if SELF_HOST.search(text[max(0, a - 80):b]):
+            return Role.HOST
     return None
 
 
 def describe(name: str, texts: list[str]) -> str | None:
     """A description the page's prose gives a person: 'X is a senior fellow at Y', 'Putin's spokesman, X,',
     'Here's X, the mayor of Y.'"""
-    esc = re.compile(re.escape(name).replace("'", "['’]"))
+    esc = re.compile(re.escape(name).replace("'", APOS))
     for text in texts:
         if name.split()[-1] not in text:
             continue
@@ -140,30 +141,50 @@ def describe(name: str, texts: list[str]) -> str | None:
             s = text[a:b]
             for m in esc.finditer(s):
                 tail = s[m.end():]
-                pre = _DESC_BEFORE.search(s[:m.start()])
+                pre = DESC_BEFORE.search(s[:m.start()])
                 if pre and tail.startswith(","):
                     return pre.group(1)
                 found = None
-                t = _DESC_IS.match(tail)
-                if t and _DESC_START.match(t.group(1)) and not _DESC_NOT.match(t.group(1)):
+                t = DESC_IS.match(tail)
+                if t and DESC_START.match(t.group(1)) and not DESC_NOT.match(t.group(1)):
                     found = t.group(1)
-                elif tail.startswith(", ") and _APPOSITIVE.match(tail[2:]):
+                elif tail.startswith(", ") and APPOSITIVE.match(tail[2:]):
                     found = tail[2:]
                 if found:
-                    found = _DESC_STOP.sub("", found).strip()
-                    found = _DESC_END.sub(r"\1", found).strip()  # keep a title's closing quote
+                    found = DESC_STOP.sub("", found).strip()
+                    found = DESC_END.sub(r"\1", found).strip()  # keep a title's closing quote
                     if 1 < len(found.split()) <= 30 or (found and found[0].islower()):
                         return found
     return None
 
 
+Turns = list[tuple[int, Segment]]  # (seg_idx, turn segment) of each turn, in order
+
+
 def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], book: NameBook) -> Cast:
-    turns = [(i, s) for i, s in enumerate(segments) if s.kind == "turn"]
+    """The page's speakers: voices read from the labels, then evidence gathered and applied pass by pass."""
+    turns = [(i, s) for i, s in enumerate(segments) if s.kind == K.TURN]
     texts = [s.text for s in segments]
     bios = parse_bios(notes.get("bio", []))
+    voices, order = _voices(turns)
+    _listen(turns, order)
+    staff = _staff_names(texts)
+    _assign_intro(voices, order, turns)
+    _name_voices(voices, bios, staff, book)
+    people = _merge_same_person(voices, order)
+    for v in people.values():
+        v.role = _role(v, turns, bios, staff)
+        bio = bios.get(fold(v.name))
+        v.description = (bio[1] if bio else None) or (v.parsed.description if v.parsed else None)
+        if v.description is None and v.kind == SpeakerKind.PERSON and len(v.name.split()) >= 2:
+            v.description = describe(v.name, texts)
+    return _cast(people, turns, doc_id, bios)
 
+
+def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
+    """One voice per printed name (by folded name; "" for the unlabeled intro), and the voice of each turn."""
     voices: dict[str, Voice] = {}
-    order: list[Voice] = []  # voice of each turn
+    order: list[Voice] = []
     for t, (_, seg) in enumerate(turns):
         if seg.speaker_label is None:  # before any label: the host's intro; later: the turn goes on
             v = order[-1] if order else voices.setdefault("", Voice("", None, intro=True))
@@ -175,8 +196,12 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
                 v.labels.append(seg.speaker_label)
         v.turns.append(t)
         order.append(v)
+    return voices, order
 
-    # greetings: in a turn's first sentence they answer the previous speaker, in its last they address the next
+
+def _listen(turns: Turns, order: list[Voice]) -> None:
+    """What the speakers say about each other and themselves: greetings (in a turn's first sentence they answer
+    the previous speaker, in its last they address the next) and self-introductions."""
     for t, (_, seg) in enumerate(turns):
         sents = split_sentences(seg.text)
         if not sents:
@@ -189,7 +214,7 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
             other = t + step
             while word and 0 <= other < len(turns) and abs(other - t) <= 3:
                 cand = order[other]
-                named = cand.key.split() if cand.parsed and cand.parsed.kind == "person" \
+                named = cand.key.split() if cand.parsed and cand.parsed.kind == SpeakerKind.PERSON \
                     and not _surname_only(cand.key) else []
                 if cand is not order[t] and (len(named) < 2 or named[0] == fold(word)):
                     cand.firsts[word] += 1
@@ -201,128 +226,138 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
             if role:
                 order[t].self_roles.append(role)
 
-    staff = set()  # "NPR's Lucian Kim": a staff journalist
+
+def _staff_names(texts: list[str]) -> set[str]:
+    """Folded names the page calls "NPR's Lucian Kim": staff journalists."""
+    staff = set()
     for text in texts:
         if "NPR" not in text:  # cheap test first: most segments never say "NPR's"
             continue
-        for m in _NPRS.finditer(text):
+        for m in NPRS.finditer(text):
             after = find_names(text[m.end():m.end() + 80], 2)
             if after and after[0][0] == 0:
                 staff.add(fold(after[0][2]))
+    return staff
 
-    def matches_surname(full: str, short: str) -> bool:
-        f, s = fold(full).split(), short.split()
-        return len(f) > len(s) and f[-len(s):] == s
 
-    # the unlabeled intro is the host: whoever introduces themselves in it, else the first labeled voice that
-    # is not the person it hands off to
+def _intro_host(intro: Voice, order: list[Voice], turns: Turns) -> Voice | None:
+    """The labeled voice the unlabeled intro belongs to: whoever introduces themselves in it, else the first
+    labeled person who is not the one it hands off to (a host label first)."""
+    labeled = [v for v in dict.fromkeys(order) if not v.intro]
+    for said in intro.selfs:
+        target = next((v for v in labeled if v.key == fold(said) or has_surname(said, v.key)), None)
+        if target:
+            return target
+    intro_text = " ".join(turns[t][1].text for t in intro.turns)
+    mentioned = [fold(n) for _, _, n in find_names(intro_text, 2)]
+    last = split_sentences(intro_text)[-1:]
+    greeted = {fold(name) for name in (_vocative(intro_text[a:b].strip()) for a, b in last) if name}
+
+    def handed_off(v: Voice) -> bool:
+        if any(v.key == m or has_surname(m, v.key) for m in mentioned):
+            return True
+        return bool(v.key.split()) and v.key.split()[0] in greeted
+
+    cands = [v for v in labeled[:4] if v.parsed and v.parsed.kind == SpeakerKind.PERSON
+             and v.parsed.role_hint != Role.CORRESPONDENT and not handed_off(v)]
+    hosts = [v for v in cands if v.parsed and v.parsed.role_hint == Role.HOST]
+    return hosts[0] if hosts else cands[0] if cands else None
+
+
+def _assign_intro(voices: dict[str, Voice], order: list[Voice], turns: Turns) -> None:
+    """The unlabeled intro is the host's: fold it into that voice when the page shows who it is."""
     intro = voices.get("")
-    if intro is not None:
-        target: Voice | None = None
-        labeled = [v for v in dict.fromkeys(order) if not v.intro]
-        for said in intro.selfs:
-            target = next((v for v in labeled if v.key == fold(said) or matches_surname(said, v.key)), None)
-            if target:
-                break
-        if target is None:
-            intro_text = " ".join(turns[t][1].text for t in intro.turns)
-            mentioned = [fold(n) for _, _, n in find_names(intro_text, 2)]
-            last = split_sentences(intro_text)[-1:]
-            greeted = {fold(name) for name in (_vocative(intro_text[a:b].strip()) for a, b in last) if name}
+    target = _intro_host(intro, order, turns) if intro is not None else None
+    if intro is None or target is None:
+        return
+    target.turns = sorted(target.turns + intro.turns)
+    target.firsts.update(intro.firsts)
+    target.selfs = intro.selfs + target.selfs
+    target.self_roles = intro.self_roles + target.self_roles
+    target.intro = True
+    for t in intro.turns:
+        order[t] = target
+    del voices[""]
 
-            def handed_off(v: Voice) -> bool:
-                if any(v.key == m or matches_surname(m, v.key) for m in mentioned):
-                    return True
-                return bool(v.key.split()) and v.key.split()[0] in greeted
 
-            cands = [v for v in labeled[:4] if v.parsed and v.parsed.kind == "person"
-                     and v.parsed.role_hint != "correspondent" and not handed_off(v)]
-            hosts = [v for v in cands if v.parsed and v.parsed.role_hint == "host"]
-            target = hosts[0] if hosts else cands[0] if cands else None
-        if target is not None:
-            target.turns = sorted(target.turns + intro.turns)
-            target.firsts.update(intro.firsts)
-            target.selfs = intro.selfs + target.selfs
-            target.self_roles = intro.self_roles + target.self_roles
-            target.intro = True
-            for t in intro.turns:
-                order[t] = target
-            del voices[""]
-
-    # names
-    full_first: dict[str, int] = {}
+def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], book: NameBook) -> None:
+    """Each voice's name and kind: full-name labels as the page spells them, surnames completed."""
+    full_first: dict[str, int] = {}  # folded full-name label -> its first turn
     for v in sorted(voices.values(), key=lambda v: min(v.turns)):
-        if v.parsed and len(v.key.split()) >= 2 and v.parsed.kind == "person" and not _surname_only(v.key) and not any(
-                matches_surname(k, v.key) for k in full_first):  # VAN DYKE after OMAR VAN DYKE is a surname
+        full_name = v.parsed and v.parsed.kind == SpeakerKind.PERSON and len(v.key.split()) >= 2
+        # VAN DYKE after OMAR VAN DYKE is a surname
+        if full_name and not _surname_only(v.key) and not any(has_surname(k, v.key) for k in full_first):
             full_first[v.key] = min(v.turns)
     for v in voices.values():
         p = v.parsed
         if p is None:  # an intro nobody could be linked to: a host the page never names
             host_bios = [n for n, d in bios.values() if HOST_DESC.search(d)]
             own = v.selfs[:1] or host_bios[:1]
-            v.name, v.kind = (own[0], "person") if own else ("Host", "unidentified")
-            continue
-        if p.kind != "person":
+            v.name, v.kind = (own[0], SpeakerKind.PERSON) if own else ("Host", SpeakerKind.UNIDENTIFIED)
+        elif p.kind != SpeakerKind.PERSON:
             v.kind = p.kind
             v.name = p.name if not p.name.isupper() else " ".join(
                 w.capitalize() if w.isalpha() else w for w in p.name.split())
-            continue
-        if v.key in full_first:
+        elif v.key in full_first:
             v.name = book.case(p.name)
-            continue
-        own = [n for n in v.selfs if matches_surname(n, v.key)]
-        earlier = [k for k, first in full_first.items() if matches_surname(k, v.key) and first < min(v.turns)]
-        name: str | None = None
-        if own:
-            name = own[0]
-        elif earlier:
-            full_key = max(earlier, key=lambda key: full_first[key])
-            name = voices[full_key].name or book.case(full_key)
-        elif v.firsts and v.firsts.most_common(1)[0][0].upper() != p.name.upper():  # not a caller's own name
-            first = v.firsts.most_common(1)[0][0]
-            written = book.with_surname(p.name, first)
-            bio_hit = [n for n, _ in bios.values() if matches_surname(n, v.key) and fold(n).split()[0] == fold(first)]
-            name = (bio_hit or written or [f"{first} {book.case(p.name)}"])[0]
         else:
-            bio_hit = [n for n, _ in bios.values() if matches_surname(n, v.key)]
-            staff_hit = [n for n in book.with_surname(p.name) if fold(n) in staff]
-            written = book.with_surname(p.name)
-            if len(bio_hit) == 1:
-                name = bio_hit[0]
-            elif len(set(staff_hit)) == 1:
-                name = staff_hit[0]
-            elif p.honorific and len(set(written)) == 1:  # "Ms. TIBBETTS" after "Joining us is Jane Tibbetts"
-                name = written[0]
-        v.name = name if name else book.case(p.name) if p.name.isupper() else title_case_name(p.name)
+            name = _complete_surname(v, p, voices, full_first, bios, staff, book)
+            v.name = name if name else book.case(p.name) if p.name.isupper() else title_case_name(p.name)
 
-    # merge voices that resolved to the same person (KIM and LUCIAN KIM, BYLINE)
+
+def _complete_surname(v: Voice, p: ParsedLabel, voices: dict[str, Voice], full_first: dict[str, int], bios: Bios,
+                      staff: set[str], book: NameBook) -> str | None:
+    """The full name of a surname label (KIM): its own self-introduction, an earlier full-name label, the first
+    name others greet it with, a bio, a staff mention, or a name the page writes once."""
+    own = [n for n in v.selfs if has_surname(n, v.key)]
+    earlier = [k for k, first in full_first.items() if has_surname(k, v.key) and first < min(v.turns)]
+    if own:
+        return own[0]
+    if earlier:
+        full_key = max(earlier, key=lambda key: full_first[key])
+        return voices[full_key].name or book.case(full_key)
+    if v.firsts and v.firsts.most_common(1)[0][0].upper() != p.name.upper():  # not a caller's own name
+        first = v.firsts.most_common(1)[0][0]
+        written = book.with_surname(p.name, first)
+        bio_hit = [n for n, _ in bios.values() if has_surname(n, v.key) and fold(n).split()[0] == fold(first)]
+        return (bio_hit or written or [f"{first} {book.case(p.name)}"])[0]
+    bio_hit = [n for n, _ in bios.values() if has_surname(n, v.key)]
+    staff_hit = [n for n in book.with_surname(p.name) if fold(n) in staff]
+    written = book.with_surname(p.name)
+    if len(bio_hit) == 1:
+        return bio_hit[0]
+    if len(set(staff_hit)) == 1:
+        return staff_hit[0]
+    if p.honorific and len(set(written)) == 1:  # "Ms. TIBBETTS" after "Joining us is Jane Tibbetts"
+        return written[0]
+    return None
+
+
+def _merge_same_person(voices: dict[str, Voice], order: list[Voice]) -> dict[str, Voice]:
+    """Voices that resolved to the same person (KIM and LUCIAN KIM, BYLINE) become one, by folded name."""
     people: dict[str, Voice] = {}
     for v in sorted(voices.values(), key=lambda v: min(v.turns)):
-        pkey = fold(v.name) if v.kind == "person" else "#" + v.key
-        if pkey in people:
-            w = people[pkey]
-            w.turns = sorted(w.turns + v.turns)
-            w.labels += [lab for lab in v.labels if lab not in w.labels]
-            w.intro = w.intro or v.intro
-            w.selfs += v.selfs
-            w.self_roles += v.self_roles
-            if w.parsed and v.parsed and not w.parsed.description:
-                w.parsed = v.parsed if v.parsed.description else w.parsed
-            hints = [x.parsed.role_hint for x in (w, v) if x.parsed and x.parsed.role_hint]
-            if hints and w.parsed and not w.parsed.role_hint:
-                w.parsed.role_hint = hints[0]
-            for t in v.turns:
-                order[t] = w
-        else:
+        pkey = fold(v.name) if v.kind == SpeakerKind.PERSON else "#" + v.key
+        if pkey not in people:
             people[pkey] = v
+            continue
+        w = people[pkey]
+        w.turns = sorted(w.turns + v.turns)
+        w.labels += [lab for lab in v.labels if lab not in w.labels]
+        w.intro = w.intro or v.intro
+        w.selfs += v.selfs
+        w.self_roles += v.self_roles
+        if w.parsed and v.parsed and not w.parsed.description:
+            w.parsed = v.parsed if v.parsed.description else w.parsed
+        hints = [x.parsed.role_hint for x in (w, v) if x.parsed and x.parsed.role_hint]
+        if hints and w.parsed and not w.parsed.role_hint:
+            w.parsed = dataclasses.replace(w.parsed, role_hint=hints[0])
+        for t in v.turns:
+            order[t] = w
+    return people
 
-    for v in people.values():
-        v.role = _role(v, turns, bios, staff)
-        bio = bios.get(fold(v.name))
-        v.description = (bio[1] if bio else None) or (v.parsed.description if v.parsed else None)
-        if v.description is None and v.kind == "person" and len(v.name.split()) >= 2:
-            v.description = describe(v.name, texts)
 
+def _cast(people: dict[str, Voice], turns: Turns, doc_id: str, bios: Bios) -> Cast:
     apps: list[Appearance] = []
     by_turn: dict[int, str] = {}
     for v in people.values():
@@ -341,23 +376,23 @@ def _surname_only(key: str) -> bool:
     return first == "st." or first in PARTICLES
 
 
-def _role(v: Voice, turns: list[tuple[int, Segment]], bios: dict[str, tuple[str, str]], staff: set[str]) -> str:
-    if v.kind != "person":
-        return "unidentified"
+def _role(v: Voice, turns: Turns, bios: Bios, staff: set[str]) -> str:
+    if v.kind != SpeakerKind.PERSON:
+        return Role.UNIDENTIFIED
     hint = v.parsed.role_hint if v.parsed else None
     if hint:
         return hint
     bio = bios.get(fold(v.name))
     if bio and HOST_DESC.search(bio[1]):
-        return "host"
+        return Role.HOST
     if bio and STAFF_DESC.search(bio[1]):
-        return "correspondent"
+        return Role.CORRESPONDENT
     if v.self_roles:
         return Counter(v.self_roles).most_common(1)[0][0]
     if v.intro:
-        return "host"
+        return Role.HOST
     if fold(v.name) in staff:
-        return "correspondent"
+        return Role.CORRESPONDENT
     if any(HOST_ACTS.search(turns[t][1].text) for t in v.turns[:3]):
-        return "host"
-    return "guest"
+        return Role.HOST
+    return Role.GUEST

@@ -1,0 +1,19 @@
+from transcripts.rules.labels import match_label
+from transcripts.rules.programs import HEARD_ON, PROGRAM_CAPS, PROGRAM_RE, PROGRAMS
+
+
+def test_programs_one_list_feeds_the_label_rule() -> None:
+    assert "MORNING EDITION" in PROGRAM_CAPS and "NPR POLITICS PODCAST" in PROGRAM_CAPS
+    for program in ("MORNING EDITION", "ALL THINGS CONSIDERED", "FRESH AIR"):
+        assert match_label(f"{program}: the news") is None
+    assert match_label("STEVE INSKEEP, HOST: Good morning.") is not None
+
+
+def test_programs_pattern_finds_every_program() -> None:
+    for program in PROGRAMS:
+        assert PROGRAM_RE.search(f"This is {program} from NPR"), program
+
+
+def test_programs_heard_on_line() -> None:
+    assert HEARD_ON.match("Heard on All Things Considered")
+    assert not HEARD_ON.match("Heard on the radio, she said, it sounded different from what she expected it to be")

@@ -1,0 +1,64 @@
+"""Page chrome: everything a page prints around its story (player and navigation chrome, station notices,
+cookie banners, sponsor and related-story lists, copyright lines and end markers, disclaimers, bylines, bios,
+photo credits), as phrase lists and compiled patterns. The clean step decides with these; the reasons it
+records are `RemovedReason` (schemas/removed.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from transcripts.rules.words import APOS_CHARS
+
+CHROME_PHRASES = [
+    "play live radio", "next up:", "next up", "available on air stations", "news and music discovery",
+    "loading...", "loading", "download", "transcript", "text size", "embed", "hide caption", "toggle caption",
+    "enlarge this image", "listen live", "live radio", "donate", "sign in", "npr shop", "skip to main content",
+    "toggle more options", "about npr", "terms of use", "privacy policy", "privacy", "keep reading", "share",
+    "facebook", "twitter", "flipboard", "email", "print", "menu", "search", "close", "npr", "all streams",
+    "listen", "playlist", "open menu", "close menu", "stream", "on air now",
+]
+_CHROME_ALT = "|".join(re.escape(p) for p in sorted(CHROME_PHRASES, key=len, reverse=True))
+# a line made only of chrome phrases ("NPR Play Live Radio Next Up: Available On Air Stations" from a nav bar)
+CHROME_LINE = re.compile(rf"(?:{_CHROME_ALT})(?:[\s|·•,/]+(?:{_CHROME_ALT}))*[\s|·•,/.]*", re.IGNORECASE)
+CHROME_MARKUP = re.compile(
+    r"""^(?:
+        \d{1,2}:\d{2}(?::\d{2})?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)*        # 0:00 0:00
+      | listen\s*[·•|-]\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[·•|]\s*\S.*)?  # Listen · 7:57
+      | <\s*/?\s*(?:iframe|embed|audio|video|script|div|span|a)\b.*      # an embedded player's markup
+      | (?:image|photo|illustration)\s+credit.*
+    )$""",
+    re.IGNORECASE | re.VERBOSE)
+# A member station's name alone on its line: "WBUR", "KQED", "WAMU 88.5", "KUOW-FM", "WNYC Public Radio"
+STATION_NAME = re.compile(r"^[KW][A-Z]{2,3}(?:-(?:FM|AM|TV))?(?: (?:\d{2,3}\.\d|FM|AM|News|Radio|Public Radio"
+                           r"|Public Media|Public Broadcasting))*$")
+EMBED_SRC = re.compile(r"\bsrc=[\"']https?://\S*(?:player|embed)", re.IGNORECASE)
+SPONSOR = re.compile(r"^(?:sponsor message|become an npr sponsor|support comes from\b.*|npr thanks our sponsors"
+                      r"|sponsored by\b.{0,80})$", re.IGNORECASE)
+RELATED = re.compile(r"^(?:related stories|more stories from npr|related|more from npr|you may also like"
+                      r"|more stories|related story|read more|see also|related topics|popular on npr\.org"
+                      r"|npr editors'? picks)\s*:?$", re.IGNORECASE)
+COOKIE = re.compile(r"\bcookies?\b.*\b(?:accept|consent|privacy|we use|this (?:site|website) uses|browsing|"
+                     r"preferences|settings)\b|\b(?:accept|reject|manage)\s+(?:all\s+)?cookies\b", re.IGNORECASE)
+COOKIE_BUTTON = re.compile(r"^(?:accept(?: all)?(?: cookies)?|reject(?: all)?(?: cookies)?|(?:manage|customi[sz]e) "
+                            r"(?:preferences|cookies|settings|choices)|cookie (?:settings|preferences|policy)"
+                            r"|(?:ok, )?got it|i agree|agree and (?:close|continue))[.!]?$", re.IGNORECASE)
+STATION_NOTICE = re.compile(r"\b(?:transmitter|translators?|reduced power|off the air|outage|signal is|streaming is "
+                     r"unaffected|technical difficulties|fiber cut|tower|back on the air|we are experiencing)\b",
+                     re.IGNORECASE)
+COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*\d{4})", re.IGNORECASE)
+END_MARKER = re.compile(r"\s*(?P<m>Transcript provided by NPR,? Copyright NPR\.?)\s*$", re.IGNORECASE)
+DISCLAIMER = re.compile(r"^NPR transcripts are created on a rush deadline|rush deadline by an? (?:NPR )?"
+                         r"contractor|authoritative record of NPR.s programming is the audio record"
+                         r"|^THIS IS A RUSH TRANSCRIPT|MAY NOT BE IN ITS FINAL FORM", re.IGNORECASE)
+_CAP_WORD = rf"[A-Z][\w{APOS_CHARS}.\-]+"
+_CAP_WORDS = rf"{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,3}}"
+BYLINE_LINE = re.compile(rf"^By\s+{_CAP_WORDS}(?:\s*(?:,|and|&)\s*{_CAP_WORDS})*$")  # "By Emily Feng and Lucian Kim"
+# A person's name on a line of its own (a byline above a story, the header of a bio)
+_NAME = (rf"[A-ZÀ-ÖØ-ÞĀ-Ž?][\w{APOS_CHARS}.\-]+"
+         rf"(?: (?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w{APOS_CHARS}.\-]+|de|la|del|van|von|der|da|di|St\.)){{1,4}}")
+NAME_LINE = re.compile(rf"^{_NAME}$")
+BIO = re.compile(rf"^(?P<name>{_NAME}) (?:is|was|has been|covers|reports)\b(?P<rest>.*)$")
+BIO_WORDS = re.compile(r"\b(?:NPR|host|correspondent|reporter|critic|editor|producer|journalist|contributor|"
+                        r"anchor|writer|podcast|Fresh Air|Desk|member station|bureau)\b")
+PHOTO_AGENCY = re.compile(r"/|\b(?:AP|AFP|Getty|Reuters|Images|Photo|Pool|NPR|Bloomberg|EPA|Shutterstock|Courtesy)\b")

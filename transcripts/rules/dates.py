@@ -1,0 +1,43 @@
+"""Dates: the one month pattern, date lines ("Updated May 5, 2020 at 9:00 AM ET"), datelines ("TAIPEI, Taiwan —")
+and the ways a page states its year (copyright, a date line, present-tense speech)."""
+
+from __future__ import annotations
+
+import re
+
+from transcripts.rules.words import APOS, APOS_CHARS
+
+YEAR = r"((?:19|20)\d\d)"
+MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
+         r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+# "March 3, 2011", "Updated May 5, 2020 at 9:00 AM ET", "Aired March 3, 2011 - 10:00 ET" (CNN), "Sunday, May 5, 2019"
+DATE_LINE = re.compile(rf"^(?:(?:Updated|Published|Posted|Aired|Broadcast|Air [Dd]ate):?\s+)?"
+                       rf"(?:{_WEEKDAY},?\s+)?{MONTH}\s+\d{{1,2}},\s+\d{{4}}"
+                       r"(?:\s*(?:at\s+|-\s*|,\s*)?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,3})?)?"
+                       r"(?:\s*[·|]\s*.{0,40})?$")
+
+COPYRIGHT_YEAR = re.compile(r"\bCopyright\s*(?:©|\(c\)|&copy;)?\s*" + YEAR + r"\b", re.I)
+A_YEAR = re.compile(r"\b" + YEAR + r"\b")
+# present-tense self-dating in speech: "here we are in 2019", "It's Monday, March 3, 2025", "recorded at ... 2020"
+SPOKEN_YEAR = re.compile(
+    rf"\bhere we are in {YEAR}\b|\b(?:[Ii]t{APOS}s|[Tt]oday is|recorded|[Ii]t is now)\b[^!?\n]{{0,80}}?\b"
+    rf"{MONTH}\s+\d{{1,2}},\s+{YEAR}\b|\b(?:[Ii]t{APOS}s|[Ii]t is) now {YEAR}\b")
+
+# "TAIPEI and MOSCOW — ...", "DES MOINES, Iowa — ...", "WASHINGTON -- ...": the place a written story opens on
+_CAPS_WORD = rf"[^\W\d_a-z][^\W\d_a-z.{APOS_CHARS}-]*"
+_STATE = r"(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?"
+DATELINE = re.compile(rf"^((?:[^\W\d_a-z][^\W\d_a-z.{APOS_CHARS} -]*\.?)(?:[ .{APOS_CHARS}-]+{_CAPS_WORD}\.?)*"
+                      rf"{_STATE}(?:,? and {_CAPS_WORD}(?: {_CAPS_WORD})*{_STATE})*)\s*(?:—|–|--| - )\s*\S")
+
+
+def find_dateline(first_paragraph: str | None) -> str | None:
+    """The place a story's first paragraph opens on, in capitals ("DES MOINES, Iowa"), else None."""
+    if not first_paragraph:
+        return None
+    m = DATELINE.match(first_paragraph)
+    if not m:
+        return None
+    place = m.group(1).strip()
+    letters = [c for c in place.split(",")[0].replace(" and ", " ") if c.isalpha()]
+    return place if letters and all(c.isupper() for c in letters) and len(letters) >= 3 else None

@@ -1,0 +1,183 @@
+"""Speaker labels ("LUCIAN KIM, BYLINE:", "Mr. JOHN DOE (Economist, X):", "Unidentified Man #1:") and production
+markers ("(SOUNDBITE OF MUSIC)"): recognising them at line start, and taking a label apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from schemas.appearances import Role
+from schemas.speakers import SpeakerKind
+from transcripts.rules.names import ABBREVIATED_TITLES, COURTESY_TITLES, HONORIFIC, PARTICLES, title_case_name
+from transcripts.rules.programs import PROGRAM_CAPS
+from transcripts.rules.words import APOS_CHARS, wordset
+
+# Any letter (É, Ş, Ł ...); whether a name is in capitals is checked in Python, which knows Unicode case.
+_L = r"[^\W\d_]"
+# "MA?GORZATA": a "?" stands for a letter lost to a legacy encoding
+_NAME_TOKEN = rf"(?:{_L}|\?(?={_L}))(?:{_L}|[{APOS_CHARS}.\-]|\?(?={_L}))*"
+_CAPS_NAME = rf"{_NAME_TOKEN}(?: +{_NAME_TOKEN})*"
+_ROLE = rf"[A-Za-z][A-Za-z.&{APOS_CHARS}\- ]{{0,40}}"  # ", BYLINE" ", HOST" ", CNN CORRESPONDENT" ", host"
+_PAREN = r"\([^()\n]{1,100}\)"  # "(Economist, X)" "(voice-over)" "(Caller)" "(through translator)"
+_UNIDENTIFIED = r"(?:UNIDENTIFIED|Unidentified|unidentified)(?:[ \-][A-Za-z]+){1,3}(?:\s*#\s*\d+)?"
+# after the name: a role, a parenthetical, or both in either order ("SEN. JOHN MCCAIN (R), ARIZONA")
+
+
+def _after_name(prefix: str) -> str:
+    return rf"(?:, *(?P<{prefix}role>{_ROLE}))?(?: *{_PAREN})?(?:, *(?P<{prefix}role2>{_ROLE}))?"
+
+
+# Unidentified Man #1 | Mr. JOHN DOE (Economist, X) | LUCIAN KIM, BYLINE | KIM
+LABEL_RE = re.compile(
+    rf"^(?P<label>(?P<unid>{_UNIDENTIFIED}(?: *{_PAREN})?)"
+    rf"|(?:(?P<hon>{HONORIFIC}) +(?P<hname>{_CAPS_NAME}){_after_name('h')})"
+    rf"|(?:(?P<name>{_CAPS_NAME}){_after_name('')})"
+    r"):(?=\s|$)"
+)
+
+
+_LOWER_ROLES = wordset("host|co-host|guest host|byline|correspondent|special correspondent|reporter|anchor", "|")
+
+# Words in capitals that end in a colon but name no speaker: programs, page furniture, notes.
+NOT_SPEAKERS = PROGRAM_CAPS | wordset(
+    """HERE AND NOW|NPR NEWS|NPR|
+    NOTE|NOTES|UPDATE|UPDATED|CORRECTION|CLARIFICATION|EDITOR'S NOTE|EDITOR’S NOTE|WARNING|PHOTOS|PHOTO|VIDEO|
+    LISTEN|WATCH|READ|READ MORE|MORE|ADVERTISEMENT|RELATED|SOURCE|SOURCES|CREDIT|Q|A|AND|BUT|SO|THE|TRANSCRIPT|
+    NEXT UP|LIVE|BREAKING|BREAKING NEWS|ANALYSIS|OPINION|COMMENTARY|EXCLUSIVE|TIMELINE|FACT CHECK|U.S|OK|PS|P.S|
+    TV|AM|FM|PM|USA|UPDATE|EDT|EST|ET|PT""", "|")
+_ROLE_WORDS = re.compile(rf",|\(|\breporting\b|^{HONORIFIC} |#|^unidentified", re.IGNORECASE)
+
+
+def _in_capitals(name: str) -> bool:
+    """JOHN DOE, LLOYD-JONES, O'BRIEN, McCAMMON, ANA DE la CRUZ: every name word in capitals."""
+    letters = 0
+    for tok in name.split():
+        if tok in PARTICLES:
+            continue
+        core = tok[2:] if tok.startswith("Mc") else tok[3:] if tok.startswith("Mac") and len(tok) > 4 else tok
+        if core != core.upper():
+            return False
+        letters += sum(1 for ch in core if ch.isalpha())
+    return letters >= 2
+
+
+MAX_LABEL_CHARS = 110
+
+
+def match_label(line: str) -> tuple[str, int] | None:
+    """(label as printed without the colon, end of the colon) when the line opens with a speaker label.
+
+    Labels sit at line start, are short and in capitals (or honorific + capitals, or "Unidentified ...").
+    A program name in capitals ("ALL THINGS CONSIDERED:") or page furniture ("NOTE:") is not a speaker."""
+    if not line or not (line[0].isalpha() or (line[0] == "?" and line[1:2].isalpha())):
+        return None
+    colon = line.find(":", 0, MAX_LABEL_CHARS + 1)
+    if colon < 0:  # most lines of prose: no colon near the start, no label
+        return None
+    m = LABEL_RE.match(line, 0, colon + 2)
+    if m is None or m.end() > MAX_LABEL_CHARS + 1:
+        return None
+    label = m.group("label").rstrip()
+    if m.group("unid") is None:
+        name = m.group("hname") or m.group("name") or ""
+        if name.endswith(" reporting"):
+            name = name[: -len(" reporting")]
+        for group in ("role", "role2", "hrole", "hrole2"):
+            role = (m.group(group) or "").strip()
+            if role.endswith(" reporting"):
+                role = role[: -len(" reporting")]
+            if role and role != role.upper() and role.lower() not in _LOWER_ROLES:
+                return None
+        if not _in_capitals(name) or name.upper() in NOT_SPEAKERS:
+            return None
+    return label, m.end()
+
+
+def label_is_strong(label: str) -> bool:
+    """A label that cannot be a stray capitalised word: it carries a role, honorific, parenthetical or #."""
+    return bool(_ROLE_WORDS.search(label)) or " " in label.strip()
+
+
+# ------------------------------------------------------------------------------------------- markers
+
+# A production/delivery marker alone on its line: (SOUNDBITE OF MUSIC), (Soundbite of music), (BEGIN VIDEOTAPE)
+# (one level of nesting: "(SOUNDBITE OF SONG, "RAIN (REMIX)")")
+MARKER_LINE_RE = re.compile(r"^\s*\((?=[^\n]*[A-Za-z])(?:[^()\n]|\([^()\n]{0,80}\)){1,160}\)\s*$")
+
+
+def is_marker_line(line: str) -> bool:
+    return MARKER_LINE_RE.match(line) is not None
+
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedLabel:
+    """A printed speaker label taken apart."""
+
+    printed: str
+    name: str  # the name part as printed, honorific and role removed ("LUCIAN KIM")
+    kind: str  # person | unidentified | group
+    role_hint: str | None  # host | correspondent | None
+    description: str | None  # from a parenthetical "(Economist, X)"
+    honorific: str | None
+
+
+_ROLE_WORD = (r"(?:HOST|[Hh]ost|CO-HOST|[Cc]o-host|ANCHOR|[Aa]nchor|BYLINE|[Bb]yline|reporting|REPORTING|"
+              r"CORRESPONDENT|[Cc]orrespondent|REPORTER|[Rr]eporter)")
+# "LUCIAN KIM, BYLINE", "JOHN DOE, CNN CORRESPONDENT", "MELISSA BLOCK, host", "JACOB NELSON reporting"
+_ROLE_SUFFIX = re.compile(rf"^(?P<name>.+?)(?:,\s*(?P<role>(?:[A-Z][\w.&]*\s+)*?{_ROLE_WORD})"
+                          rf"|\s+(?P<role2>{_ROLE_WORD}))$")
+# Parentheticals that say how the words were delivered, not who the speaker is.
+DELIVERY_NOTES = frozenset({"caller", "ph", "voice-over", "voiceover", "voice over", "through interpreter",
+                            "through translator", "via translator", "via interpreter", "on camera", "off camera",
+                            "on-camera", "off-camera", "by telephone", "via telephone", "on phone", "singing",
+                            "laughing", "as read", "recording", "on tape", "on the phone", "on speakerphone"})
+_GENERIC = frozenset({"ANNOUNCER", "NARRATOR", "OPERATOR", "INTERPRETER", "TRANSLATOR", "CROSSTALK"})
+_GROUP_WORDS = frozenset({"CROWD", "GROUP", "AUDIENCE", "CHORUS", "PEOPLE", "CHILDREN", "MEN", "WOMEN", "VOICES",
+                          "SPEAKERS", "PROTESTERS", "DEMONSTRATORS", "STUDENTS", "SINGERS"})
+
+
+# "(Economist, X)", also before a role: "SEN. X (R), ARIZONA"
+_PARENTHETICAL = re.compile(r"\s*\(([^)]*)\)")
+_LEADING_HONORIFIC = re.compile(rf"^({HONORIFIC})\s+")
+_NUMBERED = re.compile(r"\s*#\d+$")  # "UNIDENTIFIED MAN #1"
+
+
+def parse_label(label: str) -> ParsedLabel:
+    text = label.strip().rstrip(":").strip()
+    desc = None
+    m = _PARENTHETICAL.search(text)
+    if m:
+        inner = m.group(1).strip()
+        text = (text[: m.start()] + text[m.end():]).strip()
+        if inner and inner.casefold() not in DELIVERY_NOTES:
+            desc = inner
+    honorific = None
+    hm = _LEADING_HONORIFIC.match(text)
+    if hm:
+        honorific, text = hm.group(1), text[hm.end():]
+        core = honorific.rstrip(".").casefold()
+        if core not in COURTESY_TITLES:  # "Senator", "PRESIDENT", "Sen." say what the speaker is
+            title = ABBREVIATED_TITLES.get(core) or title_case_name(honorific)
+            desc = f"{title} ({desc})" if desc else title
+    role_hint = None
+    rm = _ROLE_SUFFIX.match(text)
+    if rm:
+        role = (rm.group("role") or rm.group("role2")).upper()
+        role_hint = Role.HOST if ("HOST" in role or "ANCHOR" in role) else Role.CORRESPONDENT
+        text = rm.group("name").strip().rstrip(",")
+    elif "," in text:  # "JANE DOE, SENATOR": a title after the comma is a description
+        text, _, rest = text.partition(",")
+        rest = rest.strip()
+        if rest:
+            rest = title_case_name(rest) if rest.isupper() else rest
+            desc = f"{desc}, {rest}" if desc else rest
+    upper = text.upper()
+    kind = SpeakerKind.PERSON
+    if upper.startswith("UNIDENTIFIED") or upper in _GENERIC or upper.startswith(("MULTIPLE", "GROUP")):
+        last = _NUMBERED.sub("", upper).split()[-1]
+        plural = last in _GROUP_WORDS or (last.endswith("S") and not last.endswith("SS") and len(last) > 3
+                                          and "#" not in upper)
+        kind = SpeakerKind.GROUP if plural or upper.startswith(("MULTIPLE", "GROUP")) else SpeakerKind.UNIDENTIFIED
+    return ParsedLabel(label, text, kind, role_hint, desc, honorific)

@@ -1,0 +1,38 @@
+"""Speech: what speakers say about themselves and each other (self-introductions, greetings, hand-offs, host
+phrases) and what the page says about a person (bio sentences, descriptions), as compiled patterns. The
+speakers step weighs this evidence."""
+
+from __future__ import annotations
+
+import re
+
+from transcripts.rules.words import APOS, APOS_CHARS
+
+HOST_DESC = re.compile(r"\b(?:host|co-host|anchor)\b", re.I)
+STAFF_DESC = re.compile(r"\b(?:correspondent|reporter|critic|editor|producer|contributor|journalist)\b", re.I)
+# Things only the one running the show says.
+HOST_ACTS = re.compile(
+    r"\b(?:joins us|joined now by|joining us now|welcome to the program|welcome to the show|my guest|our guest|"
+    r"give us a call|let's go to|thank you so much for (?:your time|talking with us|joining us)|"
+    rf"(?:NPR's )?[A-Z][\w{APOS_CHARS}-]+(?: [A-Z][\w{APOS_CHARS}-]+)+ "
+    r"(?:reports|has the story|has more|is on the line|covers)\b)")
+SELF_INTRO = re.compile(rf"\b(?:I{APOS}m|I am|[Tt]his is|[Mm]y name is)\s+")
+SELF_INTRO_HINTS = ("I'm", "I’m", "I am", "his is", "y name is")
+GREETING = re.compile(r"^(?:Good (?:morning|afternoon|evening)|Morning|Hi|Hey|Hello|Thanks|Thank you|Welcome"
+                       rf"(?: back)?)\b[^,.!?]{{0,30}}, ([^\W\d_][\w{APOS_CHARS}-]+)[.!?]+[\"”]?$")
+THANKS_NAME = re.compile(rf"^([^\W\d_][\w{APOS_CHARS}-]+), (?:thanks|thank you)\b")
+DESC_START = re.compile(rf"^(?:a|an|the|one|NPR{APOS}s|[A-Z][\w.-]*{APOS}s|[a-z])")
+# after "Name, ": "a professor at X", "NPR's ...", "director of X"
+APPOSITIVE = re.compile(rf"^(?:a|an|the|one of|NPR{APOS}s|[A-Z][\w.-]*{APOS}s|[a-z]+(?: [a-z]+)? (?:of|at|for|in|with)"
+                         r")\s")
+SELF_STAFF = re.compile(r"\bI cover\b|NPR News, I'm|\bNPR News\b.*\bI'm\b.* in [A-Z]")
+SELF_SIGNOFF = re.compile(r"NPR News, [A-Z]")
+SELF_HOST = re.compile(r"\b(?:this is|It's|it's) [A-Z][A-Z&' ]{3,}|[A-Z]{4,} [A-Z]{3,}")
+DESC_BEFORE = re.compile(rf"((?:[A-Z][\w.-]*{APOS}s) [a-z][\w' -]{{2,60}}?), $")
+DESC_IS = re.compile(r"^,? is (.+)$")
+DESC_NOT = re.compile(r"^(?:on|in|at|now|here|not|also)\b")
+DESC_END = re.compile(r"[.,;:!?]+([\"”]?)$")
+NPRS = re.compile(rf"NPR{APOS}s ")
+BIO_SENTENCE = re.compile(r"^(.+?) is (.+?)[.!]?$")  # "Emily Feng is NPR's Beijing correspondent."
+DESC_STOP = re.compile(r",? and (?:he|she|they|I)\b.*$|, (?:put it|said|says|told|who|argues|explains|explained|"
+                        r"adds|added|joins)\b.*$")

@@ -1,0 +1,184 @@
+"""Words: the apostrophe table, the one word counter, and the run-together word repair ("forexpanding" ->
+"for expanding") with its lexicon."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+
+# Apostrophes pages print, unified to the straight one by `APOSTROPHES`; `APOS` is the class for patterns.
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+APOS_CHARS = "'\u2019"  # straight and right single quote, as pages print them
+APOS = f"[{APOS_CHARS}]"
+
+
+def wordset(words: str, sep: str | None = None) -> frozenset[str]:
+    """A word list written as text (whitespace- or `sep`-separated) as a set."""
+    return frozenset(w.strip() for w in words.split(sep) if w.strip())
+
+
+_WORD = re.compile(rf"\w+(?:{APOS}\w+)*")
+
+
+def count_words(text: str) -> int:
+    """Words as analysts count them: runs of letters/digits, an inner apostrophe kept ("don't" is one)."""
+    return len(_WORD.findall(text))
+
+
+# ------------------------------------------------------------------------------------------- word repair
+
+FUNCTION_WORDS = wordset(
+    """a an the and or but nor so yet for of to in on at by with from into onto upon about above after against
+    along among around as before behind below beneath beside between beyond during except inside near off out
+    outside over past since through throughout till toward towards under until up via within without is are was
+    were be been being am has have had do does did will would shall should can could may might must not no that
+    this these those which who whom whose what when where why how than then there their they them he him his she
+    her hers it its we us our you your i me my mine all any each every some such only also just very more most
+    much many other own same too if because while although though whether ago
+    one two three four five six seven eight nine ten""")
+
+# Second halves of closed compounds ("phaseout", "monthslong", "farmworkers", "statewide"): a token ending in
+# one is more likely a compound the vocabulary lacks than two words run together, unless its first half is an
+# inflected verb ("pulledback", "linedup": a phrasal verb that lost its space).
+COMPOUND_HEADS = wordset(
+    """out up off down over back away long wide like less free based led made style wise ward wards side time
+    work works worker workers man men woman women people person folk folks where ever one body thing things
+    house home room place land line lines way ways life care field fire water power ship""")
+
+# Function words that also prefix real compounds ("overcovered", "outgunned", "underfunded"): before a content
+# word they make one word the lexicon may lack, not two words run together.
+PREFIX_WORDS = wordset("over under out up down off")
+
+_WORD_RE = re.compile(r"[a-z]+")
+_GLUE_CANDIDATE = re.compile(rf"(?<![\w{APOS_CHARS}\-])[a-z]{{5,}}(?![\w{APOS_CHARS}\-])")
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment", "ments")
+
+
+# The lexicon: wordfreq's large English list (its data ships in the wheel; nothing is downloaded, and no NER
+# model is read), lower-case ASCII words at least this frequent (Zipf 1.5: about once in 30 million words, which
+# keeps rare real words such as "drugmakers" at 1.8, "iframe" at 1.95 and "dovetailed" at 2.1).
+LEXICON_MIN_ZIPF = 1.5
+# Web text is full of function words run together ("ofthe" at Zipf 3.3, "inthe", "forthe"); such a pair is a
+# word only when it is more frequent than this ("another", "without", "anyhow" 3.5, "therein").
+GLUED_PAIR_MIN_ZIPF = 3.4
+# Phrases web text so often spells as one word that wordfreq counts them: never words of an edited page.
+NOT_WORDS = wordset("""atleast alot aswell eachother everytime incase infact inorder inspite lastnight noone ofcourse
+    thankyou""")
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Lower-case English words the run-together repair treats as known (see LEXICON_MIN_ZIPF)."""
+    from wordfreq import get_frequency_dict  # loads in about a second: only when a page is cleaned
+
+    freqs = get_frequency_dict("en", wordlist="large")
+    min_freq, pair_min_freq = 10 ** (LEXICON_MIN_ZIPF - 9), 10 ** (GLUED_PAIR_MIN_ZIPF - 9)
+    glued = {a + b for a in FUNCTION_WORDS for b in FUNCTION_WORDS}
+    return frozenset(w for w, f in freqs.items() if f >= min_freq and len(w) > 1 and w.isascii() and w.isalpha()
+                     and w.islower() and (f >= pair_min_freq or w not in glued)) - NOT_WORDS
+
+
+def _known(word: str, lexicon: frozenset[str] | set[str]) -> bool:
+    if word in lexicon or word in FUNCTION_WORDS:
+        return True
+    for suf in _SUFFIXES:  # inflected forms of a known word are real words, not glue
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            stem = word[: -len(suf)]
+            if stem in lexicon or stem + "e" in lexicon:
+                return True
+    return False
+
+
+_BOTH_FUNCTION = 100  # two function words run together are the likeliest split: "they are", not "the yare"
+
+
+def _evidence(left: str, right: str, r_fn: bool, lexicon: frozenset[str]) -> int:
+    """How much a function word + word split is to be preferred over others of the same token."""
+    if r_fn:
+        return _BOTH_FUNCTION
+    weaker = 5 if len(left) == 1 else 0  # "a", "i" say least: "are watching", not "a rewatching"
+    inflected = 0 if right in lexicon else 2  # a word as written over an inflection: "and rolled", not "an drolled"
+    return -weaker - inflected
+
+
+def split_glued(word: str, page_words: Mapping[str, int], lexicon: frozenset[str]) -> tuple[str, str] | None:
+    """Split a lower-case token that is no word into (function word + known word) or (known word + known word),
+    e.g. "forexpanding" -> ("for", "expanding"), "paperaimed" -> ("paper", "aimed"); None when it is a word
+    or no split is convincing. `page_words` counts the page's lower-case words: a token the page prints twice
+    is a word of the page, not an accident of link stripping."""
+    if _known(word, lexicon) or page_words.get(word, 0) >= 2:
+        return None
+    best: tuple[int, tuple[str, str]] | None = None
+    for i in range(1, len(word)):
+        left, right = word[:i], word[i:]
+        l_fn, r_fn = left in FUNCTION_WORDS, right in FUNCTION_WORDS
+        if right in COMPOUND_HEADS and not l_fn and not left.endswith(("ed", "ing")):
+            continue
+        if left in PREFIX_WORDS and not r_fn:
+            continue
+        l_word = _known(left, lexicon) or page_words.get(left, 0) > 0
+        r_word = _known(right, lexicon) or page_words.get(right, 0) > 0
+        if l_fn and len(right) >= 3 and r_word and (len(left) > 1 or left in ("a", "i")):
+            score = 200 + len(right) + _evidence(left, right, r_fn, lexicon)  # "forexpanding": function word + word
+        elif r_fn and len(left) >= 3 and l_word and (len(right) >= 2 or len(left) >= 4):
+            score = 200 + len(left) + (_BOTH_FUNCTION if l_fn else 0)  # "endof": word + function word
+        elif len(left) >= 4 and len(right) >= 4 and page_words.get(left, 0) > 0 and r_word:
+            # "paperaimed": two content words, the first one printed elsewhere on the page; compounds the
+            # vocabulary lacks ("dovetailed", "globetrotted") have halves the page never uses alone
+            score = 100 + min(len(left), len(right))
+        else:
+            continue
+        if best is None or score > best[0]:
+            best = (score, (left, right))
+    return best[1] if best else None
+
+
+class PageWords(Mapping[str, int]):
+    """Counts of the page's lower-case words, counted only when first asked (most pages have no glued word)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._counts: Counter[str] | None = None
+
+    def _get(self) -> Counter[str]:
+        if self._counts is None:
+            self._counts = Counter(_WORD_RE.findall(self._text))
+        return self._counts
+
+    def __getitem__(self, key: str) -> int:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+def find_glued(text: str, page_words: Mapping[str, int], lexicon: frozenset[str]) -> dict[str, tuple[str, str]]:
+    """Every run-together token of `text` with its split; one scan of the page."""
+    unknown = set(_GLUE_CANDIDATE.findall(text)).difference(lexicon)  # set algebra in C: most pages stop here
+    return {w: sp for w in unknown if (sp := split_glued(w, page_words, lexicon)) is not None}
+
+
+def apply_splits(line: str, splits: Mapping[str, tuple[str, str]]) -> tuple[str, list[str]]:
+    """The line with the given run-together tokens split, and a repair note per split ("split:forexpanding")."""
+    if not splits or not any(w in line for w in splits):
+        return line, []
+    notes: list[str] = []
+
+    def fix(m: re.Match[str]) -> str:
+        sp = splits.get(m.group())
+        if sp is None:
+            return m.group()
+        notes.append(f"split:{m.group()}")
+        return f"{sp[0]} {sp[1]}"
+
+    return _GLUE_CANDIDATE.sub(fix, line), notes
+
+
+def repair_glued(line: str, page_words: Mapping[str, int], lexicon: frozenset[str]) -> tuple[str, list[str]]:
+    """The line with run-together words split, and a repair note per split."""
+    return apply_splits(line, find_glued(line, page_words, lexicon))
