@@ -21,6 +21,7 @@ class Column:
     minimum: int | None = None
     # an upper bound, or the name of a parameter supplied when validating (a bound that moves with time)
     maximum: int | str | None = None
+    holds_json: bool = False  # VARCHAR holding a JSON document: JSON output nests it rather than quoting it
 
 
 @dataclass(frozen=True)

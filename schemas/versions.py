@@ -16,7 +16,7 @@ VERSIONS = Table(
         Column("docs_removed", "INTEGER", "documents whose page is gone", nullable=False, minimum=0),
         Column("rows", "MAP(VARCHAR, BIGINT)", "rows per table in this version", nullable=False),
         Column("validation", "VARCHAR", "JSON summary of the expectation results that gated this version",
-               nullable=False),
+               nullable=False, holds_json=True),
         Column("input_sha256", "VARCHAR", "hash of the input manifest (paths and file hashes)", nullable=False),
         Column("message", "VARCHAR", "what the run did, in words", nullable=False),
     ),

@@ -4,9 +4,7 @@ that need them, so that `query`, `versions` and `diff` answer fast."""
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import decimal
 import json
 import os
 import sys
@@ -17,8 +15,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table as RichTable
 
+from transcripts.explore.output import FORMATS, closed_pipe_is_fine, jsonable, render_rows, resolve_format
 from transcripts.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_CHUNK_DOCS, DEFAULT_MAX_BYTES
 from transcripts.store.limits import DEFAULT_TIMEOUT as DEFAULT_QUERY_TIMEOUT
 
@@ -29,6 +27,9 @@ err = Console(stderr=True, soft_wrap=True)  # paths in messages stay whole, for 
 
 LakeOpt = Annotated[Path, typer.Option("--lake", help="the dataset folder", show_default=True)]
 VersionOpt = Annotated[int | None, typer.Option("--version", help="a published version (default: the latest)")]
+FormatOpt = Annotated[str, typer.Option("--format", help="auto (a table on a terminal, else tab-separated), "
+                                        "table, tsv, csv or json")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=0, help="print at most N rows")]
 DEFAULT_LAKE = Path("output")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANNOT_START = 0, 1, 2, 3
@@ -85,38 +86,6 @@ def _store_errors(lake_dir: Path) -> Iterator[None]:
     except LakeError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(EXIT_FAILED) from None
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
-    if fmt == "json":
-        sys.stdout.write(json.dumps([dict(zip(columns, map(_jsonable, r), strict=True)) for r in rows],
-                                    ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        for r in rows:
-            writer.writerow([json.dumps(_jsonable(v), ensure_ascii=False) if isinstance(v, list | dict) else v
-                             for v in r])
-    else:
-        table = RichTable(*columns, show_lines=False)
-        for r in rows:
-            table.add_row(*("" if v is None else str(_jsonable(v)) for v in r))
-        out.print(table)
-        out.print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")
 
 
 @app.command()
@@ -250,31 +219,45 @@ def _print_summary(s: Any) -> None:
 def query(
     sql: Annotated[str, typer.Argument(help="read-only SQL over the tables by their bare names")],
     version: VersionOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    fmt: FormatOpt = "auto",
+    limit: LimitOpt = None,
     lake_dir: LakeOpt = DEFAULT_LAKE,
     timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="seconds the query may run")]
     = DEFAULT_QUERY_TIMEOUT,
 ) -> None:
     """Run read-only SQL over the dataset (optionally as it was at an earlier version), in a sandbox."""
-    if fmt not in {"table", "csv", "json"}:
-        err.print(f"[red]--format must be table, csv or json, not {escape(repr(fmt))}[/red]")
-        raise typer.Exit(EXIT_USAGE)
+    fmt = _check_format(fmt)
+    from transcripts.explore.timetravel import TimeTravelRefused, refuse_time_travel
+
     lake = _open_lake(lake_dir)
+    try:
+        refuse_time_travel(sql)
+    except TimeTravelRefused as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(EXIT_USAGE) from exc
     with _store_errors(lake_dir):
         columns, rows = lake.query(sql, version=version, timeout=timeout)
-    _print_rows(columns, rows, fmt)
+    render_rows(columns, rows, fmt, limit=limit)
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
+    """The format to print in (`auto` resolved); exit 2 with one line for an unknown one."""
+    if fmt not in allowed:
+        err.print(f"[red]--format must be one of {', '.join(allowed)}, not {escape(repr(fmt))}[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    return resolve_format(fmt) if fmt in FORMATS else fmt
 
 
 @app.command()
-def versions(lake_dir: LakeOpt = DEFAULT_LAKE,
-             fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table") -> None:
+def versions(lake_dir: LakeOpt = DEFAULT_LAKE, fmt: FormatOpt = "auto") -> None:
     """One line per published version: number, time, what changed, rows per table, validation result."""
+    fmt = _check_format(fmt) if fmt != "auto" else "table"  # the listing is already one version per line
     lake = _open_lake(lake_dir)
     with _store_errors(lake_dir):
         rows = lake.versions()
     if fmt != "table":
         cols = list(rows[0]) if rows else ["version"]
-        _print_rows(cols, [tuple(r.values()) for r in rows], fmt)
+        render_rows(cols, [tuple(r.values()) for r in rows], fmt)
         return
     for r in rows:
         val = r["validation"]
@@ -291,23 +274,24 @@ def versions(lake_dir: LakeOpt = DEFAULT_LAKE,
 
 @app.command()
 def diff(a: int, b: int, lake_dir: LakeOpt = DEFAULT_LAKE,
-         fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table") -> None:
+         fmt: Annotated[str, typer.Option("--format", help="auto, table, tsv or json")] = "auto") -> None:
     """Documents added, removed and changed between versions A and B, and row counts per table."""
+    fmt = _check_format(fmt, ("auto", "table", "tsv", "json"))
     lake = _open_lake(lake_dir)
     with _store_errors(lake_dir):
         d = lake.diff(a, b)
     if fmt == "json":
-        sys.stdout.write(json.dumps(_jsonable(d), indent=2) + "\n")
+        with closed_pipe_is_fine():
+            sys.stdout.write(json.dumps(jsonable(d), indent=2) + "\n")
         return
-    for what in ("added", "removed", "changed"):
-        docs = d.get(what, [])
-        out.print(f"[bold]{what}[/bold] ({len(docs)}): " + (", ".join(docs) if docs else "-"))
-    table = RichTable("table", f"rows at {a}", f"rows at {b}", "change")
+    with closed_pipe_is_fine():
+        for what in ("added", "removed", "changed"):
+            docs = d.get(what, [])
+            sys.stdout.write(f"{what} ({len(docs)}): " + (", ".join(docs) if docs else "-") + "\n")
     rows_a, rows_b = d.get("rows_a", {}), d.get("rows_b", {})
-    for name in rows_b or rows_a:
-        ra, rb = rows_a.get(name, 0), rows_b.get(name, 0)
-        table.add_row(name, str(ra), str(rb), f"{rb - ra:+d}")
-    out.print(table)
+    counts = [(name, rows_a.get(name) or 0, rows_b.get(name) or 0) for name in rows_b or rows_a]
+    render_rows(["table", f"rows at {a}", f"rows at {b}", "change"],
+                [(name, ra, rb, f"{rb - ra:+d}") for name, ra, rb in counts], fmt)
 
 
 @app.command()
@@ -357,6 +341,8 @@ def gc(keep: Annotated[int | None, typer.Option("--keep", help="keep the N newes
        lake_dir: LakeOpt = DEFAULT_LAKE,
        json_out: Annotated[bool, typer.Option("--json", help="print the outcome as JSON")] = False) -> None:
     """Expire old versions and delete the files no remaining version uses; the current version always stays."""
+    from transcripts.explore.search import remove_stale_indexes
+
     if keep is None and older_than is None:
         err.print("[red]give --keep N, --older-than DURATION, or both[/red]")
         raise typer.Exit(EXIT_USAGE)
@@ -371,6 +357,7 @@ def gc(keep: Annotated[int | None, typer.Option("--keep", help="keep the N newes
     lake = _open_lake(lake_dir)
     with _store_errors(lake_dir):
         outcome = lake.gc(keep=keep, older_than=age)
+    remove_stale_indexes(lake.root, outcome["kept"])  # search indexes are derived data of the kept versions
     if json_out:
         sys.stdout.write(json.dumps(outcome) + "\n")
         return
@@ -429,8 +416,14 @@ def serve(cron: Annotated[str, typer.Option(help="cron schedule")] = "0 * * * *"
                    parameters={"input_dir": str(input_dir.resolve()), "lake_dir": str(lake_dir.resolve())})
 
 
+from transcripts.explore import commands as _analyst_commands  # noqa: E402  (show, search, describe, report, shell)
+
+_analyst_commands.register(app)
+
+
 def main() -> None:
-    app()
+    with closed_pipe_is_fine():
+        app()
 
 
 if __name__ == "__main__":

@@ -6,13 +6,13 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from schemas import TABLES, Table
+from transcripts.explore.card import dataset_card
 from transcripts.store.errors import UnknownVersion
 from transcripts.store.sql import literal, quote, scalar
 
@@ -50,7 +50,7 @@ def export(lake: Lake, out_dir: Path | str, version: int | None = None) -> dict[
         "message": message,
         "tables": tables,
     }
-    _write_atomic(out / "README.md", dataset_card(manifest))
+    _write_atomic(out / "README.md", dataset_card(manifest, out))
     _write_atomic(out / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
     return manifest
 
@@ -84,39 +84,3 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-
-
-def dataset_card(manifest: Mapping[str, Any]) -> str:
-    """The export's README.md: what each table holds, every column with type and meaning, row counts."""
-    lines = [
-        "# transcripts dataset",
-        "",
-        f"Version {manifest['version']} (DuckLake snapshot {manifest['snapshot']}), published "
-        f"{manifest['created_at']} by pipeline {manifest['pipeline_version']}.",
-        "",
-        f"Input manifest hash: `{manifest['input_sha256']}`. {manifest.get('message') or ''}".rstrip(),
-        "",
-        "One Parquet file per table; `manifest.json` lists each file's SHA-256. Offsets (`char_start`, "
-        "`char_end`) are 0-based, end-exclusive positions in `sources.text` of the same document.",
-        "",
-        "| table | rows | file |",
-        "|---|---:|---|",
-    ]
-    tables = manifest["tables"]
-    lines += [f"| [{name}](#{name}) | {info['rows']} | `{info['file']}` |" for name, info in tables.items()]
-    for name, table in TABLES.items():
-        if name in tables:
-            lines += _card_section(table, tables[name]["rows"])
-    return "\n".join(lines) + "\n"
-
-
-def _card_section(table: Table, rows: int) -> list[str]:
-    lines = ["", f"## {table.name}", "", table.description, "",
-             f"Rows: {rows}. Key: `{', '.join(table.key)}`.", "",
-             "| column | type | nullable | description |", "|---|---|---|---|"]
-    for c in table.columns:
-        desc = c.description.replace("|", "\\|")
-        if c.values:
-            desc += " (one of: " + ", ".join(f"`{v}`" for v in c.values) + ")"
-        lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.nullable else 'no'} | {desc} |")
-    return lines

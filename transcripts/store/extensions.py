@@ -1,8 +1,12 @@
 """DuckDB extensions without a network: install the pip-shipped signed binaries into a local directory.
 
 DuckDB cannot download extensions here, but the `duckdb-extension-*` wheels ship the signed binaries.
-We copy them where DuckDB looks (`<dir>/v<version>/<platform>/<name>.duckdb_extension`) and connect with
-auto-install off, so `LOAD` finds them and nothing ever reaches for the network.
+We copy them where DuckDB looks (`<dir>/v<version>/<platform>/<name>.duckdb_extension`, under DuckDB's own
+names) and connect with auto-install off, so `LOAD` finds them and nothing ever reaches for the network.
+
+The directory belongs to the environment (`.venv/duckdb_extensions`, filled by `scripts/setup.sh` through
+`python -m transcripts.store.extensions`), so plain `duckdb` (Python or CLI) reads the lake after
+`SET extension_directory = '.venv/duckdb_extensions'; LOAD ducklake; LOAD sqlite;`.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -22,6 +27,7 @@ _SHIPPED: dict[str, tuple[str, str]] = {
     "ducklake": ("duckdb_extension_ducklake", "ducklake.duckdb_extension"),
     # DuckDB's name for the SQLite extension is sqlite_scanner; LOAD sqlite resolves to it.
     "sqlite_scanner": ("duckdb_extension_sqlite", "sqlite.duckdb_extension"),
+    "fts": ("duckdb_extension_fts", "fts.duckdb_extension"),  # full-text search (transcripts search)
 }
 
 _installed: dict[Path, Path] = {}  # extension dir -> platform dir, once installed in this process
@@ -34,10 +40,14 @@ class ExtensionMissing(RuntimeError):
 
 
 def extension_dir() -> Path:
-    """Where our extension binaries live: $TRANSCRIPTS_EXTENSION_DIR, else a per-user cache."""
+    """Where our extension binaries live: $TRANSCRIPTS_EXTENSION_DIR, else `duckdb_extensions` in the
+    environment the package runs in (`.venv/duckdb_extensions`), else (a read-only system Python) a
+    per-user cache."""
     env = os.environ.get("TRANSCRIPTS_EXTENSION_DIR")
     if env:
         return Path(env).expanduser()
+    if sys.prefix != sys.base_prefix or os.access(sys.prefix, os.W_OK):
+        return Path(sys.prefix) / "duckdb_extensions"
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return cache / "transcripts" / "duckdb-extensions"
 
@@ -126,3 +136,13 @@ def connect(database: str = ":memory:", *, read_only: bool = False,
             if ident is not None:
                 _verified[f] = ident
     return con
+
+
+def main() -> None:
+    """`python -m transcripts.store.extensions [DIR]`: install the binaries (run by scripts/setup.sh)."""
+    target = install_extensions(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
+    print(f"DuckDB extensions ({', '.join(_SHIPPED)}) installed in {target}")
+
+
+if __name__ == "__main__":
+    main()

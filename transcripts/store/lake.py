@@ -32,6 +32,8 @@ from typing import Any, TypedDict
 import duckdb
 
 from schemas import TABLES
+from transcripts.explore.card import dataset_card
+from transcripts.explore.describe import apply_comments
 from transcripts.store import diff as _diff
 from transcripts.store import export as _export
 from transcripts.store import gc as _gc
@@ -48,7 +50,6 @@ from transcripts.store.errors import (
     QueryTooLarge,
     UnknownVersion,
 )
-from transcripts.store.export import dataset_card
 from transcripts.store.extensions import connect
 from transcripts.store.guard import check_read_only
 from transcripts.store.limits import DEFAULT_TIMEOUT
@@ -120,6 +121,7 @@ class Lake:
                     con.execute(f"CALL {CATALOG}.set_option('data_inlining_row_limit', 0)")
                     for table in missing:
                         con.execute(table.ddl(f"{CATALOG}.{quote(table.name)}"))
+                    apply_comments(con, CATALOG, missing)  # descriptions from schemas/ as catalog comments
                     con.execute(f"CALL {CATALOG}.set_commit_message(?, ?, extra_info => ?)",
                                 [AUTHOR, "create tables: " + ", ".join(t.name for t in missing),
                                  json.dumps({"init": [t.name for t in missing]})])

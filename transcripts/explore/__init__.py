@@ -1,0 +1,1 @@
+"""What analysts use to look at a published version: output rendering, describe, show, search, report, shell."""
