@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_lake import doc_rows, passing, version_row
 
@@ -114,11 +114,22 @@ _PLAIN = st.text(alphabet=st.characters(codec="latin-1", categories=("L", "N", "
                                         exclude_characters="\u00a0\u00c2\u00c3\u00c4\u00c5\u00e2<"), max_size=300)
 
 
+def _reads_as_other_utf8(data: bytes, text: str) -> bool:
+    try:
+        return data.decode("utf-8") != text
+    except UnicodeDecodeError:
+        return False
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_PLAIN, min_size=1, max_size=8), st.sampled_from(["utf-16", "utf-8-sig", "latin-1"]))
 def test_reliability_encodings_decode_to_the_same_text(lines: list[str], encoding: str) -> None:
     text = "\n".join(lines)
-    out = decode_page(text.encode(encoding), "p.txt")
+    data = text.encode(encoding)
+    # Latin-1 bytes that also read as UTF-8 ("Æ¡" is the UTF-8 of "ơ") are a UTF-8 page: no decoder can tell
+    # which text was meant, and UTF-8 is the likelier reading.
+    assume(not (encoding == "latin-1" and _reads_as_other_utf8(data, text)))
+    out = decode_page(data, "p.txt")
     if not text.strip():
         assert isinstance(out, Reject) and out.reason == "empty"
         return
