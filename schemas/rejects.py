@@ -2,7 +2,7 @@ from schemas import Column, Table
 
 REJECT_REASONS = (
     "empty", "binary", "undecodable", "too_large", "unreadable", "outside_input", "html", "stage_error",
-    "quarantined", "duplicate_doc_id",
+    "quarantined", "duplicate_doc_id", "hidden", "symlink_loop", "too_deep", "too_slow",
 )
 
 REJECTS = Table(

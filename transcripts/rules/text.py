@@ -151,7 +151,7 @@ _ABBREV = COURTESY_TITLES | ABBREVIATED_TITLES.keys() | _wordset(
     ariz okla fla ga mich ill colo wash ore calif mo la tenn pa wis nev md miss neb vt n.m w.va mass conn
     """)
 # a candidate end: terminal punctuation, closing quotes/brackets, then space and a plausible sentence start
-_SENT_END = re.compile(r"[.?!]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-ÖØ-ÞĀ-ſ])")
+_SENT_END = re.compile(r"(?<![.?!])[.?!]++[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9À-ÖØ-ÞĀ-ſ])")
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -211,7 +211,7 @@ COMPOUND_HEADS = _wordset(
     house home room place land line lines way ways life care field fire water power ship""")
 
 _WORD_RE = re.compile(r"[a-z]+")
-_GLUE_CANDIDATE = re.compile(r"(?<![\w'’\-])[a-z]{5,}(?![\w'’\-])")
+_GLUE_CANDIDATE = re.compile(r"(?<![\w'’\-])[a-z]{5,40}+(?![\w'’\-])")  # two glued words fit in 40
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment", "ments")
 
 

@@ -36,7 +36,7 @@ _A_YEAR = re.compile(r"\b" + _YEAR + r"\b")
 _TEXT_YEAR = re.compile(
     r"\bhere we are in " + _YEAR + r"\b|\b(?:[Ii]t's|[Ii]t’s|[Tt]oday is|recorded|[Ii]t is now)\b[^!?\n]{0,80}?\b"
     + _MONTH + r"\s+\d{1,2},\s+" + _YEAR + r"\b|\b(?:[Ii]t's|[Ii]t’s|[Ii]t is) now " + _YEAR + r"\b")
-_DATELINE = re.compile(r"^((?:[^\W\d_a-z][^\W\d_a-z.'’ -]*\.?)(?:[ .'’-]+[^\W\d_a-z][^\W\d_a-z.'’-]*\.?)*"
+_DATELINE = re.compile(r"^([^\W\d_a-z]++(?:[ .'’-]++[^\W\d_a-z]++)*\.?"
                        r"(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?"
                        r"(?:,? and [^\W\d_a-z][^\W\d_a-z.'’-]*(?: [^\W\d_a-z][^\W\d_a-z.'’-]*)*"
                        r"(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?)*)\s*(?:—|–|--| - )\s*\S")

@@ -20,7 +20,8 @@ from transcripts.rules.text import is_marker_line, label_is_strong, match_label,
 # A page without turns whose prose is shorter than this is a teaser of an audio-only story, not an article.
 MIN_ARTICLE_WORDS = 50
 # "TAIPEI and MOSCOW — ...", "DES MOINES, Iowa — ...": a dateline opens a written story
-_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]+(?:,? [A-Z][\w.]*)*(?: and [A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]+)* [—–-]{1,2} ")
+_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]{1,60}(?:,? [A-Z][\w.]{0,30}){0,4}"  # bounded: no input backtracks
+                       r"(?: and [A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]{1,60}){0,3} [—–-]{1,2} ")
 _CAPTION_FOLLOWERS = {"photo_credit", "duplicate_caption"}
 _WORD = re.compile(r"\w+")
 _HEADING_END = tuple(".?!:;,\"”'’)…-—")

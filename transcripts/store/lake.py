@@ -256,6 +256,22 @@ class Lake:
                     fcntl.flock(fd, fcntl.LOCK_UN)
                     os.close(fd)
 
+    def lock_holder(self) -> str | None:
+        """The pid (as written in the lock file) of the process holding the writer lock, or None when free.
+        Only looks: the lock is taken and let go at once, never kept."""
+        if not self.lock_path.is_file():
+            return None
+        fd = os.open(self.lock_path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+        else:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return None
+        finally:
+            os.close(fd)
+
     # ---------------------------------------------------------------- connections
 
     def _attach_sql(self, *, read_only: bool, snapshot: int | None = None, name: str = CATALOG) -> str:
