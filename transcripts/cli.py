@@ -9,6 +9,7 @@ import datetime as dt
 import decimal
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -390,7 +391,26 @@ def serve(cron: Annotated[str, typer.Option(help="cron schedule")] = "0 * * * *"
           input_dir: Annotated[Path, typer.Option("--input")] = Path("seeds"),
           lake_dir: LakeOpt = DEFAULT_LAKE,
           name: Annotated[str, typer.Option(help="deployment name")] = "transcripts-scheduled") -> None:
-    """Serve the pipeline as a scheduled Prefect deployment (runs until stopped)."""
+    """Serve the pipeline as a scheduled Prefect deployment (runs until stopped; needs a Prefect server)."""
+    from transcripts import pipeline
+
+    try:
+        if not input_dir.is_dir():
+            raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
+        pipeline.check_locations(input_dir, lake_dir)
+        from prefect.client.schemas.schedules import CronSchedule
+
+        try:
+            CronSchedule(cron=cron)
+        except ValueError as exc:
+            raise pipeline.InputError(f"not a cron schedule: {cron!r} (e.g. \"0 * * * *\", every hour)") from exc
+    except pipeline.InputError as exc:
+        _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():  # Prefect's temporary server refuses schedules
+        _fail("[red]cannot start:[/red] a schedule needs a Prefect server: start one (`prefect server start`) "
+              "and set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)", EXIT_CANNOT_START)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.flow import run_flow
 
@@ -399,8 +419,25 @@ def serve(cron: Annotated[str, typer.Option(help="cron schedule")] = "0 * * * *"
                    parameters={"input_dir": str(input_dir.resolve()), "lake_dir": str(lake_dir.resolve())})
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    sys.stderr.write("\ninterrupted\n")
+    os._exit(128 + signum)  # what a command was doing is either committed or rolled back by the store
+
+
 def main() -> None:
-    app()
+    """The command, with the last line of defence: Ctrl-C exits 130 with one line, and an unexpected error
+    prints one line (exit 1); set TRANSCRIPTS_TRACEBACK=1 to see the traceback instead."""
+    signal.signal(signal.SIGINT, _interrupted)
+    try:
+        app()
+    except RecursionError:
+        err.print("[red]error:[/red] the input is nested too deeply to handle (recursion limit)")
+        sys.exit(EXIT_USAGE)
+    except Exception as exc:
+        if os.environ.get("TRANSCRIPTS_TRACEBACK"):
+            raise
+        err.print(f"[red]error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}", highlight=False)
+        sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":
