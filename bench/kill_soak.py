@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """No process outlives its run: SIGKILL runs at random moments and look for anything they started.
 
-    python bench/kill_soak.py [--kills 10] [--n 200] [--max-delay 45] [--work DIR] [--json FILE]
+    python bench/kill_soak.py [--kills 10] [--n 200] [--max-delay 45] [--publish-every 3] [--work DIR] [--json FILE]
 
 Each run is a `transcripts run --ner-model none` in its own session that starts its own Prefect server (no
 $PREFECT_API_URL) and page workers; its whole process group is SIGKILLed after a random delay (some runs
-finish first and publish). Everything a run starts inherits a marker in its environment, so after each kill
+finish first, and every --publish-every-th run is left to finish and publish, so that later kills land
+on a lake with several versions). Everything a run starts inherits a marker in its environment, so after each kill
 the script looks through /proc for processes still carrying it. At the end: one more run must exit 0 and
 every published version must pass `transcripts validate`. Prints the figures; exit status 0 when all held.
 """
@@ -64,16 +65,16 @@ def touch(pages: Path, rng: random.Random, k: int, tag: str) -> None:
         path.write_text(path.read_text("utf-8", "replace") + f"\n\nHOST: Edited {tag}.\n", "utf-8")
 
 
-def soak(work: Path, n: int, kills: int, max_delay: float, seed: int) -> dict[str, Any]:
+def soak(work: Path, n: int, kills: int, max_delay: float, seed: int, publish_every: int) -> dict[str, Any]:
     rng = random.Random(seed)
     pages, lake = work / "pages", work / "lake"
     subprocess.run([sys.executable, str(MAKE_CORPUS), str(pages), "--n", str(n), "--seed", "7"], check=True,
                    stdout=subprocess.DEVNULL)
     mark = uuid.uuid4().hex
     rows: list[dict[str, Any]] = []
-    for i in range(kills):
+    for i in range(kills + kills // max(1, publish_every - 1)):
         touch(pages, rng, max(1, n // 20), f"kill-{i}")
-        delay = rng.uniform(1.0, max_delay)
+        delay = 3600.0 if publish_every and i % publish_every == publish_every - 1 else rng.uniform(1.0, max_delay)
         run = start(pages, lake, mark)
         try:
             run.wait(timeout=delay)
@@ -105,12 +106,13 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=200, help="pages in the corpus")
     parser.add_argument("--max-delay", type=float, default=45.0, help="latest kill, seconds after the start")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--publish-every", type=int, default=3, help="every Nth run is not killed (0: none)")
     parser.add_argument("--work", type=Path, help="keep the corpus and lake here (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kill-soak-") as tmp:
         work = args.work or Path(tmp)
-        figures = soak(work, args.n, args.kills, args.max_delay, args.seed)
+        figures = soak(work, args.n, args.kills, args.max_delay, args.seed, args.publish_every)
     print(f"{figures['kills']} SIGKILLs, {figures['processes_left']} processes left behind; final run exit "
           f"{figures['final_run_exit']}; {figures['versions']} versions, invalid: {figures['versions_invalid']}")
     if args.json:
