@@ -55,9 +55,10 @@ def gone_after(mark: str, timeout: float = 15.0) -> tuple[list[int], float]:
 
 def start(pages: Path, lake: Path, mark: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, MARK: mark, "PREFECT_API_URL": "", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    return subprocess.Popen([*CLI, "run", "--input", str(pages), "--lake", str(lake), "--ner-model", "none",
-                             "--batch-size", "10"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    with (pages.parent / "run.stderr").open("wb") as stderr:  # the last run's, to tell why it failed
+        return subprocess.Popen([*CLI, "run", "--input", str(pages), "--lake", str(lake), "--ner-model", "none",
+                                 "--batch-size", "10"], env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+                                start_new_session=True)
 
 
 def touch(pages: Path, rng: random.Random, k: int, tag: str) -> None:
@@ -85,14 +86,17 @@ def soak(work: Path, n: int, kills: int, max_delay: float, seed: int, publish_ev
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
         left, seconds = gone_after(mark)
+        if finished and run.returncode:
+            print((work / "run.stderr").read_text("utf-8", "replace")[-500:], file=sys.stderr)
         rows.append({"delay_s": round(delay, 1), "finished_first": finished, "exit": run.returncode,
                      "processes_at_kill": 0 if finished else peak, "left_after": len(left), "gone_in_s": seconds})
-        print(f"run {i + 1}: {'finished' if finished else 'killed'} after {delay:.1f} s, "
+        print(f"run {i + 1}: {f'exit {run.returncode}' if finished else f'killed after {delay:.1f} s'}, "
               f"{rows[-1]['processes_at_kill']} processes at the kill, {len(left)} left", flush=True)
     final = start(pages, lake, mark)
     final.wait()
-    versions = json.loads(subprocess.run([*CLI, "versions", "--lake", str(lake), "--format", "json"],
-                                         capture_output=True, text=True, check=True).stdout)
+    listing = subprocess.run([*CLI, "versions", "--lake", str(lake), "--format", "json"], capture_output=True,
+                             text=True)
+    versions = json.loads(listing.stdout) if listing.returncode == 0 else []
     invalid = [v["version"] for v in versions if subprocess.run(
         [*CLI, "validate", "--lake", str(lake), "--version", str(v["version"])], capture_output=True).returncode]
     return {"kills": sum(not r["finished_first"] for r in rows), "runs": rows,

@@ -3,7 +3,6 @@ that need them, so that `query`, `versions` and `diff` answer fast."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import decimal
@@ -97,9 +96,15 @@ def run(
     json_summary: Annotated[bool, typer.Option("--json", help="print the run summary as JSON")] = False,
 ) -> None:
     """Clean, segment, label, validate and publish what changed in the input folder as one new version."""
-    from transcripts.pipeline import RunSummary
+    from transcripts.pipeline import InputError, RunSummary
+    from transcripts.runtime import CannotStart, preflight
 
-    quick = _preflight(input_dir, lake_dir, runner, ner_model, max_bytes, allow_removals)
+    try:
+        quick = preflight(input_dir, lake_dir, runner, ner_model, max_bytes, allow_removals)
+    except (ValueError, InputError) as exc:
+        _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
+    except CannotStart as exc:
+        _fail(f"[red]cannot start:[/red] {escape(str(exc))}", EXIT_CANNOT_START)
     if quick is not None:  # answer without starting Prefect's server (10-20 s) or loading any model
         _emit_summary(quick, json_summary)
         raise typer.Exit(EXIT_OK)
@@ -117,34 +122,6 @@ def run(
 def _fail(message: str, code: int) -> NoReturn:
     err.print(message, highlight=False)
     raise typer.Exit(code)
-
-
-def _preflight(input_dir: Path, lake_dir: Path, runner: str, ner_model: str | None, max_bytes: int,
-               allow_removals: bool) -> Any:
-    """Every check that needs no Prefect, in the order a user fixes them: the no-change summary when there is
-    nothing to do, else None; exits 2 (bad input) or 3 (cannot start) with one line."""
-    from transcripts import pipeline
-    from transcripts.runtime import missing_model
-    from transcripts.store.lake import Lake
-
-    try:
-        pipeline.check_runner(runner)
-        if not input_dir.is_dir():
-            raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
-        pipeline.check_locations(input_dir, lake_dir)
-        quick = _nothing_to_do(input_dir, lake_dir, ner_model, max_bytes, allow_removals)
-    except (ValueError, pipeline.InputError) as exc:
-        _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
-    if quick is not None:
-        return quick
-    holder = Lake(lake_dir).lock_holder()
-    if holder is not None:
-        _fail(f"[red]cannot start:[/red] another run is publishing to {escape(str(lake_dir))} (pid {holder})",
-              EXIT_CANNOT_START)
-    problem = missing_model(ner_model)
-    if problem:
-        _fail(f"[red]cannot start:[/red] {escape(problem)}", EXIT_CANNOT_START)
-    return None
 
 
 def _run_flow(runner: str, quiet: bool, **parameters: Any) -> dict[str, Any]:
@@ -179,31 +156,6 @@ def _emit_summary(summary: Any, as_json: bool) -> None:
         sys.stdout.write(summary.to_json() + "\n")
     else:
         _print_summary(summary)
-
-
-def _nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None, max_bytes: int,
-                   allow_removals: bool) -> Any:
-    """The run's summary when the published dataset is already up to date with the input, else None. Raises
-    InputError when the run would remove more than half the published documents."""
-    from transcripts import pipeline
-    from transcripts.store.lake import Lake, LakeBusy
-
-    lake = Lake(lake_dir)
-    if not lake.exists():
-        return None
-    model = pipeline.ner_model_name(ner_model)
-    version = pipeline.pipeline_version(model)
-    files = pipeline.scan_input(input_dir, max_bytes)
-    state = lake.read_state()
-    plan = pipeline.make_plan(files, state, version)
-    pipeline.check_removals(plan, len(state.get("documents", {})), allow_removals, input_dir)
-    if not plan.nothing_to_do:
-        return None
-    if lake.has_orphans():  # a killed run's files; a run that publishes removes them itself
-        with contextlib.suppress(LakeBusy):
-            lake.remove_orphans()
-    return pipeline.RunSummary(str(input_dir), str(lake_dir), version, files=len(files), unchanged=plan.unchanged,
-                               version=lake.current_version())
 
 
 def _verdict(validation: dict[str, Any]) -> str:

@@ -1,4 +1,5 @@
-"""What a `run` process owns besides its pages: Prefect's temporary server and the way the run ends.
+"""What a `run` process owns besides its pages: the checks before it starts anything, Prefect's temporary
+server, and the way the run ends.
 
 Nothing a run starts may outlive it. Prefect would start its temporary API server as an ordinary child, which
 keeps running (about 230 MB) when the run is killed; we start the same server ourselves, as a child that Linux
@@ -93,6 +94,59 @@ def prefect_environment(verbose: bool) -> Iterator[None]:
             server.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+class CannotStart(Exception):
+    """The run cannot start now (another run holds the lake, the NER model is missing): exit status 3."""
+
+
+def preflight(input_dir: Path, lake_dir: Path, runner: str, ner_model: str | None, max_bytes: int,
+              allow_removals: bool) -> Any:
+    """Every check of a run that needs no Prefect, in the order a user fixes them. Returns the run's summary
+    when there is nothing to do, else None. Raises ValueError or InputError for a mistake in the arguments
+    or the input (exit 2), CannotStart when the run cannot start now (exit 3)."""
+    from transcripts import pipeline
+    from transcripts.store.lake import Lake
+
+    pipeline.check_runner(runner)
+    if not input_dir.is_dir():
+        raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
+    pipeline.check_locations(input_dir, lake_dir)
+    quick = nothing_to_do(input_dir, lake_dir, ner_model, max_bytes, allow_removals)
+    if quick is not None:
+        return quick
+    holder = Lake(lake_dir).lock_holder()
+    if holder is not None:
+        raise CannotStart(f"another run is publishing to {lake_dir} (pid {holder})")
+    problem = missing_model(ner_model)
+    if problem:
+        raise CannotStart(problem)
+    return None
+
+
+def nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None, max_bytes: int,
+                  allow_removals: bool) -> Any:
+    """The run's summary when the published dataset is already up to date with the input, else None. Raises
+    InputError when the run would remove more than half the published documents."""
+    from transcripts import pipeline
+    from transcripts.store.lake import Lake, LakeBusy
+
+    lake = Lake(lake_dir)
+    if not lake.exists():
+        return None
+    model = pipeline.ner_model_name(ner_model)
+    version = pipeline.pipeline_version(model)
+    files = pipeline.scan_input(input_dir, max_bytes)
+    state = lake.read_state()
+    plan = pipeline.make_plan(files, state, version)
+    pipeline.check_removals(plan, len(state.get("documents", {})), allow_removals, input_dir)
+    if not plan.nothing_to_do:
+        return None
+    if lake.has_orphans():  # a killed run's files; a run that publishes removes them itself
+        with contextlib.suppress(LakeBusy):
+            lake.remove_orphans()
+    return pipeline.RunSummary(str(input_dir), str(lake_dir), version, files=len(files), unchanged=plan.unchanged,
+                               version=lake.current_version())
 
 
 def missing_model(ner_model: str | None) -> str | None:
