@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path
@@ -65,7 +66,9 @@ def prefect_environment(verbose: bool) -> Iterator[None]:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     server = None
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # signal handlers can only be set from the main thread (a run called from another thread keeps Python's)
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)} if on_main_thread else {}
 
     def stop(signum: int, frame: FrameType | None) -> None:
         what = "interrupted" if signum == signal.SIGINT else "terminated"
