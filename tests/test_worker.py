@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,25 +11,9 @@ import pytest
 from transcripts import pipeline, worker
 from transcripts.model import Labeled, Reject
 
-# A page function that hangs on pages named slow*: stands in for a step that backtracks without end.
-SLOW_HELPER = textwrap.dedent('''
-    import time
-    from transcripts.pipeline import process_file
-
-    def process(f, max_bytes):
-        if f.source_path.startswith("slow"):
-            time.sleep(600)
-        return process_file(f, max_bytes)
-''')
-
 
 @pytest.fixture
-def slow_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    helper = tmp_path / "helper"
-    helper.mkdir()
-    (helper / "slowhelper.py").write_text(SLOW_HELPER, encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(helper), os.environ.get("PYTHONPATH", "")]))
-    monkeypatch.setattr(worker, "PAGE_FUNCTION", "slowhelper:process")
+def slow_pages(tmp_path: Path, hanging_pages: None) -> Path:
     pages = tmp_path / "pages"
     pages.mkdir()
     for name in ("a.txt", "slow.txt", "z.txt"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -14,25 +13,9 @@ from transcripts.store.lake import Lake
 
 pytestmark = pytest.mark.slow
 
-HANGS_ON_SLOW_PAGES = '''
-import time
-from transcripts.pipeline import process_file
-
-def process(f, max_bytes):
-    if "slow" in f.source_path:
-        time.sleep(600)  # a step that never ends on this page
-    return process_file(f, max_bytes)
-'''
-
-
 def test_flow_budget_slow_page_is_rejected_and_the_rest_published(tmp_path: Path, seeds_dir: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch,
-                                                                   prefect_harness: None, cli) -> None:
-    helper = tmp_path / "helper"
-    helper.mkdir()
-    (helper / "hangs.py").write_text(HANGS_ON_SLOW_PAGES, encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(helper), os.environ.get("PYTHONPATH", "")]))
-    monkeypatch.setattr(worker, "PAGE_FUNCTION", "hangs:process")
+                                                                   hanging_pages: None, prefect_harness: None,
+                                                                   cli) -> None:
     pages = tmp_path / "pages"
     shutil.copytree(seeds_dir, pages)
     shutil.copy(next(seeds_dir.glob("*.txt")), pages / "slow.txt")
