@@ -81,12 +81,13 @@ def worker_nlp(name: str) -> Any:
 # Pages travel to workers as paths (InputFile), never as frames: remote workers read the files themselves,
 # and each worker loads the NER model once.
 @task(name="process-pages", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def process_pages(batch: list[InputFile], max_bytes: int, ner_model: str, version: str) -> dict[str, pa.Table]:
+def process_pages(batch: list[InputFile], max_bytes: int, ner_model: str, version: str,
+                  page_timeout: float = pipeline.DEFAULT_PAGE_TIMEOUT) -> dict[str, pa.Table]:
     """The rows of every table for one batch of pages, as Arrow tables (cheap to send back from a process
-    or a remote worker, and ready to validate and write)."""
+    or a remote worker, and ready to validate and write). Each page has `page_timeout` seconds."""
     from transcripts.steps.entities import add_mentions
 
-    results = pipeline.process_batch(batch, max_bytes)
+    results = pipeline.process_batch(batch, max_bytes, page_timeout)
     nlp = worker_nlp(ner_model)
     if nlp is not None:
         results = add_mentions(results, nlp)
@@ -145,14 +146,18 @@ class _Validation:
 @flow(name="transcripts-run", log_prints=False)
 def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int = pipeline.DEFAULT_BATCH_SIZE,
              ner_model: str | None = None, max_bytes: int = pipeline.DEFAULT_MAX_BYTES,
-             chunk_docs: int = pipeline.DEFAULT_CHUNK_DOCS) -> dict[str, Any]:
+             chunk_docs: int = pipeline.DEFAULT_CHUNK_DOCS, page_timeout: float = pipeline.DEFAULT_PAGE_TIMEOUT,
+             allow_removals: bool = False) -> dict[str, Any]:
     """Clean, segment, label, validate and publish what changed in `input_dir` as one new version.
 
     Memory is bounded by the batch and chunk sizes, not by the corpus: a few batches are in flight at a
     time, and every `chunk_docs` documents are validated and written into the open publishing transaction,
-    which commits once at the end (readers see the previous version until then)."""
+    which commits once at the end (readers see the previous version until then). A page over `page_timeout`
+    seconds becomes a `too_slow` reject; a run that would remove more than half the published documents is
+    refused (InputError) unless `allow_removals`."""
     from transcripts.store.lake import Lake
 
+    pipeline.check_locations(Path(input_dir), Path(lake_dir))
     model = pipeline.ner_model_name(ner_model)
     version = pipeline.pipeline_version(model)
     summary = RunSummary(str(input_dir), str(lake_dir), version)
@@ -162,9 +167,10 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
         if not lake.exists():
             lake.init()
         with timer.stage("plan"):
-            files = pipeline.scan_input(Path(input_dir))
+            files = pipeline.scan_input(Path(input_dir), max_bytes)
             state = lake.read_state()
             plan = pipeline.make_plan(files, state, version)
+        pipeline.check_removals(plan, len(state.get("documents", {})), allow_removals, input_dir)
         summary.files, summary.unchanged = len(files), plan.unchanged
         if plan.nothing_to_do:
             lake.remove_orphans()  # a killed run's files, even when there is nothing new to publish
@@ -212,7 +218,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
             _progress("pages processed", 0, len(plan.to_process))
             with timer.stage("process"):
                 chunk: list[dict[str, pa.Table]] = []
-                for part in _bounded_map(plan.to_process, batch_size, max_bytes, model, version):
+                for part in _bounded_map(plan.to_process, batch_size, max_bytes, model, version, page_timeout):
                     chunk.append(part)
                     processed += _pages(part)
                     _progress("pages processed", processed, len(plan.to_process))
@@ -272,19 +278,25 @@ def _workers() -> int:
     return os.cpu_count() or 2
 
 
-def _bounded_map(files: list[InputFile], batch_size: int, max_bytes: int, model: str, version: str) -> Any:
+def _bounded_map(files: list[InputFile], batch_size: int, *task_args: Any) -> Any:
     """Yield each batch's results in input order, with at most two batches per worker in flight, so that
-    finished results never pile up faster than they are written."""
+    finished results never pile up faster than they are written. The page workers this process started stop
+    at the end (a process runner's workers die with their pool)."""
+    from transcripts.worker import stop_all
+
     window = 2 * _workers()
     pending: deque[Any] = deque()
     todo = iter(pipeline.batches(files, batch_size))
-    for batch in itertools.islice(todo, window):
-        pending.append(process_pages.submit(batch, max_bytes, model, version))
-    while pending:
-        results = pending.popleft().result()
-        for batch in itertools.islice(todo, 1):
-            pending.append(process_pages.submit(batch, max_bytes, model, version))
-        yield results
+    try:
+        for batch in itertools.islice(todo, window):
+            pending.append(process_pages.submit(batch, *task_args))
+        while pending:
+            results = pending.popleft().result()
+            for batch in itertools.islice(todo, 1):
+                pending.append(process_pages.submit(batch, *task_args))
+            yield results
+    finally:
+        stop_all()
 
 
 def _quiet_great_expectations() -> None:

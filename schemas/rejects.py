@@ -15,6 +15,10 @@ class RejectReason(StrEnum):
     STAGE_ERROR = "stage_error"
     QUARANTINED = "quarantined"
     DUPLICATE_DOC_ID = "duplicate_doc_id"
+    HIDDEN = "hidden"
+    SYMLINK_LOOP = "symlink_loop"
+    TOO_DEEP = "too_deep"
+    TOO_SLOW = "too_slow"
 
 
 REJECT_REASONS = tuple(r.value for r in RejectReason)

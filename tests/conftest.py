@@ -123,3 +123,27 @@ def seeds_lake(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> dic
     (pages / f"{REMOVED_IN_V2}.txt").unlink()
     _publish(lake, pages, {REMOVED_IN_V2})
     return {"root": root, "lake": lake, "dir": root / "output", "shown": SHOWN, "removed": REMOVED_IN_V2}
+
+
+# A page function that hangs on pages whose path contains "slow": stands in for a step that never ends.
+HANGS_ON_SLOW_PAGES = '''
+import time
+from transcripts.pipeline import process_file
+
+def process(f, max_bytes):
+    if "slow" in f.source_path:
+        time.sleep(600)
+    return process_file(f, max_bytes)
+'''
+
+
+@pytest.fixture
+def hanging_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Page workers run HANGS_ON_SLOW_PAGES instead of the steps (they import it from a module in tmp_path)."""
+    from transcripts import worker
+
+    helper = tmp_path / "hanging_helper"
+    helper.mkdir()
+    (helper / "hangs.py").write_text(HANGS_ON_SLOW_PAGES, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(helper), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setattr(worker, "PAGE_FUNCTION", "hangs:process")

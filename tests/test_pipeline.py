@@ -43,11 +43,15 @@ def test_pipeline_plans_a_trailing_dot_file_as_decode_publishes_it(tmp_path: Pat
     assert plan.nothing_to_do and plan.unchanged == 1
 
 
-def test_pipeline_scan_skips_hidden_files_and_folders(tmp_path: Path) -> None:
+def test_pipeline_scan_rejects_hidden_files_and_folders_as_hidden(tmp_path: Path) -> None:
     write(tmp_path, ".DS_Store", "x")
     write(tmp_path, ".git/config", "x")
     write(tmp_path, "page.txt", "x")
-    assert [f.source_path for f in scan_input(tmp_path)] == ["page.txt"]
+    found = {f.source_path: f.problem for f in scan_input(tmp_path)}
+    assert set(found) == {".DS_Store", ".git", "page.txt"}  # the hidden folder is one reject, not entered
+    assert found["page.txt"] is None
+    assert {p.reason for k, p in found.items() if p is not None} == {"hidden"}
+    assert found[".DS_Store"] is not None and found[".DS_Store"].doc_id == ".DS_Store"
 
 
 def test_pipeline_scan_refuses_symlink_leading_outside(tmp_path: Path) -> None:
@@ -119,3 +123,93 @@ def test_pipeline_manifest_hash_depends_on_content(tmp_path: Path) -> None:
     h1 = pipeline.manifest_hash(scan_input(tmp_path))
     write(tmp_path, "a.txt", "two")
     assert pipeline.manifest_hash(scan_input(tmp_path)) != h1
+
+
+def rejects_of(folder: Path, **kwargs: int) -> dict[str, tuple[str, str]]:
+    return {f.source_path: (f.problem.reason, f.problem.detail) for f in scan_input(folder, **kwargs)
+            if f.problem is not None}
+
+
+def test_pipeline_scan_survives_symlink_loops(tmp_path: Path) -> None:
+    write(tmp_path, "page.txt", "x")
+    os.symlink("self", tmp_path / "self")
+    os.symlink("b", tmp_path / "a")
+    os.symlink("a", tmp_path / "b")
+    found = rejects_of(tmp_path)
+    assert {k: v[0] for k, v in found.items()} == {"self": "symlink_loop", "a": "symlink_loop", "b": "symlink_loop"}
+
+
+def test_pipeline_scan_rejects_folders_too_deep_without_recursion(tmp_path: Path) -> None:
+    deep = tmp_path
+    for _ in range(1000):  # deeper than Python's recursion limit allows a recursive walk
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "page.txt").write_text("x")
+    write(tmp_path, "top.txt", "x")
+    try:
+        files = scan_input(tmp_path)
+    finally:  # pytest's clean-up of tmp_path is recursive: leave it a shallow folder
+        (deep / "page.txt").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
+    assert [f.source_path for f in files if f.problem is None] == ["top.txt"]
+    (too_deep,) = [f for f in files if f.problem is not None]
+    assert too_deep.problem is not None and too_deep.problem.reason == "too_deep"
+    assert too_deep.source_path.count("/") + 1 == pipeline.MAX_DEPTH + 1
+
+
+def test_pipeline_scan_rejects_an_unreadable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from transcripts import scan
+
+    write(tmp_path, "locked/page.txt", "x")
+    write(tmp_path, "open/page.txt", "x")
+    listing = scan._list_folder
+
+    def refuse(path: str | Path) -> list[os.DirEntry[str]]:  # as chmod 0 does for anyone but root
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return listing(path)
+
+    monkeypatch.setattr(scan, "_list_folder", refuse)
+    found = rejects_of(tmp_path)
+    assert list(found) == ["locked"] and found["locked"][0] == "unreadable"
+    assert "cannot be read (Permission denied)" in found["locked"][1]
+
+
+def test_pipeline_scan_refuses_an_oversized_file_from_its_size(tmp_path: Path) -> None:
+    write(tmp_path, "big.txt", "x" * 2000)
+    write(tmp_path, "small.txt", "x")
+    (big,) = [f for f in scan_input(tmp_path, max_bytes=1000) if f.problem is not None]
+    assert big.problem is not None and big.problem.reason == "too_large" and big.n_bytes == 2000
+    assert big.sha256 is None  # refused from fstat's size: never read
+
+
+def test_pipeline_fifo_swapped_in_after_the_scan_does_not_hang(tmp_path: Path) -> None:
+    write(tmp_path, "page.txt", "HOST: Hello.")
+    (f,) = scan_input(tmp_path)
+    (tmp_path / "page.txt").unlink()
+    os.mkfifo(tmp_path / "page.txt")  # no writer: a blocking open would wait forever
+    out = pipeline.process_file(f)
+    assert isinstance(out, pipeline.Reject) and out.reason == "unreadable" and "FIFO" in out.detail
+
+
+def test_pipeline_lake_inside_the_input_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="inside the input folder"):
+        pipeline.check_locations(tmp_path, tmp_path / "lake")
+    with pytest.raises(InputError, match="inside the lake"):
+        pipeline.check_locations(tmp_path / "lake" / "pages", tmp_path / "lake")
+    pipeline.check_locations(tmp_path / "pages", tmp_path / "lake")
+
+
+def test_pipeline_removing_most_documents_needs_allow_removals(tmp_path: Path) -> None:
+    for name in "abc":
+        write(tmp_path, f"{name}.txt", name)
+    state = state_of(scan_input(tmp_path))
+    (tmp_path / "a.txt").unlink()
+    pipeline.check_removals(make_plan(scan_input(tmp_path), state, V), 3, False, tmp_path)  # 1 of 3: fine
+    (tmp_path / "b.txt").unlink()
+    plan = make_plan(scan_input(tmp_path), state, V)
+    with pytest.raises(InputError, match="remove 2 of the 3 published documents"):
+        pipeline.check_removals(plan, 3, False, tmp_path)
+    pipeline.check_removals(plan, 3, True, tmp_path)

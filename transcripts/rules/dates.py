@@ -27,7 +27,8 @@ SPOKEN_YEAR = re.compile(
 # "TAIPEI and MOSCOW — ...", "DES MOINES, Iowa — ...", "WASHINGTON -- ...": the place a written story opens on
 _CAPS_WORD = rf"[^\W\d_a-z][^\W\d_a-z.{APOS_CHARS}-]*"
 _STATE = r"(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?"
-DATELINE = re.compile(rf"^((?:[^\W\d_a-z][^\W\d_a-z.{APOS_CHARS} -]*\.?)(?:[ .{APOS_CHARS}-]+{_CAPS_WORD}\.?)*"
+# possessive runs: the old nested form never finished on "A. " repeated thirty times
+DATELINE = re.compile(rf"^([^\W\d_a-z]++(?:[ .{APOS_CHARS}-]++[^\W\d_a-z]++)*\.?"
                       rf"{_STATE}(?:,? and {_CAPS_WORD}(?: {_CAPS_WORD})*{_STATE})*)\s*(?:—|–|--| - )\s*\S")
 
 

@@ -52,7 +52,8 @@ COMPOUND_HEADS = wordset(
 PREFIX_WORDS = wordset("over under out up down off")
 
 _WORD_RE = re.compile(r"[a-z]+")
-_GLUE_CANDIDATE = re.compile(rf"(?<![\w{APOS_CHARS}\-])[a-z]{{5,}}(?![\w{APOS_CHARS}\-])")
+# bounded and possessive: splitting a 10,000-letter "word" was quadratic, and no run-together pair is that long
+_GLUE_CANDIDATE = re.compile(rf"(?<![\w{APOS_CHARS}\-])[a-z]{{5,40}}+(?![\w{APOS_CHARS}\-])")
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment", "ments")
 
 

@@ -53,7 +53,7 @@ from transcripts.store.errors import (
 from transcripts.store.extensions import connect
 from transcripts.store.guard import check_read_only
 from transcripts.store.limits import DEFAULT_TIMEOUT
-from transcripts.store.lock import held_guard, open_publications, writer_lock
+from transcripts.store.lock import held_guard, lock_holder, open_publications, writer_lock
 from transcripts.store.publish import (
     Changes,
     CheckFn,
@@ -133,6 +133,10 @@ class Lake:
         """Exclusive lock for publishing; raises LakeBusy if another process holds it past `timeout` s.
         Re-entrant within one thread. The OS drops the lock when the holder dies, even on SIGKILL."""
         return writer_lock(self.root, self.lock_path, timeout)
+
+    def lock_holder(self) -> str | None:
+        """The pid (as written in the lock file) of the process holding the writer lock, or None when free."""
+        return lock_holder(self.lock_path)
 
     # ---------------------------------------------------------------- connections
 

@@ -72,3 +72,19 @@ def writer_lock(root: Path, lock_path: Path, timeout: float = 0.0) -> Iterator[N
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
 
+
+def lock_holder(lock_path: Path) -> str | None:
+    """The pid written in the lock file of the process holding the writer lock, or None when it is free.
+    Only looks: the lock is taken and let go at once, never kept."""
+    if not lock_path.is_file():
+        return None
+    fd = os.open(lock_path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)

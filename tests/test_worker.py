@@ -1,0 +1,64 @@
+"""The per-page time budget: a page over it is stopped (its worker process killed and replaced) and becomes a
+`too_slow` reject, and the pages after it are processed as usual."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from transcripts import pipeline, worker
+from transcripts.model import Labeled, Reject
+
+
+@pytest.fixture
+def slow_pages(tmp_path: Path, hanging_pages: None) -> Path:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in ("a.txt", "slow.txt", "z.txt"):
+        (pages / name).write_text("HOST: Good morning.\n\nGUEST: Good morning to you.\n", encoding="utf-8")
+    return pages
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "zombie" in status.read_text())
+
+
+def test_worker_page_over_budget_becomes_too_slow_and_the_rest_goes_on(slow_pages: Path) -> None:
+    files = pipeline.scan_input(slow_pages)
+    try:
+        first = worker.thread_worker()
+        results = pipeline.process_batch(files, page_timeout=2.0)
+        assert first.proc is not None  # replaced after the slow page, and used for z.txt
+    finally:
+        worker.stop_all()
+    a, slow, z = results
+    assert isinstance(a, Labeled) and isinstance(z, Labeled)
+    assert isinstance(slow, Reject) and slow.reason == "too_slow" and "--page-timeout" in slow.detail
+    assert slow.source_sha256 == files[1].sha256  # the next run retries it only when the file changes
+
+
+def test_worker_stopped_on_a_slow_page_leaves_no_process(slow_pages: Path) -> None:
+    (slow,) = [f for f in pipeline.scan_input(slow_pages) if f.source_path == "slow.txt"]
+    page_worker = worker.PageWorker(worker.PAGE_FUNCTION)
+    try:
+        page_worker._start()
+        assert page_worker.proc is not None
+        pid = page_worker.proc.pid
+        out = page_worker.run(slow, pipeline.DEFAULT_MAX_BYTES, 1.0)
+    finally:
+        page_worker.stop()
+    assert isinstance(out, Reject) and out.reason == "too_slow"
+    assert not alive(pid)
+
+
+def test_worker_without_budget_runs_pages_in_process(slow_pages: Path) -> None:
+    files = [f for f in pipeline.scan_input(slow_pages) if f.source_path != "slow.txt"]
+    results = pipeline.process_batch(files, page_timeout=0)
+    assert all(isinstance(r, Labeled) for r in results) and worker._all_workers == []

@@ -1,0 +1,176 @@
+"""What a `run` process owns besides its pages: the checks before it starts anything, Prefect's temporary
+server, and the way the run ends.
+
+Nothing a run starts may outlive it. Prefect would start its temporary API server as an ordinary child, which
+keeps running (about 230 MB) when the run is killed; we start the same server ourselves, as a child that Linux
+kills when the run dies (PR_SET_PDEATHSIG, so even after SIGKILL), in its own session so that Ctrl-C reaches
+the run only. Ctrl-C (or SIGTERM) stops the run at once with one line: the publishing transaction is never
+committed, the OS drops the writer lock, the previous version stays current, and the next run removes the
+files the stopped one left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from importlib.util import find_spec
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+_PR_SET_PDEATHSIG = 1
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130, as shells report a Ctrl-C
+SERVER_STARTUP_SECONDS = 180
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec; the flag survives the exec
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _server_class() -> Any:
+    from prefect.server.api.server import SubprocessASGIServer
+
+    class OwnedServer(SubprocessASGIServer):  # type: ignore[misc]
+        """Prefect's temporary server (same command and environment as SubprocessASGIServer of Prefect 3.8),
+        started as a child that dies with this process and does not get the terminal's Ctrl-C."""
+
+        def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
+            import prefect
+            from prefect.settings import get_current_settings
+
+            env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                   "PREFECT__SERVER_FINAL": "1", **get_current_settings().to_environment_variables(exclude_unset=True)}
+            return subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
+                 "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+                 "--log-level", "error", "--lifespan", "on"],
+                env=env, preexec_fn=_die_with_parent, start_new_session=True)  # before any thread
+
+    return OwnedServer
+
+
+@contextlib.contextmanager
+def prefect_environment(verbose: bool) -> Iterator[None]:
+    """Prefect's settings for a run from the command line, its temporary server when no API is configured
+    ($PREFECT_API_URL), and Ctrl-C/SIGTERM handlers that end the run within a second."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    server = None
+    # signal handlers can only be set from the main thread (a run called from another thread keeps Python's)
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)} if on_main_thread else {}
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        what = "interrupted" if signum == signal.SIGINT else "terminated"
+        sys.stderr.write(f"\n{what}: the run stopped; nothing was published, the previous version stays current\n")
+        sys.stderr.flush()
+        from transcripts.worker import kill_all
+
+        kill_all()
+        if server is not None and server.server_process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                server.server_process.kill()
+        os._exit(128 + signum)
+
+    for sig in previous:
+        signal.signal(sig, stop)
+    try:
+        if PREFECT_API_URL.value():
+            yield
+            return
+        server = _server_class()()
+        server.start(timeout=SERVER_STARTUP_SECONDS)
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        if server is not None:
+            server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class CannotStart(Exception):
+    """The run cannot start now (another run holds the lake, the NER model is missing): exit status 3."""
+
+
+def preflight(input_dir: Path, lake_dir: Path, runner: str, ner_model: str | None, max_bytes: int,
+              allow_removals: bool) -> Any:
+    """Every check of a run that needs no Prefect, in the order a user fixes them. Returns the run's summary
+    when there is nothing to do, else None. Raises ValueError or InputError for a mistake in the arguments
+    or the input (exit 2), CannotStart when the run cannot start now (exit 3)."""
+    from transcripts import pipeline
+    from transcripts.store.lake import Lake
+
+    pipeline.check_runner(runner)
+    if not input_dir.is_dir():
+        raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
+    pipeline.check_locations(input_dir, lake_dir)
+    quick = nothing_to_do(input_dir, lake_dir, ner_model, max_bytes, allow_removals)
+    if quick is not None:
+        return quick
+    holder = Lake(lake_dir).lock_holder()
+    if holder is not None:
+        raise CannotStart(f"another run is publishing to {lake_dir} (pid {holder})")
+    problem = missing_model(ner_model)
+    if problem:
+        raise CannotStart(problem)
+    return None
+
+
+def nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None, max_bytes: int,
+                  allow_removals: bool) -> Any:
+    """The run's summary when the published dataset is already up to date with the input, else None. Raises
+    InputError when the run would remove more than half the published documents."""
+    from transcripts import pipeline
+    from transcripts.store.lake import Lake, LakeBusy, LakeDamaged
+
+    lake = Lake(lake_dir)
+    if not lake.exists():
+        return None
+    if not lake.current_files_whole():  # stat calls only: never "nothing to do" over a damaged version
+        raise LakeDamaged(f"the current version of {lake.root} is damaged (a data file is missing or has the "
+                          f"wrong size); run `transcripts check --lake {lake_dir}` to see what can still be read")
+    model = pipeline.ner_model_name(ner_model)
+    version = pipeline.pipeline_version(model)
+    files = pipeline.scan_input(input_dir, max_bytes)
+    state = lake.read_state()
+    plan = pipeline.make_plan(files, state, version)
+    pipeline.check_removals(plan, len(state.get("documents", {})), allow_removals, input_dir)
+    if not plan.nothing_to_do:
+        return None
+    if lake.has_orphans():  # a killed run's files; a run that publishes removes them itself
+        with contextlib.suppress(LakeBusy):
+            lake.remove_orphans()
+    return pipeline.RunSummary(str(input_dir), str(lake_dir), version, files=len(files), unchanged=plan.unchanged,
+                               version=lake.current_version())
+
+
+def missing_model(ner_model: str | None) -> str | None:
+    """Why the NER model cannot load (one line, naming where the name came from), or None when it can (or
+    NER is off). A cheap look for the package, so that a typo is reported before Prefect starts."""
+    from transcripts.pipeline import ner_model_name
+    from transcripts.steps.entities import DISABLED, MODEL_ENV
+
+    name = ner_model_name(ner_model).strip()
+    if name.lower() in DISABLED or Path(name).is_dir():
+        return None
+    try:
+        found = find_spec(name) is not None
+    except (ImportError, ValueError):
+        found = False
+    if found:
+        return None
+    source = "--ner-model" if ner_model is not None else (f"${MODEL_ENV}" if os.environ.get(MODEL_ENV) else
+                                                          "the default model")
+    return (f"spaCy model {name!r} (from {source}) is not installed: install it (pip install "
+            f"{name.replace('_', '-')}), or pass --ner-model none to skip entities")

@@ -1,0 +1,157 @@
+"""A page worker: the steps of one page at a time in a child process, so that a page over its time budget can be
+stopped. The process is killed and replaced, the page becomes a `too_slow` reject, and the run goes on.
+
+One worker per thread that processes pages (a task runner's thread or process), started at its first page and
+kept for the run, so a page costs one round trip through a pipe, not a process. A worker dies with the thread
+that started it (Linux PR_SET_PDEATHSIG), so nothing outlives a run, even one killed with SIGKILL.
+
+    python -m transcripts.worker READ_FD WRITE_FD PARENT_PID MODULE:FUNCTION    (started by PageWorker)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from transcripts.model import Labeled, Reject
+from transcripts.scan import InputFile
+
+# What a worker runs for a page: process_file(InputFile, max_bytes) -> Labeled | Reject. Tests point it at a
+# slow function to exercise the budget.
+PAGE_FUNCTION = "transcripts.pipeline:process_file"
+STARTUP_SECONDS = 120.0  # importing the steps and their word lists; not counted against any page
+_PR_SET_PDEATHSIG = 1
+
+
+class PageWorker:
+    """A child process that runs the page function; `run` gives up on a page after `timeout` seconds."""
+
+    def __init__(self, function: str = PAGE_FUNCTION) -> None:
+        self.function = function
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.requests: Connection | None = None
+        self.replies: Connection | None = None
+
+    def _start(self) -> None:
+        reply_r, reply_w = os.pipe()
+        request_r, request_w = os.pipe()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "transcripts.worker", str(request_r), str(reply_w), str(os.getpid()),
+             self.function], pass_fds=(request_r, reply_w), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(request_r)
+        os.close(reply_w)
+        self.requests, self.replies = Connection(request_w, readable=False), Connection(reply_r, writable=False)
+        if not self.replies.poll(STARTUP_SECONDS) or self._receive() != "ready":
+            self.stop()
+            raise RuntimeError(f"the page worker did not start within {STARTUP_SECONDS:.0f} s")
+
+    def _receive(self) -> Any:
+        assert self.replies is not None
+        try:
+            return self.replies.recv()
+        except (EOFError, OSError):
+            return None
+
+    def run(self, f: InputFile, max_bytes: int, timeout: float) -> Labeled | Reject:
+        if self.proc is None:
+            self._start()
+        assert self.requests is not None and self.replies is not None and self.proc is not None
+        self.requests.send((f, max_bytes))
+        if not self.replies.poll(timeout):
+            self.stop()
+            return Reject(f.source_path, f.doc_id, "too_slow", f"not done within the page budget of {timeout:g} s "
+                          "(--page-timeout); stopped", f.sha256, f.n_bytes)
+        result = self._receive()
+        if result is None:  # the worker died on this page (out of memory, a crash in native code)
+            code = self.proc.wait()
+            self.stop()
+            how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+            return Reject(f.source_path, f.doc_id, "stage_error", f"the page worker died ({how})", f.sha256,
+                          f.n_bytes)
+        return result  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.kill()
+            self.proc.wait()
+        for conn in (self.requests, self.replies):
+            if conn is not None:
+                conn.close()
+        self.proc = self.requests = self.replies = None
+
+
+_local = threading.local()
+_all_workers: list[PageWorker] = []
+_all_lock = threading.Lock()
+
+
+def thread_worker() -> PageWorker:
+    """This thread's page worker (created on first use)."""
+    worker: PageWorker | None = getattr(_local, "worker", None)
+    if worker is None or worker.function != PAGE_FUNCTION:
+        worker = _local.worker = PageWorker(PAGE_FUNCTION)
+        with _all_lock:
+            _all_workers.append(worker)
+    return worker
+
+
+def stop_all() -> None:
+    """Stop every page worker this process started (the end of a run)."""
+    with _all_lock:
+        workers, _all_workers[:] = list(_all_workers), []
+    for worker in workers:
+        worker.stop()
+
+
+def kill_all() -> None:
+    """Kill every page worker at once, without waiting or locking (safe in a signal handler)."""
+    for worker in list(_all_workers):
+        if worker.proc is not None:
+            with contextlib.suppress(OSError):
+                worker.proc.kill()
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to kill this process when the thread that started it ends, and end now if it already has."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def _load(function: str) -> Callable[[InputFile, int], Labeled | Reject]:
+    module, _, name = function.partition(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def main(argv: list[str]) -> None:
+    request_fd, reply_fd, parent_pid, function = int(argv[0]), int(argv[1]), int(argv[2]), argv[3]
+    die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; the run stops its workers
+    page_function = _load(function)
+    from transcripts.rules.words import english_words
+
+    english_words()  # the word list loads once, before the first page's budget starts
+    requests, replies = Connection(request_fd, writable=False), Connection(reply_fd, readable=False)
+    replies.send("ready")
+    while True:
+        try:
+            f, max_bytes = requests.recv()
+        except (EOFError, OSError):
+            return
+        replies.send(page_function(f, max_bytes))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
