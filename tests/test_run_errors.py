@@ -50,7 +50,8 @@ def error_cases(pages: Path, tmp: Path) -> list[tuple[str, list[object], dict[st
         ("serve, missing input", ["serve", "--input", tmp / "nope", "--lake", lake], {}, 2, "does not exist"),
         ("serve, bad cron", ["serve", "--input", pages, "--lake", lake, "--cron", "every day"], {}, 2,
          "not a cron schedule"),
-        ("serve without a server", ["serve", "--input", pages, "--lake", lake], {}, 3, "PREFECT_API_URL"),
+        ("serve, cron and interval", ["serve", "--input", pages, "--lake", lake, "--cron", "* * * * *",
+                                      "--interval", "5"], {}, 2, "not both"),
     ]
 
 

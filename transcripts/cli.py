@@ -391,36 +391,65 @@ def _print_check(report: Any) -> None:
 
 
 @app.command()
-def serve(cron: Annotated[str, typer.Option(help="cron schedule")] = "0 * * * *",
+def serve(cron: Annotated[str | None, typer.Option(help="cron schedule (default: every hour, \"0 * * * *\")")]
+          = None,
+          interval: Annotated[float | None, typer.Option(min=1, help="run every N seconds instead of a cron")]
+          = None,
           input_dir: Annotated[Path, typer.Option("--input")] = Path("seeds"),
           lake_dir: LakeOpt = DEFAULT_LAKE,
+          ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip)")] = None,
           name: Annotated[str, typer.Option(help="deployment name")] = "transcripts-scheduled") -> None:
-    """Serve the pipeline as a scheduled Prefect deployment (runs until stopped; needs a Prefect server)."""
+    """Serve the pipeline as a scheduled Prefect deployment; runs until stopped.
+
+    Uses the Prefect server at $PREFECT_API_URL when it is set; otherwise starts one of its own on 127.0.0.1
+    for as long as it runs (Prefect's temporary server refuses schedules)."""
     from transcripts import pipeline
 
     try:
+        if cron is not None and interval is not None:
+            raise pipeline.InputError("give --cron or --interval, not both")
         if not input_dir.is_dir():
             raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
         pipeline.check_locations(input_dir, lake_dir)
         from prefect.client.schemas.schedules import CronSchedule
 
         try:
-            CronSchedule(cron=cron)
+            CronSchedule(cron=cron or "0 * * * *")
         except ValueError as exc:
             raise pipeline.InputError(f"not a cron schedule: {cron!r} (e.g. \"0 * * * *\", every hour)") from exc
     except pipeline.InputError as exc:
         _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
-    from prefect.settings import PREFECT_API_URL
-
-    if not PREFECT_API_URL.value():  # Prefect's temporary server refuses schedules
-        _fail("[red]cannot start:[/red] a schedule needs a Prefect server: start one (`prefect server start`) "
-              "and set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)", EXIT_CANNOT_START)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from transcripts.runtime import CannotStart, owned_prefect_server, stop_serving_on_signals
+
+    schedule = {"interval": interval} if interval is not None else {"cron": cron or "0 * * * *"}
+    parameters: dict[str, Any] = {"input_dir": str(input_dir.resolve()), "lake_dir": str(lake_dir.resolve())}
+    if ner_model is not None:
+        parameters["ner_model"] = ner_model
+    when = f"every {interval:g} s" if interval is not None else f"on cron {schedule['cron']!r}"
+    stop_serving_on_signals()
+    if PREFECT_API_URL.value():
+        err.print(f"serving {name} {when} on the Prefect server at {PREFECT_API_URL.value()}", highlight=False)
+        _serve_flow(name, schedule, parameters)
+        return
+    try:
+        with owned_prefect_server() as api_url, temporary_settings(updates={PREFECT_API_URL: api_url}):
+            os.environ["PREFECT_API_URL"] = api_url  # the runs the schedule starts are child processes
+            err.print(f"serving {name} {when}; started a Prefect server at {api_url} (it stops with this "
+                      "command; set PREFECT_API_URL to use a server of your own)", highlight=False)
+            _serve_flow(name, schedule, parameters)
+    except CannotStart as exc:
+        _fail(f"[red]cannot start:[/red] {escape(str(exc))}", EXIT_CANNOT_START)
+
+
+def _serve_flow(name: str, schedule: dict[str, Any], parameters: dict[str, Any]) -> None:
     from flows.flow import run_flow
 
     # one run at a time: the deployment's concurrency limit, and the runner's own limit
-    run_flow.serve(name=name, cron=cron, global_limit=1, limit=1,
-                   parameters={"input_dir": str(input_dir.resolve()), "lake_dir": str(lake_dir.resolve())})
+    run_flow.serve(name=name, global_limit=1, limit=1, parameters=parameters, print_starting_message=False,
+                   pause_on_shutdown=False, **schedule)
 
 
 from transcripts.explore import commands as _analyst_commands  # noqa: E402  (show, search, describe, report, shell)

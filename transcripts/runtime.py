@@ -15,9 +15,12 @@ import contextlib
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path
@@ -97,6 +100,88 @@ def prefect_environment(verbose: bool) -> Iterator[None]:
             server.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+# A served schedule needs Prefect's full server (the temporary one refuses schedules). Ours looks for due
+# schedules every few seconds instead of every minute, so the first run of a schedule is not late.
+SCHEDULER_LOOP_SECONDS = 5
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def owned_prefect_server(port: int | None = None, timeout: float = SERVER_STARTUP_SECONDS) -> Iterator[str]:
+    """`prefect server start` (API, scheduler, no UI) on 127.0.0.1 as a child that dies with this process,
+    even by SIGKILL; yields its API URL once it answers, and stops it on exit."""
+    port = port or _free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_UI_ENABLED": "false",
+           "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": str(SCHEDULER_LOOP_SECONDS)}
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port),
+         "--no-ui", "--log-level", "ERROR"],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        preexec_fn=_die_with_parent, start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(api_url):
+            if proc.poll() is not None:
+                detail = (proc.stderr.read() if proc.stderr else b"").decode("utf-8", "replace").strip()
+                raise CannotStart("the Prefect server did not start: "
+                                  + (detail.splitlines()[-1] if detail else f"exit status {proc.returncode}"))
+            if time.monotonic() > deadline:
+                raise CannotStart(f"the Prefect server did not answer within {timeout:.0f} s")
+            time.sleep(0.5)
+        yield api_url
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def stop_serving_on_signals() -> None:
+    """Ctrl-C or SIGTERM ends `serve` at once with one line: the flow run in progress (a child process, which
+    takes its page workers and the writer lock with it) and the Prefect server it started are stopped; the
+    previous version stays current."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        sys.stderr.write("\nserve stopped: a run in progress is not published (the current version stays); "
+                         "the Prefect server it started is stopped\n")
+        sys.stderr.flush()
+        for child in _children(os.getpid()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
+        os._exit(128 + signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stop)
 
 
 class CannotStart(Exception):
