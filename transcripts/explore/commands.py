@@ -145,7 +145,8 @@ def shell(ctx: typer.Context, version: VersionOpt = None, lake_dir: LakeOpt = DE
 
     lake = _open_lake(lake_dir)
     try:
-        snapshot = lake.snapshot_of(version) if version is not None or lake.current_version() else None
+        target = version if version is not None else lake.current_version()
+        snapshot = lake.snapshot_of(target) if target is not None else None
         argv = shell_command(lake.catalog_path, lake.data_path, snapshot, list(ctx.args))
     except (UnknownVersion, ShellMissing) as exc:
         raise _fail(str(exc)) from exc

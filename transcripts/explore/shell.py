@@ -37,7 +37,8 @@ def _lit(text: str) -> str:
 def attach_sql(catalog: Path, data: Path, snapshot: int | None) -> str:
     """SQL that attaches the lake read-only (at `snapshot` when given) and makes its tables the default."""
     install_extensions()
-    options = [f"DATA_PATH {_lit(str(data) + '/')}", "READ_ONLY"]
+    # the data folder from where the lake folder is now: a copied or moved lake reads its own files
+    options = [f"DATA_PATH {_lit(str(data) + '/')}", "OVERRIDE_DATA_PATH true", "READ_ONLY"]
     if snapshot is not None:
         options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
     return (f"SET extension_directory = {_lit(str(extension_dir()))}; LOAD ducklake; LOAD sqlite; "
