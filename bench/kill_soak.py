@@ -8,7 +8,7 @@ $PREFECT_API_URL) and page workers; its whole process group is SIGKILLed after a
 finish first, and every --publish-every-th run is left to finish and publish, so that later kills land
 on a lake with several versions). Everything a run starts inherits a marker in its environment, so after each kill
 the script looks through /proc for processes still carrying it. At the end: one more run must exit 0 and
-every published version must pass `transcripts validate`. Prints the figures; exit status 0 when all held.
+every published version must pass `transcripts validate`, and `transcripts check` must find the lake whole. Prints the figures; exit status 0 when all held.
 """
 
 from __future__ import annotations
@@ -99,7 +99,8 @@ def soak(work: Path, n: int, kills: int, max_delay: float, seed: int, publish_ev
     versions = json.loads(listing.stdout) if listing.returncode == 0 else []
     invalid = [v["version"] for v in versions if subprocess.run(
         [*CLI, "validate", "--lake", str(lake), "--version", str(v["version"])], capture_output=True).returncode]
-    return {"kills": sum(not r["finished_first"] for r in rows), "runs": rows,
+    whole = subprocess.run([*CLI, "check", "--lake", str(lake)], capture_output=True).returncode
+    return {"kills": sum(not r["finished_first"] for r in rows), "runs": rows, "check_exit": whole,
             "processes_left": sum(r["left_after"] for r in rows) + len(gone_after(mark)[0]),
             "final_run_exit": final.returncode, "versions": len(versions), "versions_invalid": invalid}
 
@@ -118,10 +119,12 @@ def main() -> int:
         work = args.work or Path(tmp)
         figures = soak(work, args.n, args.kills, args.max_delay, args.seed, args.publish_every)
     print(f"{figures['kills']} SIGKILLs, {figures['processes_left']} processes left behind; final run exit "
-          f"{figures['final_run_exit']}; {figures['versions']} versions, invalid: {figures['versions_invalid']}")
+          f"{figures['final_run_exit']}; {figures['versions']} versions, invalid: {figures['versions_invalid']}; "
+          f"check exit {figures['check_exit']}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    ok = figures["processes_left"] == 0 and figures["final_run_exit"] == 0 and not figures["versions_invalid"]
+    ok = (figures["processes_left"] == 0 and figures["final_run_exit"] == 0 and not figures["versions_invalid"]
+          and figures["check_exit"] == 0)
     return 0 if ok else 1
 
 
