@@ -8,7 +8,8 @@ $PREFECT_API_URL) and page workers; its whole process group is SIGKILLed after a
 finish first, and every --publish-every-th run is left to finish and publish, so that later kills land
 on a lake with several versions). Everything a run starts inherits a marker in its environment, so after each kill
 the script looks through /proc for processes still carrying it. At the end: one more run must exit 0 and
-every published version must pass `transcripts validate`, and `transcripts check` must find the lake whole. Prints the figures; exit status 0 when all held.
+every published version must pass `transcripts validate`, and `transcripts check` must find the lake
+whole. Prints the figures; exit status 0 when all held.
 """
 
 from __future__ import annotations
