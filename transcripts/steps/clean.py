@@ -205,6 +205,29 @@ def _body_furniture(lines: list[_Ln], body_start: int, title: str | None) -> Non
         ln.reason = reason
 
 
+def _author_line(lines: list[_Ln], i: int) -> bool:
+    """A name alone on its line that a bio further down opens with, not the bio's own header: the author."""
+    name = lines[i].text + " "
+    return (NAME_LINE.match(lines[i].text) is not None and i + 1 < len(lines)
+            and not lines[i + 1].text.startswith(name)
+            and any(o.text.startswith(name) and _bio_name(o.text) for o in lines[i + 2:]))
+
+
+def _story_furniture(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
+    """A story's date line and author line where the page prints them below a photo rather than under the
+    title: never story text."""
+    for i in range(body_start, len(lines)):
+        ln = lines[i]
+        if ln.reason is not None:
+            continue
+        if DATE_LINE.match(ln.text):
+            notes.add("date", ln.text)
+            ln.reason = R.PAGE_CHROME
+        elif _author_line(lines, i):
+            notes.add("byline", ln.text)
+            ln.reason = R.PAGE_CHROME
+
+
 def _find_cut(ln: _Ln) -> None:
     """Where an end marker or usage notice run onto the end of a line of speech starts."""
     m = END_MARKER.search(ln.text) if "ranscript provided" in ln.text else None
@@ -223,9 +246,10 @@ def _headline_like(line: str) -> bool:
             and match_label(line) is None and not is_marker_line(line) and _bio_name(line) is None)
 
 
-def _related_lists(lines: list[_Ln], body_start: int) -> None:
-    """The headlines listed right under a "Related stories" heading, wherever it stands."""
-    for k in range(body_start, len(lines)):
+def _related_lists(lines: list[_Ln]) -> None:
+    """The headlines listed right under a "Related stories" heading, wherever it stands (in the title block
+    too)."""
+    for k in range(len(lines)):
         if lines[k].reason != R.RELATED:
             continue
         for ln in lines[k + 1:]:
@@ -406,7 +430,8 @@ def clean_page(source: Source) -> Cleaned:
     notes = _Notes()
     title, body_start = _title_block(lines, _header(lines, notes), notes)
     _body_furniture(lines, body_start, title)
-    _related_lists(lines, body_start)
+    _story_furniture(lines, body_start, notes)
+    _related_lists(lines)
     _related_tail(lines, body_start)
     _bio_tail(lines, body_start)
     _captions(lines, body_start, notes)
