@@ -45,7 +45,7 @@ from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.language import detect_language
 from transcripts.rules.programs import HEARD_ON
 from transcripts.rules.words import PageWords, apply_splits, count_words, english_words, page_splits
-from transcripts.rules.wrapping import continues, wrap_width
+from transcripts.rules.wrapping import join_wrapped
 
 
 def _is_chrome(line: str) -> bool:
@@ -397,32 +397,11 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
 
 
 def _join_wrapped(kept: list[Line], lines: list[_Ln]) -> list[Line]:
-    """On a hard-wrapped page, the lines of one paragraph joined into one line (with a space where the page
-    breaks the line; offsets still span the source). A label or marker line always starts a new line."""
-    if len(kept) < 2:
-        return kept
+    """On a hard-wrapped page, the lines of one paragraph joined into one (see rules/wrapping.py)."""
     # kept lines directly followed by the next kept line: no blank line, no removed line, no cut-off end between
     adjacent = {ln.start for a, ln in pairwise(lines) if a.reason is None and ln.reason is None
                 and ln.blank_before == 0 and a.cut is None}
-    runs_on = [nxt.char_start in adjacent for nxt in kept[1:]] + [False]
-    width = wrap_width([ln.text for ln in kept], runs_on)
-    if width is None:
-        return kept
-    out = [kept[0]]
-    for before, ln in pairwise(kept):
-        prev = out[-1]
-        if (ln.char_start in adjacent and continues(before.text, ln.text, width)
-                and match_label(ln.text) is None and not is_marker_line(ln.text)
-                and not _label_alone(before.text)):
-            out[-1] = Line(prev.char_start, ln.char_end, f"{prev.text} {ln.text}", prev.blank_before)
-        else:
-            out.append(ln)
-    return out
-
-
-def _label_alone(text: str) -> bool:
-    lab = match_label(text)
-    return lab is not None and not text[lab[1]:].strip()
+    return join_wrapped(kept, adjacent)
 
 
 def clean_page(source: Source) -> Cleaned:
