@@ -11,6 +11,6 @@ SOURCES = Table(
                "nothing else changed", nullable=False),
         Column("encoding", "VARCHAR", "encoding the bytes were decoded from, as detected", nullable=False),
         Column("repairs", "VARCHAR[]", "repairs applied while decoding: bom, crlf, mojibake, nbsp, control_chars, "
-               "...", nullable=False),
+               "... and replacement_char:N (U+FFFD kept as printed, N of them)", nullable=False),
     ),
 )

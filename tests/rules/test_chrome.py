@@ -1,7 +1,20 @@
 import pytest
 
 from schemas.removed import REMOVED_REASONS, RemovedReason
-from transcripts.rules.chrome import BYLINE_LINE, CHROME_LINE, COOKIE_BUTTON, END_MARKER, SPONSOR, STATION_NAME
+from transcripts.rules.chrome import (
+    BUTTON,
+    BYLINE_LINE,
+    CHROME_LINE,
+    COOKIE_BUTTON,
+    END_MARKER,
+    GLUED_TAIL_NOTICE,
+    NAV_BAR,
+    RELATED_MORE,
+    SEE_STORIES,
+    SPONSOR,
+    STATION_NAME,
+    TAIL_NOTICE,
+)
 
 
 @pytest.mark.parametrize("line", ["NPR Play Live Radio Next Up: Available On Air Stations", "Toggle caption",
@@ -26,3 +39,28 @@ def test_chrome_other_furniture() -> None:
 def test_chrome_removal_reasons_are_one_enumeration() -> None:
     assert tuple(r.value for r in RemovedReason) == REMOVED_REASONS
     assert "label_only" not in REMOVED_REASONS and "other" not in REMOVED_REASONS
+
+
+@pytest.mark.parametrize("line", [
+    "For personal, noncommercial use only.",
+    "All rights reserved. Archive transcripts are provided for research and personal use.",
+    "This segment aired on March 7, 2023.",
+    "Here & Now is a production of WBUR and NPR.",
+])
+def test_chrome_tail_notices(line: str) -> None:
+    assert TAIL_NOTICE.match(line)
+
+
+def test_chrome_tail_notices_leave_speech_alone() -> None:
+    assert not TAIL_NOTICE.match("This segment of the river aired its grievances for years, she says.")
+    assert not TAIL_NOTICE.match("The mayor says the fountain is a production of the whole town, and she is proud.")
+
+
+def test_chrome_tail_links_bars_and_buttons() -> None:
+    assert SEE_STORIES.match("See stories by Hattie Morrow")
+    assert NAV_BAR.match("Browse by date | Browse by guest | Search the archive")
+    assert not NAV_BAR.match("Obama 32 | Clinton 25")  # two items: a table row, not a menu
+    assert all(BUTTON.match(b) for b in ("Download Audio", "Resume", "COMPARTIR"))
+    assert RELATED_MORE.match("Related segments")
+    m = GLUED_TAIL_NOTICE.search("I'm Corinne Duvall in Gilford. For personal, noncommercial use only.")
+    assert m and m.group("m") == "For personal, noncommercial use only."

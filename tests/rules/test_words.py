@@ -1,6 +1,6 @@
 import pytest
 
-from transcripts.rules.words import APOSTROPHES, count_words, english_words, repair_glued
+from transcripts.rules.words import APOSTROPHES, count_words, english_words, page_splits, repair_glued
 
 
 def test_words_count_keeps_inner_apostrophes() -> None:
@@ -23,7 +23,8 @@ def test_words_repair_splits_run_together_words(glued: str, split: str) -> None:
 
 
 @pytest.mark.parametrize("word", ["overcovered", "overcute", "puzzlemaster", "schoolteacher", "astringent", "iframe",
-                                  "dovetailed"])
+                                  "dovetailed", "overdiagnose", "overtreat", "playlists", "methamphetamine",
+                                  "begets", "apron"])
 def test_words_repair_leaves_real_words_alone(word: str) -> None:
     line = f"It was {word} in the end."
     assert repair_glued(line, {}, english_words()) == (line, [])
@@ -38,3 +39,29 @@ def test_words_lexicon_does_not_depend_on_the_ner_model() -> None:
     import transcripts.rules.words as words
 
     assert "expanding" in english_words() and "spacy" not in words.__dict__
+
+
+@pytest.mark.parametrize("word", ["puzzlemaster", "playlists", "methamphetamine", "schoolteacher"])
+def test_words_repair_keeps_compounds_whose_halves_the_page_prints(word: str) -> None:
+    # two content words make a compound, not a stripped link's seam, even when the page uses each half alone
+    page = {"puzzle": 3, "master": 1, "play": 2, "lists": 1, "meth": 1, "school": 2, "teacher": 1}
+    line = f"The {word} spoke first."
+    assert repair_glued(line, page, english_words()) == (line, [])
+
+
+def test_words_repair_splits_a_page_word_then_a_verb_form() -> None:
+    fixed, _ = repair_glued("a position paperaimed at peace", {"paper": 2}, english_words())
+    assert fixed == "a position paper aimed at peace"
+
+
+@pytest.mark.parametrize("line", [
+    '<iframe src="https://www.example.org/player/theplan" title="player">',
+    "Write to tojoin@example.org or see www.example.org/forexpanding/ofthe.html today.",
+])
+def test_words_repair_never_touches_markup_urls_or_addresses(line: str) -> None:
+    assert repair_glued(line, {}, english_words()) == (line, [])
+
+
+def test_words_page_splits_spare_the_last_word_cut_by_an_excerpt() -> None:
+    text = "He said forexpanding the plan would help them get themsel"
+    assert page_splits(text, {}, english_words()) == {"forexpanding": ("for", "expanding")}

@@ -163,3 +163,45 @@ def test_clean_member_station_name_is_chrome_not_the_title() -> None:
     assert c.title == "Council Approves Housing Plan"
     assert ("page_chrome", "WBUR") in removed(c)
     assert kept(c)[-2:] == ["WOW", "Wow"]  # a short word in capitals is no station
+
+
+def _page(name: str) -> str:
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parents[1] / "pages" / name).read_text(encoding="utf-8")
+
+
+def test_clean_station_tail_furniture_is_removed_and_speech_kept() -> None:
+    c = clean(_page("station_tail.txt"))
+    gone = removed(c)
+    for reason, line in [("copyright", "This segment aired on June 4, 2019."),
+                         ("copyright", "All Things Considered is a production of NPR."),
+                         ("page_chrome", "Download Audio"), ("page_chrome", "Resume"),
+                         ("bio", "Clementine Rowe"), ("bio", "See stories by Clementine Rowe"),
+                         ("related", "Why Island Schools Keep Closing"), ("related", "Island Mail Goes By Kayak"),
+                         ("page_chrome", "Browse by date | Browse by show | Search the archive")]:
+        assert (reason, line) in gone
+    assert kept(c)[-1] == "ROWE: Thanks, Ari."  # the last turn ends with the speech, not the notices
+
+
+def test_clean_glued_usage_notice_is_cut_off_the_last_line() -> None:
+    c = clean("Falcons In The Orchard\n\nMONTAGNE: So long. For personal, noncommercial use only.\n\n"
+              "DUVALL: For NPR News, I'm Corinne Duvall. For personal, noncommercial use only.\n")
+    assert kept(c)[-1] == "DUVALL: For NPR News, I'm Corinne Duvall."
+    assert ("copyright", "For personal, noncommercial use only.") in removed(c)
+
+
+def test_clean_author_line_below_a_photo_is_a_byline_and_a_date_line_a_date() -> None:
+    c = clean("A Dead Mall Grows Lettuce\n\nThe mall closed in 2019, and the food court is now a farm.\n\n"
+              "November 12, 20215:00 AM ET\n\nJonas Whitcombe\n\nThe city bought it for a dollar, he said.\n\n"
+              "Jonas Whitcombe is a freelance journalist based in Columbus, Ohio.\n")
+    assert "Jonas Whitcombe" not in kept(c) and "November 12, 20215:00 AM ET" not in kept(c)
+    assert c.notes["byline"] == ["Jonas Whitcombe"] and c.notes["date"] == ["November 12, 20215:00 AM ET"]
+
+
+def test_clean_never_splits_words_of_a_page_in_another_language() -> None:
+    # "formatos", "andan", "incomodo", "incluso" would each be two English words to an English lexicon
+    text = ("Vuelve pronto\n\n[Daniel]: Todos tenemos los mejores formatos, y los que andan incomodo con la "
+            "carrera, incluso, quieren preguntarles por qué les gusta cantar con nosotros en el programa.\n")
+    c = clean(text)
+    assert c.repairs == [] and kept(c)[-1] == text.split("\n\n")[1].strip()

@@ -136,3 +136,12 @@ def test_decode_html_stripped_to_text() -> None:
 def test_decode_html_character_references_are_decoded_once() -> None:
     src = ok(b"<html><body><h1>Title</h1><p>AT&amp;amp;T wrote &amp;lt;b&amp;gt; in a post.</p></body></html>")
     assert "AT&amp;T wrote &lt;b&gt; in a post." in src.text  # what the page shows, escaped once
+
+
+def test_decode_replacement_chars_are_kept_and_counted() -> None:
+    data = "SIMON: It\ufffds a long way to Tipperary \ufffd and back.\nCruz\ufffd\n".encode()
+    src = decode_page(data, "p.txt")
+    assert isinstance(src, Source)
+    assert src.text.count("\ufffd") == 3 and "replacement_char:3" in src.repairs
+    clean_src = decode_page(b"SIMON: Fine.\n", "q.txt")
+    assert isinstance(clean_src, Source) and not any(r.startswith("replacement_char") for r in clean_src.repairs)

@@ -7,10 +7,11 @@ from test_label import Part, page_from
 
 from transcripts.model import Source
 from transcripts.rules.dates import find_dateline
+from transcripts.rules.language import detect_language
 from transcripts.steps.clean import clean_page
 from transcripts.steps.decode import decode_page
 from transcripts.steps.label import label_page
-from transcripts.steps.metadata import detect_language, find_program, find_year
+from transcripts.steps.metadata import find_program, find_year
 from transcripts.steps.segment import segment_page
 
 

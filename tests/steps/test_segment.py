@@ -187,3 +187,30 @@ def test_segment_repairs_never_touch_a_label() -> None:
 def test_segment_label_alone_on_its_line_with_a_space_before_the_colon_covers_the_colon() -> None:
     seg = run_text("Title\n\nKIM: Hi.\n\nLUCIAN KIM, BYLINE :\n\n(SOUNDBITE OF MUSIC)\n")  # asserts coverage
     assert [s.kind for s in seg.segments] == ["turn", "turn", "marker"]
+
+
+def test_segment_hard_wrapped_paragraphs_are_joined() -> None:
+    seg = run_page("hard_wrapped_archive.txt")
+    assert invariant_violations(seg) == []
+    turns = [s for s in seg.segments if s.kind == "turn"]
+    assert [t.speaker_label for t in turns] == ["MELISSA BLOCK, host", "TOBIAS LINDQVIST reporting",
+                                                 "Ms. ORLA BRENNAN (Beekeeper, Brennan Apiaries)", "LINDQVIST"]
+    assert all(len(t.paragraphs) == 1 for t in turns)  # one paragraph each, not one per printed line
+    assert turns[0].text.startswith("Every February, more than a million beehives ride flatbed trucks into")
+    assert "ride\n" not in turns[0].text
+    # a label the wrap left alone on its line owns what follows; the usage notice is not speech
+    assert turns[2].text.startswith("They like the hum of the road.")
+    assert turns[3].text.endswith("I'm Tobias Lindqvist in Bakersfield.")
+    # sentences point into the source exactly, across the joined line breaks
+    text = seg.source.text
+    wrapped = next(s for s in seg.sentences if s.text.startswith("Without the bees"))
+    assert " ".join(text[wrapped.char_start:wrapped.char_end].split()) == wrapped.text
+    assert any(s.kind == "marker" and s.text == "(Soundbite of trucks idling)" for s in seg.segments)
+
+
+def test_segment_paragraph_per_line_pages_are_not_joined() -> None:
+    line = ("In Iowa today, presidential candidates of both parties are kicking off the New Year in full "
+            "campaign mode, and the polls keep moving.")
+    seg = run_text("NORRIS: From NPR News, this is ALL THINGS CONSIDERED.\n" + "\n".join([line] * 8)
+                   + "\nGREENE: It does.\n")
+    assert len(seg.segments[0].paragraphs) == 9

@@ -62,3 +62,27 @@ BIO = re.compile(rf"^(?P<name>{_NAME}) (?:is|was|has been|covers|reports)\b(?P<r
 BIO_WORDS = re.compile(r"\b(?:NPR|host|correspondent|reporter|critic|editor|producer|journalist|contributor|"
                         r"anchor|writer|podcast|Fresh Air|Desk|member station|bureau)\b")
 PHOTO_AGENCY = re.compile(r"/|\b(?:AP|AFP|Getty|Reuters|Images|Photo|Pool|NPR|Bloomberg|EPA|Shutterstock|Courtesy)\b")
+
+# ------------------------------------------------------------------------------------------- the page tail
+# What a page prints after its story: a bio's "See stories by NAME" link, the usage and production notices
+# of archive and station copies (a production notice names its producers in capitals), a station's "This
+# segment aired on ..." line, archive navigation, share and audio buttons (in English and Spanish).
+SEE_STORIES = re.compile(r"^(?:See|More) (?:all )?stories by\s+\S.{0,80}$", re.IGNORECASE)
+TAIL_NOTICE = re.compile(
+    r"""^(?:for\ personal,?\ noncommercial\ use\ only\.?
+      | all\ rights\ reserved\b.*
+      | (?:archive\ )?transcripts?\ (?:are|is)\ provided\ for\ (?:research|personal|educational)\b.*
+      | this\ (?:segment|episode|story|interview|program)\ (?:aired|was\ broadcast|originally\ aired)\b.{0,60}
+      | (?-i:[A-Z])[\w&'’.!]*(?:\ [\w&'’.!]+){0,5}\ is\ an?\ (?:production|co-production)\ of
+        \ (?-i:[A-Z])[\w&'’.]*(?:,?\ (?:and\ |&\ )?(?-i:[A-Z])[\w&'’.]*){0,6}\.?
+    )$""", re.IGNORECASE | re.VERBOSE)
+# a usage notice run onto the last line of speech ("... New Hampshire. For personal, noncommercial use only.")
+GLUED_TAIL_NOTICE = re.compile(r"\s*(?P<m>For personal,? noncommercial use only\.?)\s*$", re.IGNORECASE)
+# navigation of an archive: short items separated by bars ("Browse by date | Browse by guest | Search ...")
+NAV_BAR = re.compile(r"^[^|.?!:]{2,40}(?:\s+\|\s+[^|.?!:]{2,40}){2,}$")
+BUTTON = re.compile(r"^(?:download audio|resume|pause|play audio|listen now|compartir|escuchar|descargar"
+                    r"|share this|share on (?:facebook|twitter|x))$", re.IGNORECASE)
+RELATED_MORE = re.compile(r"^(?:related (?:segments|episodes|content|coverage|links)|more from this (?:show|program)"
+                          r"|from the archive)\s*:?$", re.IGNORECASE)
+# a call sign in a bio ("covers transportation for WBLQ")
+STATION_CALL_SIGN = re.compile(r"\b[KW][A-Z]{2,3}\b")

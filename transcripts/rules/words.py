@@ -52,8 +52,11 @@ COMPOUND_HEADS = wordset(
 PREFIX_WORDS = wordset("over under out up down off")
 
 _WORD_RE = re.compile(r"[a-z]+")
-# bounded and possessive: splitting a 10,000-letter "word" was quadratic, and no run-together pair is that long
-_GLUE_CANDIDATE = re.compile(rf"(?<![\w{APOS_CHARS}\-])[a-z]{{5,40}}+(?![\w{APOS_CHARS}\-])")
+# A lower-case token of 5-40 letters standing alone: not part of markup (`<iframe`), a URL, a path or an e-mail
+# address, whose pieces are not English words run together. Bounded and possessive: splitting a 10,000-letter
+# "word" was quadratic, and no run-together pair is that long.
+_GLUE_CANDIDATE = re.compile(rf"(?<![\w{APOS_CHARS}\-</@.=:])[a-z]{{5,40}}+(?![\w{APOS_CHARS}\-@/=>]|\.\w)")
+_VERB_FORMS = ("ed", "ing")
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment", "ments")
 
 
@@ -125,9 +128,10 @@ def split_glued(word: str, page_words: Mapping[str, int], lexicon: frozenset[str
             score = 200 + len(right) + _evidence(left, right, r_fn, lexicon)  # "forexpanding": function word + word
         elif r_fn and len(left) >= 3 and l_word and (len(right) >= 2 or len(left) >= 4):
             score = 200 + len(left) + (_BOTH_FUNCTION if l_fn else 0)  # "endof": word + function word
-        elif len(left) >= 4 and len(right) >= 4 and page_words.get(left, 0) > 0 and r_word:
-            # "paperaimed": two content words, the first one printed elsewhere on the page; compounds the
-            # vocabulary lacks ("dovetailed", "globetrotted") have halves the page never uses alone
+        elif (len(left) >= 4 and len(right) >= 5 and right.endswith(_VERB_FORMS) and page_words.get(left, 0) > 0
+              and right in lexicon):
+            # "paperaimed": a word the page prints elsewhere, then a verb form as written; two nouns
+            # ("puzzlemaster", "schoolteacher") are a compound the lexicon lacks, not a stripped link's seam
             score = 100 + min(len(left), len(right))
         else:
             continue
@@ -162,6 +166,16 @@ def find_glued(text: str, page_words: Mapping[str, int], lexicon: frozenset[str]
     """Every run-together token of `text` with its split; one scan of the page."""
     unknown = set(_GLUE_CANDIDATE.findall(text)).difference(lexicon)  # set algebra in C: most pages stop here
     return {w: sp for w in unknown if (sp := split_glued(w, page_words, lexicon)) is not None}
+
+
+def page_splits(text: str, page_words: Mapping[str, int], lexicon: frozenset[str]) -> dict[str, tuple[str, str]]:
+    """The run-together tokens of a whole page's text, sparing its last word: an excerpt is cut mid-word
+    ("themsel", "candi"), and a cut word is no glue."""
+    splits = find_glued(text, page_words, lexicon)
+    last = _GLUE_CANDIDATE.findall(text[-200:])
+    if last and re.search(rf"{re.escape(last[-1])}\W*$", text):
+        splits.pop(last[-1], None)
+    return splits
 
 
 def apply_splits(line: str, splits: Mapping[str, tuple[str, str]]) -> tuple[str, list[str]]:

@@ -10,12 +10,14 @@ tail, photo captions, duplicates, then the kept lines are assembled with their i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from schemas.removed import RemovedReason as R
 from transcripts.model import Cleaned, Line, Removed, Source
 from transcripts.rules.chrome import (
     BIO,
     BIO_WORDS,
+    BUTTON,
     BYLINE_LINE,
     CHROME_LINE,
     CHROME_MARKUP,
@@ -25,17 +27,25 @@ from transcripts.rules.chrome import (
     DISCLAIMER,
     EMBED_SRC,
     END_MARKER,
+    GLUED_TAIL_NOTICE,
     NAME_LINE,
+    NAV_BAR,
     PHOTO_AGENCY,
     RELATED,
+    RELATED_MORE,
+    SEE_STORIES,
     SPONSOR,
+    STATION_CALL_SIGN,
     STATION_NAME,
     STATION_NOTICE,
+    TAIL_NOTICE,
 )
 from transcripts.rules.dates import DATE_LINE
 from transcripts.rules.labels import is_marker_line, match_label
+from transcripts.rules.language import detect_language
 from transcripts.rules.programs import HEARD_ON
-from transcripts.rules.words import PageWords, apply_splits, count_words, english_words, find_glued
+from transcripts.rules.words import PageWords, apply_splits, count_words, english_words, page_splits
+from transcripts.rules.wrapping import join_wrapped
 
 
 def _is_chrome(line: str) -> bool:
@@ -52,8 +62,12 @@ def _general_reason(line: str) -> R | None:
     if short:
         if SPONSOR.match(line):
             return R.SPONSOR
-        if RELATED.match(line):
+        if RELATED.match(line) or RELATED_MORE.match(line):
             return R.RELATED
+        if BUTTON.match(line) or ("|" in line and NAV_BAR.match(line)):
+            return R.PAGE_CHROME
+        if SEE_STORIES.match(line):
+            return R.BIO
     if _is_chrome(line):
         return R.PAGE_CHROME
     # cheap substring tests first: most lines are prose and match none of these
@@ -66,12 +80,15 @@ def _general_reason(line: str) -> R | None:
         return R.COPYRIGHT
     if "ranscript provided" in line and END_MARKER.match(line):
         return R.END_MARKER
+    if short and TAIL_NOTICE.match(line):
+        return R.COPYRIGHT  # a usage or production notice of the page's publisher
     return None
 
 
 def _bio_name(line: str) -> str | None:
     m = BIO.match(line)
-    if m and BIO_WORDS.search(m.group("rest")) and count_words(line) <= 120:
+    if m and (BIO_WORDS.search(m.group("rest")) or STATION_CALL_SIGN.search(m.group("rest"))) \
+            and count_words(line) <= 120:
         return m.group("name")
     return None
 
@@ -92,7 +109,8 @@ class _Ln:
     text: str
     blank_before: int
     reason: R | None = None
-    cut: int | None = None  # where a glued end marker starts (the line is kept up to here)
+    cut: int | None = None  # where a glued end marker or notice starts (the line is kept up to here)
+    cut_reason: R = R.END_MARKER
 
 
 def _lines(text: str) -> list[_Ln]:
@@ -183,10 +201,61 @@ def _body_furniture(lines: list[_Ln], body_start: int, title: str | None) -> Non
         if reason is None and folded_title is not None and ln.text.casefold() == folded_title:
             reason = R.DUPLICATE_TITLE
         if reason is None:
-            m = END_MARKER.search(ln.text) if "ranscript provided" in ln.text else None
-            if m and m.start() > 0:
-                ln.cut = ln.start + m.start("m")
+            _find_cut(ln)
         ln.reason = reason
+
+
+def _author_line(lines: list[_Ln], i: int) -> bool:
+    """A name alone on its line that a bio further down opens with, not the bio's own header: the author."""
+    name = lines[i].text + " "
+    return (NAME_LINE.match(lines[i].text) is not None and i + 1 < len(lines)
+            and not lines[i + 1].text.startswith(name)
+            and any(o.text.startswith(name) and _bio_name(o.text) for o in lines[i + 2:]))
+
+
+def _story_furniture(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
+    """A story's date line and author line where the page prints them below a photo rather than under the
+    title: never story text."""
+    for i in range(body_start, len(lines)):
+        ln = lines[i]
+        if ln.reason is not None:
+            continue
+        if DATE_LINE.match(ln.text):
+            notes.add("date", ln.text)
+            ln.reason = R.PAGE_CHROME
+        elif _author_line(lines, i):
+            notes.add("byline", ln.text)
+            ln.reason = R.PAGE_CHROME
+
+
+def _find_cut(ln: _Ln) -> None:
+    """Where an end marker or usage notice run onto the end of a line of speech starts."""
+    m = END_MARKER.search(ln.text) if "ranscript provided" in ln.text else None
+    reason = R.END_MARKER
+    if m is None and "noncommercial" in ln.text:
+        m, reason = GLUED_TAIL_NOTICE.search(ln.text), R.COPYRIGHT
+    if m and m.start() > 0:
+        ln.cut, ln.cut_reason = ln.start + m.start("m"), reason
+
+
+def _headline_like(line: str) -> bool:
+    """A line of a list of story headlines: short, capitalised, no final punctuation, no label."""
+    words = line.split()
+    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return (len(words) <= 20 and not line.endswith(tuple(".?!:;,\"”")) and caps * 2 >= len(words)
+            and match_label(line) is None and not is_marker_line(line) and _bio_name(line) is None)
+
+
+def _related_lists(lines: list[_Ln]) -> None:
+    """The headlines listed right under a "Related stories" heading, wherever it stands (in the title block
+    too)."""
+    for k in range(len(lines)):
+        if lines[k].reason != R.RELATED:
+            continue
+        for ln in lines[k + 1:]:
+            if ln.reason is not None or not _headline_like(ln.text):
+                break
+            ln.reason = R.RELATED
 
 
 def _related_tail(lines: list[_Ln], body_start: int) -> None:
@@ -293,7 +362,10 @@ _NOTED_REMOVALS = {R.COPYRIGHT: "copyright", R.END_MARKER: "copyright", R.DISCLA
 
 def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed], list[Line], list[str]]:
     """Removals, kept lines with their in-line repairs (run-together words split), and the repair notes."""
-    splits = find_glued("\n".join(ln.text for ln in lines if ln.reason is None), PageWords(text), english_words())
+    kept_text = "\n".join(ln.text for ln in lines if ln.reason is None)
+    # the lexicon is English: on a page in another language every word would look like two English ones
+    english = detect_language(kept_text) == "en"
+    splits = page_splits(kept_text, PageWords(text), english_words()) if english else {}
     removed: list[Removed] = []
     kept_lines: list[Line] = []
     repairs: list[str] = []
@@ -307,7 +379,7 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
             continue
         end, body = ln.end, ln.text
         if ln.cut is not None:
-            removed.append(Removed(ln.cut, ln.end, R.END_MARKER))
+            removed.append(Removed(ln.cut, ln.end, ln.cut_reason))
             notes.add("copyright", text[ln.cut:ln.end])
             end = ln.cut
             while end > ln.start and text[end - 1].isspace():
@@ -321,7 +393,15 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
         repairs.extend(notes_here)
         kept_lines.append(Line(ln.start, end, fixed, ln.blank_before))
     removed.sort(key=lambda r: r.char_start)
-    return removed, kept_lines, repairs
+    return removed, _join_wrapped(kept_lines, lines), repairs
+
+
+def _join_wrapped(kept: list[Line], lines: list[_Ln]) -> list[Line]:
+    """On a hard-wrapped page, the lines of one paragraph joined into one (see rules/wrapping.py)."""
+    # kept lines directly followed by the next kept line: no blank line, no removed line, no cut-off end between
+    adjacent = {ln.start for a, ln in pairwise(lines) if a.reason is None and ln.reason is None
+                and ln.blank_before == 0 and a.cut is None}
+    return join_wrapped(kept, adjacent)
 
 
 def clean_page(source: Source) -> Cleaned:
@@ -329,6 +409,8 @@ def clean_page(source: Source) -> Cleaned:
     notes = _Notes()
     title, body_start = _title_block(lines, _header(lines, notes), notes)
     _body_furniture(lines, body_start, title)
+    _story_furniture(lines, body_start, notes)
+    _related_lists(lines)
     _related_tail(lines, body_start)
     _bio_tail(lines, body_start)
     _captions(lines, body_start, notes)

@@ -21,6 +21,8 @@ MAX_BYTES = 5_000_000
 # A page of text has line breaks; a multi-megabyte line is a flattened dump, not a page (and would make
 # every line-based step work on one giant line).
 MAX_LINE_CHARS = 200_000
+# The repair note for U+FFFD characters the page holds, with their count ("replacement_char:3").
+REPLACEMENT_CHAR_REPAIR = "replacement_char"
 
 _BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"BM", b"RIFF",
                  b"\x00\x00\x01\x00", b"OggS", b"ID3", b"\x7fELF")
@@ -187,6 +189,9 @@ def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) ->
         repairs.append("control_chars")
     if not text.strip():
         return reject("empty", "only whitespace after decoding")
+    if "\ufffd" in text:
+        # a character lost before the page reached us: kept as printed (no guess rewrites a word), and counted
+        repairs.append(f"{REPLACEMENT_CHAR_REPAIR}:{text.count(chr(0xFFFD))}")
     longest = 0
     if len(text) > MAX_LINE_CHARS:  # only a long text can hold a too-long line
         longest = max(len(line) for line in text.split("\n"))

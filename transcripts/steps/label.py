@@ -13,10 +13,11 @@ from schemas.segments import SegmentKind as K
 from schemas.speakers import SpeakerKind
 from transcripts.model import Labeled, Segmented
 from transcripts.rules.dates import find_dateline
+from transcripts.rules.language import detect_language
 from transcripts.rules.names import NameBook, find_names, fold
 from transcripts.rules.programs import HEARD_ON
 from transcripts.rules.words import APOSTROPHES
-from transcripts.steps.metadata import byline_names, detect_language, find_program, find_year
+from transcripts.steps.metadata import byline_names, find_program, find_year
 from transcripts.steps.quotes import extract_quotes
 from transcripts.steps.speakers import HOST_DESC, resolve
 

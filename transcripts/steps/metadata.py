@@ -1,9 +1,8 @@
-"""Document metadata the page states about itself: language, program, year, dateline, bylines."""
+"""Document metadata the page states about itself: program, year, dateline, bylines (language: rules/language.py)."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from schemas.documents import YearSource
 from transcripts.rules.dates import A_YEAR, COPYRIGHT_YEAR, SPOKEN_YEAR
@@ -11,29 +10,8 @@ from transcripts.rules.names import find_names, fold
 from transcripts.rules.programs import EXACT_FORMS, LEADING_THE, PROGRAM_FORMS, PROGRAM_RE, STATION_ID
 from transcripts.rules.words import APOSTROPHES
 
-STOPWORDS = {
-    "en": "the and of to in is that it was for on are with as be this have not but they you at by from or",
-    "es": "el la de que y en los las un una por con no es para se del al lo como más pero sus le ya",
-    "fr": "le la les de des et est un une que qui dans pour pas sur au avec ce il elle ne sont du en",
-    "de": "der die das und ist nicht ein eine zu den von mit sich des auf für im dem auch es an als",
-    "pt": "o a os as de que e do da em um uma para com não é se no na por mais dos das ao",
-    "it": "il la di che e è un una per non con del della le si sono da gli nel anche al come",
-}
 _PROGRAM_OF = {fold(form): program for form, program in PROGRAM_FORMS}
 _BY = re.compile(r"^\s*By\s+", re.I)
-_LETTERS = re.compile(r"[^\W\d_]+")
-_STOP = {lang: set(words.split()) for lang, words in STOPWORDS.items()}
-
-
-def detect_language(text: str) -> str:
-    """ISO 639-1 code by stopword share; English when the text is too short to tell."""
-    words = _LETTERS.findall(text[:20000].lower())
-    if len(words) < 8:
-        return "en"
-    counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in stops) for lang, stops in _STOP.items()}
-    best = max(scores, key=lambda k: scores[k])
-    return best if scores[best] > 1.2 * scores["en"] or best == "en" else "en"
 
 
 def find_program(spoken: list[str], heard: list[str], bios: list[str]) -> str | None:

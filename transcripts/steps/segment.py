@@ -76,13 +76,18 @@ def _para_of(line: Line, skip: int, text: str) -> _Para | None:
 
 
 def _offset_map(clean: str, src: str) -> list[int] | None:
-    """Position in src of each character of clean, when clean is src with spaces inserted; else None."""
+    """Position in src of each character of clean, when clean is src with spaces inserted and line breaks
+    turned into spaces; else None."""
     out: list[int] = []
     j = 0
     for ch in clean:
         if j < len(src) and src[j] == ch:
             out.append(j)
             j += 1
+        elif ch == " " and j < len(src) and src[j].isspace():
+            out.append(j)  # a line break of a hard-wrapped paragraph, joined with a space
+            while j < len(src) and src[j].isspace():
+                j += 1
         elif ch == " ":
             out.append(j)  # an inserted space maps to where it was inserted
         else:
