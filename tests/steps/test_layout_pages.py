@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from transcripts.model import Labeled
+from transcripts.model import Appearance, Labeled
 from transcripts.steps.clean import clean_page
 from transcripts.steps.decode import decode_page
 from transcripts.steps.label import label_page
@@ -30,7 +30,7 @@ def _flat(text: str) -> str:
 
 def turns_by_gold(page: Labeled, gold: dict) -> list[tuple[str, str, str]]:
     """(gold start, speaker, role) of the turn that starts with each gold turn's start, in order."""
-    apps = {a.speaker_id: a for a in page.appearances}
+    apps: dict[str | None, Appearance] = {a.speaker_id: a for a in page.appearances}
     turns = [s for s in page.segmented.segments if s.kind == "turn"]
     out, pos = [], 0
     for g in gold["turns"]:
