@@ -29,7 +29,8 @@ SELF_INTRO_LINE_MAX_WORDS = 14
 SELF_INTRO_IN = re.compile(rf"\b{_INTRODUCED}")
 SELF_INTRO_IN_MAX_WORDS = 40
 # A caller or voicemail introducing themselves: never the host an unlabeled opening belongs to.
-CALLER_SAYS = re.compile(rf"\b(?:[Mm]y name is|I{APOS}m calling|I am calling|[Hh]i, this is)\b")
+CALLER_SAYS = re.compile(rf"\b(?:[Mm]y name is|I{APOS}m calling|I am calling|[Hh]i, this is)\b"
+                         r"|^(?:Hi|Hello|Hey)[,!]? (?:NPR|[A-Z][A-Z ]{2,})\b")  # a voicemail: "Hello, NPR."
 # An announcer handing the show to its host is not the host: "And here's your host ... Peter Sagal!"
 HANDS_OVER = re.compile(r"\b(?:here(?:'s|’s| is) your host|please welcome (?:your|our) host)\b", re.I)
 GREETING = re.compile(r"^(?:Good (?:morning|afternoon|evening)|Morning|Hi|Hey|Hello|Thanks|Thank you|Welcome"
