@@ -461,7 +461,7 @@ def _role(v: Voice, turns: Turns, bios: Bios, staff: set[str]) -> str:
     if bio and STAFF_DESC.search(bio[1]):
         return Role.CORRESPONDENT
     if any(HANDS_OVER.search(turns[t][1].text) for t in v.turns[:2]):
-        return Role.CORRESPONDENT  # the show's announcer, a staff voice
+        return Role.GUEST  # the show's announcer: not the host, and no reporter to credit as a byline
     if v.self_roles:
         return Counter(v.self_roles).most_common(1)[0][0]
     if v.intro:
