@@ -25,6 +25,7 @@ from schemas import TABLES
 from transcripts import pipeline
 from transcripts.model import Reject
 from transcripts.pipeline import InputFile, RunSummary, Timer
+from transcripts.steps.suspect import table_suspects
 from transcripts.tables import batch_tables, concat_batches, mark_duplicates, reject_row, to_arrow
 
 # Progress of the current run, (stage, done, total), for whoever watches: the CLI draws bars from it.
@@ -207,6 +208,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
                     return False
                 with timer.stage("write"):
                     pub.insert(tables)
+                summary.suspects.update(table_suspects(tables["segments"]))
                 new_docs.update(tables["documents"]["doc_id"].to_pylist())
                 n_rejects += tables["rejects"].num_rows
                 n_written += sum(_pages(p) for p in parts)

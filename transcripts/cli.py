@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from transcripts.explore.output import FORMATS, closed_pipe_is_fine, jsonable, render_rows, resolve_format
 from transcripts.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_CHUNK_DOCS, DEFAULT_MAX_BYTES, DEFAULT_PAGE_TIMEOUT
+from transcripts.steps.suspect import suspect_line
 from transcripts.store.limits import DEFAULT_TIMEOUT as DEFAULT_QUERY_TIMEOUT
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -197,6 +198,9 @@ def _print_summary(s: Any) -> None:
     if v:
         out.print(f"validation: {_verdict(v)}")
     out.print("seconds: " + ", ".join(f"{k} {t:.2f}" for k, t in s.seconds.items()))
+    suspects = suspect_line(s.suspects, s.report_path)
+    if suspects:
+        out.print(f"[yellow]{escape(suspects)}[/yellow]", highlight=False)
     if s.status == "blocked" and s.report:
         out.print(s.report)
     if s.report_path:

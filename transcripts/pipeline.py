@@ -30,6 +30,7 @@ from transcripts.scan import read_page
 from transcripts.scan import scan_input as scan_input
 from transcripts.steps.entities import DEFAULT_NER_MODEL as DEFAULT_NER_MODEL  # re-exported for the CLI
 from transcripts.steps.entities import ner_model_name as ner_model_name
+from transcripts.steps.suspect import suspect_line
 
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
@@ -261,6 +262,7 @@ class RunSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     report: str = ""
     report_path: str | None = None
+    suspects: dict[str, list[str]] = field(default_factory=dict)  # doc_id -> why its turns look wrong
 
     @property
     def exit_code(self) -> int:
@@ -283,6 +285,9 @@ class RunSummary:
                  f"{self.rejected} rejected ({self.quarantined} quarantined)"]
         if self.rows:
             lines += ["", "| table | rows |", "|---|---:|", *(f"| {k} | {v} |" for k, v in self.rows.items())]
+        if self.suspects:
+            lines += ["", f"## {suspect_line(self.suspects, None)}", "", "| doc_id | why |", "|---|---|",
+                      *(f"| {d} | {'; '.join(r)} |" for d, r in sorted(self.suspects.items()))]
         if self.seconds:
             lines += ["", "| stage | seconds |", "|---|---:|",
                       *(f"| {k} | {v:.2f} |" for k, v in self.seconds.items())]

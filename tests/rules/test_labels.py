@@ -1,6 +1,6 @@
 import pytest
 
-from transcripts.rules.labels import is_marker_line, label_is_strong, match_label, parse_label
+from transcripts.rules.labels import cased_labels, is_marker_line, label_is_strong, match_label, parse_label
 
 
 @pytest.mark.parametrize(("line", "label"), [
@@ -96,3 +96,66 @@ def test_labels_parse_parts() -> None:
 def test_labels_parse_titles_and_delivery_notes(label: str, name: str, description: str | None) -> None:
     p = parse_label(label)
     assert (p.name, p.description) == (name, description)
+
+
+# ---------------------------------------------------------------------------------------- label grammar (issue 15)
+
+def test_label_colon_inside_quoted_book_title_in_parenthetical() -> None:
+    label = ('Ms. CORA VALE (Historian; Author, "Blazes and Bootlaces: The Uncredited Women Who Surveyed the '
+             'Appalachian Trail, 1921-1937")')
+    found = match_label(label + ": Through the 1920s the trail was a rumor.")
+    assert found is not None and found[0] == label
+    parsed = parse_label(found[0])
+    assert parsed.name == "CORA VALE" and parsed.description is not None and "Blazes and Bootlaces:" in \
+        parsed.description
+
+
+@pytest.mark.parametrize(("line", "name", "desc"), [
+    ("Speaker of the House MARGARET TOLLIVER (Democrat, Vermont): Thank you.", "MARGARET TOLLIVER",
+     "Speaker of the House (Democrat, Vermont)"),
+    ("Secretary of State DOUGLAS AMBERLEY: We have ballots.", "DOUGLAS AMBERLEY", "Secretary of State"),
+    ("Speaker TOLLIVER: Not flipping anything.", "TOLLIVER", "Speaker"),
+])
+def test_label_multi_word_titles_before_the_name(line: str, name: str, desc: str) -> None:
+    found = match_label(line)
+    assert found is not None
+    parsed = parse_label(found[0])
+    assert (parsed.name, parsed.description) == (name, desc)
+
+
+@pytest.mark.parametrize("label", ["THE POP UPS", "PANELISTS", "CROWD", "ALL"])
+def test_group_labels_are_groups(label: str) -> None:
+    assert parse_label(label).kind == "group"
+
+
+@pytest.mark.parametrize(("label", "kind", "role"), [
+    ("MARÍA LUISA PÉREZ, PRESENTADORA", "person", "host"),
+    ("JORGE RAMOS, CORRESPONSAL", "person", "correspondent"),
+    ("PERSONA NO IDENTIFICADA", "unidentified", None),
+])
+def test_spanish_role_words(label: str, kind: str, role: str | None) -> None:
+    parsed = parse_label(label)
+    assert (parsed.kind, parsed.role_hint) == (kind, role)
+
+
+def test_first_name_caller_labels() -> None:
+    for line in ("MARISOL: Hey, CODE SWITCH.", "GORDON (Caller): Hi.", "GRETA (Caller, Missoula, Montana): Hi."):
+        found = match_label(line)
+        assert found is not None and parse_label(found[0]).kind == "person"
+
+
+def test_cased_labels_only_when_the_page_uses_them_as_labels() -> None:
+    qa = ["Hollis Vance: Priya, you grew up on a farm.", "Priya Lindgren: Not at all.", "Vance: Why now?",
+          "Lindgren: Weather."]
+    assert [f[0] if f else None for f in cased_labels(qa)] == ["Hollis Vance", "Priya Lindgren", "Vance",
+                                                                 "Lindgren"]
+    assert cased_labels(["[Daniel Alarcón]: Esto es Radio Ambulante.", "[Marcela]: Son las siete.",
+                         "[Daniel]: Pero."])[0] == ("[Daniel Alarcón]", 17)
+    # one prefix repeated, or too few: a heading style, not a dialogue
+    assert not any(cased_labels(["Update: the vote moved.", "Update: it moved again.", "Update: done."]))
+    assert not any(cased_labels(["Washington: a quiet day.", "Paris: rain."]))
+
+
+def test_bracketed_cues_are_markers() -> None:
+    assert is_marker_line("[PRE-ROLL]") and is_marker_line("[AUDIO de olas y viento]")
+    assert not is_marker_line("[Daniel Alarcón]: Esto es Radio Ambulante.")

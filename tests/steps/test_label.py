@@ -289,3 +289,13 @@ def test_label_cnn_page_titled_guest_and_aired_date() -> None:
     assert people["john-mccain"] == ("John McCain", "guest", "Senator (R), Arizona")  # MCCAIN: resolved too
     assert people["kyra-phillips"][1] == "host" and people["arwa-damon"][1] == "correspondent"
     assert (page.year, page.year_source) == (2011, "dateline")
+
+
+def test_label_voicemail_opener_does_not_inherit_the_unlabeled_opening() -> None:
+    page = label_page(page_from([
+        ("turn", None, "Subscribe to the show wherever you get your podcasts. Email the show with questions."),
+        ("turn", "TONY", "Hello, NPR. This is Tony. I'm starting a long drive to see my mother."),
+        ("turn", "ASMA KHALID, BYLINE", "I cover the campaign."),
+        ("turn", "TONY", "Things may have changed by the time you hear this."),
+    ]))
+    assert speakers(page)["Tony"][0] == "guest"

@@ -214,3 +214,35 @@ def test_segment_paragraph_per_line_pages_are_not_joined() -> None:
     seg = run_text("NORRIS: From NPR News, this is ALL THINGS CONSIDERED.\n" + "\n".join([line] * 8)
                    + "\nGREENE: It does.\n")
     assert len(seg.segments[0].paragraphs) == 9
+
+
+COHOSTS = """A Made-Up Episode
+
+(SOUNDBITE OF MUSIC)
+
+Hey, I'm Ada Quill.
+
+And I'm T.J. Morrow.
+
+QUILL: And this is a show about toast. Morrow, you brought bread.
+
+MORROW: I did. Three loaves.
+
+QUILL: Good.
+
+And I'm also hungry, to be honest.
+
+MORROW: Noted.
+
+And I'm T.J. Morrow.
+"""
+
+
+def test_segment_cohost_self_introductions_are_two_turns() -> None:
+    seg = run_text(COHOSTS)
+    turns = [(s.speaker_label, s.text) for s in seg.segments if s.kind == "turn"]
+    assert turns[:2] == [(None, "Hey, I'm Ada Quill."), (None, "And I'm T.J. Morrow.")]
+    # a plain unlabeled paragraph continues its turn; a self-introduction under another's label starts one
+    assert (("QUILL", "Good.\n\nAnd I'm also hungry, to be honest.") in turns)
+    assert turns[-1] == ("MORROW", "Noted.\n\nAnd I'm T.J. Morrow.")  # the same person: one turn
+    assert invariant_violations(seg) == []

@@ -5,11 +5,18 @@ markers ("(SOUNDBITE OF MUSIC)"): recognising them at line start, and taking a l
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from schemas.appearances import Role
 from schemas.speakers import SpeakerKind
-from transcripts.rules.names import ABBREVIATED_TITLES, COURTESY_TITLES, HONORIFIC, PARTICLES, title_case_name
+from transcripts.rules.names import (
+    ABBREVIATED_TITLES,
+    COURTESY_TITLES,
+    PARTICLES,
+    TITLE_PHRASE,
+    title_case_name,
+)
 from transcripts.rules.programs import PROGRAM_CAPS
 from transcripts.rules.words import APOS_CHARS, wordset
 
@@ -19,7 +26,8 @@ _L = r"[^\W\d_]"
 _NAME_TOKEN = rf"(?:{_L}|\?(?={_L}))(?:{_L}|[{APOS_CHARS}.\-]|\?(?={_L}))*"
 _CAPS_NAME = rf"{_NAME_TOKEN}(?: +{_NAME_TOKEN})*"
 _ROLE = rf"[A-Za-z][A-Za-z.&{APOS_CHARS}\- ]{{0,40}}"  # ", BYLINE" ", HOST" ", CNN CORRESPONDENT" ", host"
-_PAREN = r"\([^()\n]{1,100}\)"  # "(Economist, X)" "(voice-over)" "(Caller)" "(through translator)"
+# "(Economist, X)" "(voice-over)" "(Caller)" "(Author, "Book: Subtitle (2nd ed.)")": one level of nesting
+_PAREN = r"\((?:[^()\n]|\([^()\n]{0,60}\)){1,200}\)"
 _UNIDENTIFIED = r"(?:UNIDENTIFIED|Unidentified|unidentified)(?:[ \-][A-Za-z]+){1,3}(?:\s*#\s*\d+)?"
 # after the name: a role, a parenthetical, or both in either order ("SEN. JOHN MCCAIN (R), ARIZONA")
 
@@ -31,13 +39,20 @@ def _after_name(prefix: str) -> str:
 # Unidentified Man #1 | Mr. JOHN DOE (Economist, X) | LUCIAN KIM, BYLINE | KIM
 LABEL_RE = re.compile(
     rf"^(?P<label>(?P<unid>{_UNIDENTIFIED}(?: *{_PAREN})?)"
-    rf"|(?:(?P<hon>{HONORIFIC}) +(?P<hname>{_CAPS_NAME}){_after_name('h')})"
+    rf"|(?:(?P<hon>{TITLE_PHRASE}) +(?P<hname>{_CAPS_NAME}){_after_name('h')})"
     rf"|(?:(?P<name>{_CAPS_NAME}){_after_name('')})"
     r"):(?=\s|$)"
 )
 
 
-_LOWER_ROLES = wordset("host|co-host|guest host|byline|correspondent|special correspondent|reporter|anchor", "|")
+# Role words printed after a label's name, in English and in the Spanish of NPR's Spanish-language transcripts.
+ROLE_WORDS: dict[str, str] = {
+    "host": Role.HOST, "co-host": Role.HOST, "anchor": Role.HOST, "presentador": Role.HOST,
+    "presentadora": Role.HOST, "byline": Role.CORRESPONDENT, "reporting": Role.CORRESPONDENT,
+    "correspondent": Role.CORRESPONDENT, "reporter": Role.CORRESPONDENT, "corresponsal": Role.CORRESPONDENT}
+# Labels of a voice nobody named: "UNIDENTIFIED MAN #1", "PERSONA NO IDENTIFICADA", "HOMBRE NO IDENTIFICADO".
+UNIDENTIFIED_WORDS = ("UNIDENTIFIED", "NO IDENTIFICAD")
+_LOWER_ROLES = ROLE_WORDS.keys() | {"guest host", "special correspondent"}
 
 # Words in capitals that end in a colon but name no speaker: programs, page furniture, notes.
 NOT_SPEAKERS = PROGRAM_CAPS | wordset(
@@ -46,7 +61,7 @@ NOT_SPEAKERS = PROGRAM_CAPS | wordset(
     LISTEN|WATCH|READ|READ MORE|MORE|ADVERTISEMENT|RELATED|SOURCE|SOURCES|CREDIT|Q|A|AND|BUT|SO|THE|TRANSCRIPT|
     NEXT UP|LIVE|BREAKING|BREAKING NEWS|ANALYSIS|OPINION|COMMENTARY|EXCLUSIVE|TIMELINE|FACT CHECK|U.S|OK|PS|P.S|
     TV|AM|FM|PM|USA|UPDATE|EDT|EST|ET|PT""", "|")
-_ROLE_WORDS = re.compile(rf",|\(|\breporting\b|^{HONORIFIC} |#|^unidentified", re.IGNORECASE)
+_ROLE_WORDS = re.compile(rf",|\(|\breporting\b|^{TITLE_PHRASE} |#|^unidentified", re.IGNORECASE)
 
 
 def _in_capitals(name: str) -> bool:
@@ -63,6 +78,26 @@ def _in_capitals(name: str) -> bool:
 
 
 MAX_LABEL_CHARS = 110
+MAX_PAREN_LABEL_CHARS = 220  # "Mr. X (Author, "A Long Book Title: And Its Subtitle")"
+
+
+def _label_colon(line: str) -> int:
+    """Where the colon that ends a label would be: the first colon, or, when a parenthetical opens before it,
+    the colon right after that parenthetical's balanced close (a colon inside quotes or the book title is
+    not the label's)."""
+    colon = line.find(":", 0, MAX_LABEL_CHARS + 1)
+    opening = line.find("(", 0, colon if colon >= 0 else MAX_LABEL_CHARS)
+    if opening < 0:
+        return colon
+    depth = 0
+    for i in range(opening, min(len(line), MAX_PAREN_LABEL_CHARS)):
+        depth += {"(": 1, ")": -1}.get(line[i], 0)
+        if depth == 0:
+            after = line.find(":", i, i + 45)  # "(R), ARIZONA:" has a role after the parenthetical
+            return after if after >= 0 else colon
+        if line[i] == "\n":
+            break
+    return colon
 
 
 def match_label(line: str) -> tuple[str, int] | None:
@@ -72,11 +107,11 @@ def match_label(line: str) -> tuple[str, int] | None:
     A program name in capitals ("ALL THINGS CONSIDERED:") or page furniture ("NOTE:") is not a speaker."""
     if not line or not (line[0].isalpha() or (line[0] == "?" and line[1:2].isalpha())):
         return None
-    colon = line.find(":", 0, MAX_LABEL_CHARS + 1)
+    colon = _label_colon(line)
     if colon < 0:  # most lines of prose: no colon near the start, no label
         return None
     m = LABEL_RE.match(line, 0, colon + 2)
-    if m is None or m.end() > MAX_LABEL_CHARS + 1:
+    if m is None or m.end() > (MAX_PAREN_LABEL_CHARS if "(" in m.group() else MAX_LABEL_CHARS) + 1:
         return None
     label = m.group("label").rstrip()
     if m.group("unid") is None:
@@ -99,6 +134,36 @@ def label_is_strong(label: str) -> bool:
     return bool(_ROLE_WORDS.search(label)) or " " in label.strip()
 
 
+# Labels not in capitals, trusted per page: "[Daniel Alarcón]: ...", "Daniel: ...", "Meghna Chakrabarti: ...".
+_CASED_WORD = rf"[^\W\d_][\w.{APOS_CHARS}-]*"
+CASED_LABEL_RE = re.compile(rf"^(?P<label>\[(?P<bname>{_CASED_WORD}(?: {_CASED_WORD}){{0,3}})\]"
+                            rf"|(?P<name>{_CASED_WORD}(?: {_CASED_WORD}){{0,3}})):[ \t]+(?=\S)")
+MIN_CASED_LABEL_LINES = 3  # paragraphs the page's set of such labels must open
+MIN_CASED_LABELS = 2  # distinct names: one repeated prefix is a heading style, two voices are a dialogue
+
+
+def _cased_label(line: str) -> tuple[str, int] | None:
+    m = CASED_LABEL_RE.match(line)
+    if m is None:
+        return None
+    name = m.group("bname") or m.group("name")
+    words = name.split()
+    if not all(w[0].isupper() for w in words) or name.upper() in NOT_SPEAKERS \
+            or name.casefold() in {w.casefold() for w in NOT_SPEAKERS}:
+        return None
+    return m.group("label"), m.end("label") + 1
+
+
+def cased_labels(lines: list[str]) -> list[tuple[str, int] | None]:
+    """Per line, a label in title case or brackets, when the page uses them as its labels: the same small set
+    of names opens at least MIN_CASED_LABEL_LINES paragraphs, with at least MIN_CASED_LABELS names."""
+    found = [_cased_label(line) for line in lines]
+    names = Counter(parse_label(f[0]).name.split()[0].casefold() for f in found if f)
+    if sum(names.values()) < MIN_CASED_LABEL_LINES or len(names) < MIN_CASED_LABELS:
+        return [None] * len(lines)
+    return found
+
+
 # ------------------------------------------------------------------------------------------- markers
 
 # A production/delivery marker alone on its line: (SOUNDBITE OF MUSIC), (Soundbite of music), (BEGIN VIDEOTAPE)
@@ -106,8 +171,12 @@ def label_is_strong(label: str) -> bool:
 MARKER_LINE_RE = re.compile(r"^\s*\((?=[^\n]*[A-Za-z])(?:[^()\n]|\([^()\n]{0,80}\)){1,160}\)\s*$")
 
 
+# A bracketed production cue alone on its line: [PRE-ROLL], [AUDIO de olas y viento], [MUSIC]
+BRACKET_MARKER_RE = re.compile(r"^\s*\[(?=[^\n]*[A-Za-z])[^\[\]\n]{1,160}\]\s*$")
+
+
 def is_marker_line(line: str) -> bool:
-    return MARKER_LINE_RE.match(line) is not None
+    return MARKER_LINE_RE.match(line) is not None or BRACKET_MARKER_RE.match(line) is not None
 
 
 
@@ -123,8 +192,8 @@ class ParsedLabel:
     honorific: str | None
 
 
-_ROLE_WORD = (r"(?:HOST|[Hh]ost|CO-HOST|[Cc]o-host|ANCHOR|[Aa]nchor|BYLINE|[Bb]yline|reporting|REPORTING|"
-              r"CORRESPONDENT|[Cc]orrespondent|REPORTER|[Rr]eporter)")
+_ROLE_WORD = "(?:" + "|".join(
+    f"{w.upper()}|[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in sorted(ROLE_WORDS, key=len, reverse=True)) + ")"
 # "LUCIAN KIM, BYLINE", "JOHN DOE, CNN CORRESPONDENT", "MELISSA BLOCK, host", "JACOB NELSON reporting"
 _ROLE_SUFFIX = re.compile(rf"^(?P<name>.+?)(?:,\s*(?P<role>(?:[A-Z][\w.&]*\s+)*?{_ROLE_WORD})"
                           rf"|\s+(?P<role2>{_ROLE_WORD}))$")
@@ -135,17 +204,26 @@ DELIVERY_NOTES = frozenset({"caller", "ph", "voice-over", "voiceover", "voice ov
                             "laughing", "as read", "recording", "on tape", "on the phone", "on speakerphone"})
 _GENERIC = frozenset({"ANNOUNCER", "NARRATOR", "OPERATOR", "INTERPRETER", "TRANSLATOR", "CROSSTALK"})
 _GROUP_WORDS = frozenset({"CROWD", "GROUP", "AUDIENCE", "CHORUS", "PEOPLE", "CHILDREN", "MEN", "WOMEN", "VOICES",
-                          "SPEAKERS", "PROTESTERS", "DEMONSTRATORS", "STUDENTS", "SINGERS"})
+                          "SPEAKERS", "PROTESTERS", "DEMONSTRATORS", "STUDENTS", "SINGERS", "PANELISTS", "PANEL",
+                          "BAND", "CAST", "ALL", "BOTH", "KIDS", "FANS", "CALLERS", "GUESTS", "HOSTS", "CHOIR"})
 
 
 # "(Economist, X)", also before a role: "SEN. X (R), ARIZONA"
-_PARENTHETICAL = re.compile(r"\s*\(([^)]*)\)")
-_LEADING_HONORIFIC = re.compile(rf"^({HONORIFIC})\s+")
+_PARENTHETICAL = re.compile(r"\s*\(((?:[^()]|\([^()]*\))*)\)")
+_LEADING_HONORIFIC = re.compile(rf"^({TITLE_PHRASE})\s+")
 _NUMBERED = re.compile(r"\s*#\d+$")  # "UNIDENTIFIED MAN #1"
+
+
+def _is_group_name(upper: str) -> bool:
+    """PANELISTS, CROWD, ALL, THE POP UPS (a band): a label that names several people at once."""
+    words = upper.split()
+    return bool(words) and (words[-1] in _GROUP_WORDS or (words[0] == "THE" and len(words) > 1))
 
 
 def parse_label(label: str) -> ParsedLabel:
     text = label.strip().rstrip(":").strip()
+    if text.startswith("[") and text.endswith("]"):  # "[Daniel Alarcón]"
+        text = text[1:-1].strip()
     desc = None
     m = _PARENTHETICAL.search(text)
     if m:
@@ -159,13 +237,13 @@ def parse_label(label: str) -> ParsedLabel:
         honorific, text = hm.group(1), text[hm.end():]
         core = honorific.rstrip(".").casefold()
         if core not in COURTESY_TITLES:  # "Senator", "PRESIDENT", "Sen." say what the speaker is
-            title = ABBREVIATED_TITLES.get(core) or title_case_name(honorific)
+            title = ABBREVIATED_TITLES.get(core) or (title_case_name(honorific) if honorific.isupper() else honorific)
             desc = f"{title} ({desc})" if desc else title
     role_hint = None
     rm = _ROLE_SUFFIX.match(text)
     if rm:
-        role = (rm.group("role") or rm.group("role2")).upper()
-        role_hint = Role.HOST if ("HOST" in role or "ANCHOR" in role) else Role.CORRESPONDENT
+        role = (rm.group("role") or rm.group("role2")).split()[-1].casefold()
+        role_hint = ROLE_WORDS[role]
         text = rm.group("name").strip().rstrip(",")
     elif "," in text:  # "JANE DOE, SENATOR": a title after the comma is a description
         text, _, rest = text.partition(",")
@@ -175,9 +253,12 @@ def parse_label(label: str) -> ParsedLabel:
             desc = f"{desc}, {rest}" if desc else rest
     upper = text.upper()
     kind = SpeakerKind.PERSON
-    if upper.startswith("UNIDENTIFIED") or upper in _GENERIC or upper.startswith(("MULTIPLE", "GROUP")):
+    unidentified = any(w in upper for w in UNIDENTIFIED_WORDS)
+    if unidentified or upper in _GENERIC or upper.startswith(("MULTIPLE", "GROUP")):
         last = _NUMBERED.sub("", upper).split()[-1]
         plural = last in _GROUP_WORDS or (last.endswith("S") and not last.endswith("SS") and len(last) > 3
                                           and "#" not in upper)
         kind = SpeakerKind.GROUP if plural or upper.startswith(("MULTIPLE", "GROUP")) else SpeakerKind.UNIDENTIFIED
+    elif _is_group_name(upper):
+        kind = SpeakerKind.GROUP
     return ParsedLabel(label, text, kind, role_hint, desc, honorific)

@@ -27,6 +27,8 @@ ABBREVIATED_TITLES = {"sen": "Senator", "rep": "Representative", "gov": "Governo
 COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"})  # say nothing of a role
 _SHORT_TITLES = "|".join(sorted(COURTESY_TITLES | set(ABBREVIATED_TITLES), key=len, reverse=True))
 HONORIFIC = rf"(?i:(?:{TITLES}|{_SHORT_TITLES})\b\.?)"
+# A title that names its office: "Speaker of the House", "Secretary of State", "Minister of Foreign Affairs".
+TITLE_PHRASE = rf"{HONORIFIC}(?: of(?: the)?(?: [A-Z][a-z]+){{1,3}})?"
 # Lower-case name particles ("de la Cruz", "van Dyke", "bin Salman") that may sit inside a name.
 PARTICLES = wordset("de da del della di du dos das la le van von der den ter bin ibn al el ben y")
 
@@ -74,6 +76,8 @@ def has_surname(full: str, surname: str) -> bool:
     """Is `surname` (one word or more: "Kim", "de la Cruz") the end of the longer name `full`, in any case?
     The one surname rule of the pipeline: speakers, quotes, the name book and entities all ask it."""
     f, s = fold(full).split(), fold(surname).split()
+    if len(f) > 2 and f[-1] in NAME_SUFFIXES and s[-1:] != f[-1:]:  # "Bram Kessler III" has the surname KESSLER
+        f = f[:-1]
     return len(f) > len(s) > 0 and f[-len(s):] == s
 
 
@@ -90,8 +94,15 @@ def _case_piece(piece: str) -> str:
     return piece[:1].upper() + piece[1:].lower()
 
 
+# Generational suffixes after a surname: "Loudon Wainwright III", "Martin Luther King Jr."
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_ROMAN_SUFFIXES = frozenset({"ii", "iii", "iv"})
+
+
 def _case_word(word: str, first: bool, last: bool = False) -> str:
     low = word.lower()
+    if last and not first and low in _ROMAN_SUFFIXES:  # III, not Iii
+        return word.upper()
     if not first and not last and low in PARTICLES:  # "de la Cruz", but "Nikolai Le"
         return low
     if low == "st.":

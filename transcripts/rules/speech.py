@@ -16,8 +16,23 @@ HOST_ACTS = re.compile(
     r"give us a call|let's go to|thank you so much for (?:your time|talking with us|joining us)|"
     rf"(?:NPR's )?[A-Z][\w{APOS_CHARS}-]+(?: [A-Z][\w{APOS_CHARS}-]+)+ "
     r"(?:reports|has the story|has more|is on the line|covers)\b)")
-SELF_INTRO = re.compile(rf"\b(?:I{APOS}m|I am|[Tt]his is|[Mm]y name is)\s+")
-SELF_INTRO_HINTS = ("I'm", "I’m", "I am", "his is", "y name is")
+SELF_INTRO = re.compile(rf"\b(?:I{APOS}m|I am|[Tt]his is|[Mm]y name is|[Ss]oy|[Mm]e llamo)\s+")
+SELF_INTRO_HINTS = ("I'm", "I’m", "I am", "his is", "y name is", "oy ", "e llamo")
+# A short paragraph that is only a self-introduction ("Hey, I'm Gene Demby." / "And I'm B.A. Parker."): where a
+# scrape lost the labels of co-hosts introducing themselves, each one is a new speaker.
+_INTRO_WORD = rf"[A-Z][\w.{APOS_CHARS}-]*"
+_INTRODUCED = (rf"(?:I{APOS}m|I am|[Mm]y name is) +(?P<name>{_INTRO_WORD}(?: +{_INTRO_WORD}){{1,3}})"
+               r"(?:[.!]|, (?:and|sitting in|in for|here)\b)")
+SELF_INTRO_LINE = re.compile(rf"^(?:(?:And|Hey|Hi|Hello|So|Well|Yeah|Oh)[,!]? +)*{_INTRODUCED}")
+SELF_INTRO_LINE_MAX_WORDS = 14
+# "You're listening to SHORT WAVE from NPR. I'm Emily Kwong." (a short opening that names its speaker)
+SELF_INTRO_IN = re.compile(rf"\b{_INTRODUCED}")
+SELF_INTRO_IN_MAX_WORDS = 40
+# A caller or voicemail introducing themselves: never the host an unlabeled opening belongs to.
+CALLER_SAYS = re.compile(rf"\b(?:[Mm]y name is|I{APOS}m calling|I am calling|[Hh]i, this is)\b"
+                         r"|^(?:Hi|Hello|Hey)[,!]? (?:NPR|[A-Z][A-Z ]{2,})\b")  # a voicemail: "Hello, NPR."
+# An announcer handing the show to its host is not the host: "And here's your host ... Peter Sagal!"
+HANDS_OVER = re.compile(r"\b(?:here(?:'s|’s| is) your host|please welcome (?:your|our) host)\b", re.I)
 GREETING = re.compile(r"^(?:Good (?:morning|afternoon|evening)|Morning|Hi|Hey|Hello|Thanks|Thank you|Welcome"
                        rf"(?: back)?)\b[^,.!?]{{0,30}}, ([^\W\d_][\w{APOS_CHARS}-]+)[.!?]+[\"”]?$")
 THANKS_NAME = re.compile(rf"^([^\W\d_][\w{APOS_CHARS}-]+), (?:thanks|thank you)\b")
@@ -27,7 +42,7 @@ APPOSITIVE = re.compile(rf"^(?:a|an|the|one of|NPR{APOS}s|[A-Z][\w.-]*{APOS}s|[a
                          r")\s")
 SELF_STAFF = re.compile(r"\bI cover\b|NPR News, I'm|\bNPR News\b.*\bI'm\b.* in [A-Z]")
 SELF_SIGNOFF = re.compile(r"NPR News, [A-Z]")
-SELF_HOST = re.compile(r"\b(?:this is|It's|it's) [A-Z][A-Z&' ]{3,}|[A-Z]{4,} [A-Z]{3,}")
+SELF_HOST = re.compile(r"\b(?:this is|It's|it's) [A-Z][A-Z&' ]{3,}|[A-Z]{4,} [A-Z]{3,}|\b[Ee]sto es [A-Z]\w+ [A-Z]")
 DESC_BEFORE = re.compile(rf"((?:[A-Z][\w.-]*{APOS}s) [a-z][\w' -]{{2,60}}?), $")
 DESC_IS = re.compile(r"^,? is (.+)$")
 DESC_NOT = re.compile(r"^(?:on|in|at|now|here|not|also)\b")

@@ -17,8 +17,9 @@ from schemas.documents import DocType
 from schemas.segments import SegmentKind as K
 from transcripts.model import Cleaned, Line, Removed, Segment, Segmented, Sentence
 from transcripts.rules.dates import find_dateline
-from transcripts.rules.labels import is_marker_line, label_is_strong, match_label
+from transcripts.rules.labels import cased_labels, is_marker_line, label_is_strong, match_label
 from transcripts.rules.sentences import split_sentences
+from transcripts.rules.speech import SELF_INTRO_IN, SELF_INTRO_IN_MAX_WORDS, SELF_INTRO_LINE, SELF_INTRO_LINE_MAX_WORDS
 from transcripts.rules.words import count_words
 
 # A page without turns whose prose is shorter than this is a teaser of an audio-only story, not an article.
@@ -115,6 +116,27 @@ def _sentences(seg_idx: int, paras: list[_Para], text: str) -> list[Sentence]:
     return out
 
 
+def _self_intro(para: _Para) -> str | None:
+    """The name of a paragraph that is only a short self-introduction ("And I'm B.A. Parker.")."""
+    m = SELF_INTRO_LINE.match(para.text)
+    return m.group("name") if m and count_words(para.text) <= SELF_INTRO_LINE_MAX_WORDS else None
+
+
+def _new_voice(turn: _Seg, para: _Para, text: str) -> bool:
+    """Whether an unlabeled paragraph after a blank line shows a speaker other than the open turn's: it is a
+    self-introduction and the turn is itself one (co-hosts introducing themselves) or is labeled with another
+    name. A plain paragraph continues the turn (the convention): only positive evidence splits."""
+    name = _self_intro(para)
+    if name is None or not turn.paras or "\n\n" not in text[turn.paras[-1].end:para.start]:
+        return False
+    if turn.label is None:
+        last = turn.paras[-1].text
+        said = SELF_INTRO_IN.search(last) if count_words(last) <= SELF_INTRO_IN_MAX_WORDS else None
+        return said is not None and said.group("name") != name
+    surname = name.split()[-1].casefold()
+    return surname not in turn.label.casefold()
+
+
 def _is_transcript(lines: list[Line], labels: list[tuple[str, int] | None]) -> bool:
     """One bare capitalised word before a colon could be a stray heading; a second label, a role or honorific,
     or a production marker makes the page a transcript."""
@@ -127,6 +149,8 @@ def _cut(cleaned: Cleaned) -> list[_Seg]:
     """The kept lines cut into segments: markers, turns, captions, headings and paragraphs, in reading order."""
     text, lines = cleaned.source.text, cleaned.lines
     labels = [match_label(ln.text) for ln in lines]
+    if not any(labels):
+        labels = cased_labels([ln.text for ln in lines])
     transcript = _is_transcript(lines, labels)
     captions = _caption_lines(cleaned)
     segs: list[_Seg] = []
@@ -153,6 +177,8 @@ def _cut(cleaned: Cleaned) -> list[_Seg]:
             current = None  # a caption ends the turn it interrupts: segments never overlap
             segs.append(_Seg(K.CAPTION, line.char_start, paras=[para]))
         elif transcript:
+            if current is not None and _new_voice(current, para, text):
+                current = None  # a self-introduction after a blank line: a lost label, a new speaker
             if current is None:
                 # the unlabeled intro before the first label, or speech after a marker: an unlabeled turn
                 current = _Seg(K.TURN, line.char_start)

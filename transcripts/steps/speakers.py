@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
+
 from schemas.appearances import Role
 from schemas.segments import SegmentKind as K
 from schemas.speakers import SpeakerKind
@@ -32,6 +34,7 @@ from transcripts.rules.sentences import split_sentences
 from transcripts.rules.speech import (
     APPOSITIVE,
     BIO_SENTENCE,
+    CALLER_SAYS,
     DESC_BEFORE,
     DESC_END,
     DESC_IS,
@@ -39,12 +42,14 @@ from transcripts.rules.speech import (
     DESC_START,
     DESC_STOP,
     GREETING,
+    HANDS_OVER,
     HOST_ACTS,
     HOST_DESC,
     NPRS,
     SELF_HOST,
     SELF_INTRO,
     SELF_INTRO_HINTS,
+    SELF_INTRO_IN,
     SELF_SIGNOFF,
     SELF_STAFF,
     STAFF_DESC,
@@ -69,6 +74,7 @@ class Voice:
     kind: str = SpeakerKind.PERSON
     role: str = Role.GUEST
     description: str | None = None
+    resolved: bool = True  # False: a surname label nothing on the page completed
 
 
 Bios = dict[str, tuple[str, str]]  # folded name -> (name, description) from bio lines
@@ -113,6 +119,9 @@ def _self_names(text: str) -> list[str]:
     if not any(s in text for s in SELF_INTRO_HINTS) or not SELF_INTRO.search(text):
         return []
     names = {a: n for a, _, n in find_names(text, 2)}
+    for m in SELF_INTRO_IN.finditer(text):  # "I'm B.A. Parker.": initials the name finder does not join
+        if "." in m.group("name").split()[0]:
+            names.setdefault(m.start("name"), m.group("name"))
     return [names[m.end()].translate(APOSTROPHES) for m in SELF_INTRO.finditer(text) if m.end() in names]
 
 
@@ -188,6 +197,11 @@ def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
     for t, (_, seg) in enumerate(turns):
         if seg.speaker_label is None:  # before any label: the host's intro; later: the turn goes on
             v = order[-1] if order else voices.setdefault("", Voice("", None, intro=True))
+            said = _self_names(seg.text)[:1]
+            if order and said and not _is_voice_of(v, said[0], turns):
+                # "And I'm B.A. Parker." where a label was lost: the one who introduces themselves speaks
+                key = "~" + fold(said[0])
+                v = voices.setdefault(key, Voice(key, None, intro=True))
         else:
             parsed = parse_label(seg.speaker_label)
             key = fold(parsed.name)
@@ -197,6 +211,15 @@ def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
         v.turns.append(t)
         order.append(v)
     return voices, order
+
+
+def _is_voice_of(v: Voice, name: str, turns: Turns) -> bool:
+    """Whether a self-introduced name can be this voice's: its label has that surname, or (unlabeled) its own
+    turns introduce the same name or no name at all."""
+    if v.parsed is not None:
+        return v.parsed.kind == SpeakerKind.PERSON and (has_surname(name, v.key) or fold(name) == v.key)
+    own = [n for t in v.turns for n in _self_names(turns[t][1].text)]
+    return not own or any(fold(n) == fold(name) for n in own)
 
 
 def _listen(turns: Turns, order: list[Voice]) -> None:
@@ -258,8 +281,11 @@ def _intro_host(intro: Voice, order: list[Voice], turns: Turns) -> Voice | None:
             return True
         return bool(v.key.split()) and v.key.split()[0] in greeted
 
+    def caller(v: Voice) -> bool:
+        return bool(CALLER_SAYS.search(turns[v.turns[0]][1].text[:200]))
+
     cands = [v for v in labeled[:4] if v.parsed and v.parsed.kind == SpeakerKind.PERSON
-             and v.parsed.role_hint != Role.CORRESPONDENT and not handed_off(v)]
+             and v.parsed.role_hint != Role.CORRESPONDENT and not handed_off(v) and not caller(v)]
     hosts = [v for v in cands if v.parsed and v.parsed.role_hint == Role.HOST]
     return hosts[0] if hosts else cands[0] if cands else None
 
@@ -286,7 +312,8 @@ def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], book: Na
     for v in sorted(voices.values(), key=lambda v: min(v.turns)):
         full_name = v.parsed and v.parsed.kind == SpeakerKind.PERSON and len(v.key.split()) >= 2
         # VAN DYKE after OMAR VAN DYKE is a surname
-        if full_name and not _surname_only(v.key) and not any(has_surname(k, v.key) for k in full_first):
+        if full_name and not _surname_only(v.key) and not (_initialed(v.key) and _by_initial(v.key, {}, book)) \
+                and not any(has_surname(k, v.key) for k in full_first):
             full_first[v.key] = min(v.turns)
     for v in voices.values():
         p = v.parsed
@@ -303,6 +330,42 @@ def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], book: Na
         else:
             name = _complete_surname(v, p, voices, full_first, bios, staff, book)
             v.name = name if name else book.case(p.name) if p.name.isupper() else title_case_name(p.name)
+            v.resolved = name is not None
+    _resolve_typos(voices, book)
+
+
+def _initialed(key: str) -> bool:
+    """J PIMENTEL, J. PIMENTEL: an initial and a surname, not a full name."""
+    words = key.split()
+    return len(words) >= 2 and len(words[0].rstrip(".")) == 1
+
+
+def _by_initial(key: str, full_first: dict[str, int], book: NameBook) -> str | None:
+    """J OKAFOR -> the one full name on the page with surname Okafor and a first name starting with J."""
+    initial, surname = key.split()[0].rstrip("."), " ".join(key.split()[1:])
+    found = {fold(n): n for n in book.with_surname(surname) if fold(n).startswith(initial) and fold(n) != key}
+    found.update({k: book.case(k.upper()) for k in full_first if has_surname(k, surname) and k.startswith(initial)
+                  and k not in found})
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+# A label this close to another label's surname (DEBMY next to DEMBY: a transposition) is a typo of it.
+MAX_TYPO_DISTANCE = 2
+MIN_TYPO_LABEL_CHARS = 5
+
+
+def _resolve_typos(voices: dict[str, Voice], book: NameBook) -> None:
+    """A surname label nothing resolved, which the page never writes as a name, is the speaker whose surname
+    it misspells, when exactly one speaker's is within a small edit distance (transpositions count once)."""
+    named = [v for v in voices.values() if v.kind == SpeakerKind.PERSON and v.resolved and v.name]
+    for v in voices.values():
+        if v.resolved or v.parsed is None or len(v.key.split()) != 1 or len(v.key) < MIN_TYPO_LABEL_CHARS \
+                or v.key in book.words:
+            continue
+        near = {fold(w.name): w.name for w in named if w is not v and fold(w.name).split()[-1] != v.key
+                and OSA.distance(fold(w.name).split()[-1], v.key) <= MAX_TYPO_DISTANCE}
+        if len(near) == 1:
+            v.name = next(iter(near.values()))
 
 
 def _complete_surname(v: Voice, p: ParsedLabel, voices: dict[str, Voice], full_first: dict[str, int], bios: Bios,
@@ -311,8 +374,18 @@ def _complete_surname(v: Voice, p: ParsedLabel, voices: dict[str, Voice], full_f
     name others greet it with, a bio, a staff mention, or a name the page writes once."""
     own = [n for n in v.selfs if has_surname(n, v.key)]
     earlier = [k for k, first in full_first.items() if has_surname(k, v.key) and first < min(v.turns)]
+    # "Hey, I'm Gene Demby." in an unlabeled turn names the DEMBY who speaks later
+    introduced = {n for w in voices.values() if w.parsed is None for n in w.selfs if has_surname(n, v.key)}
+    # "[Marcela]" after "[Marcela Quiroga]": a cased first-name label is the full label with that first name
+    by_first = {k for k in full_first if k.split()[0] == v.key} if p.name != p.name.upper() else set()
     if own:
         return own[0]
+    if len(by_first) == 1 and not earlier:
+        return voices[by_first.pop()].parsed.name  # type: ignore[union-attr]
+    if len(introduced) == 1 and not earlier:
+        return introduced.pop()
+    if _initialed(v.key):
+        return _by_initial(v.key, full_first, book)
     if earlier:
         full_key = max(earlier, key=lambda key: full_first[key])
         return voices[full_key].name or book.case(full_key)
@@ -387,6 +460,8 @@ def _role(v: Voice, turns: Turns, bios: Bios, staff: set[str]) -> str:
         return Role.HOST
     if bio and STAFF_DESC.search(bio[1]):
         return Role.CORRESPONDENT
+    if any(HANDS_OVER.search(turns[t][1].text) for t in v.turns[:2]):
+        return Role.GUEST  # the show's announcer: not the host, and no reporter to credit as a byline
     if v.self_roles:
         return Counter(v.self_roles).most_common(1)[0][0]
     if v.intro:

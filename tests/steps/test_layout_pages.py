@@ -1,0 +1,82 @@
+"""The invented layout pages (tests/pages/layouts) through decode -> clean -> segment -> label: who speaks each
+turn and in what role, against the page's gold file, for the label, turn and name classes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from transcripts.model import Appearance, Labeled
+from transcripts.steps.clean import clean_page
+from transcripts.steps.decode import decode_page
+from transcripts.steps.label import label_page
+from transcripts.steps.segment import segment_page
+
+LAYOUTS = Path(__file__).resolve().parents[1] / "pages" / "layouts"
+
+
+def labeled(name: str) -> Labeled:
+    src = decode_page((LAYOUTS / "docs" / f"{name}.txt").read_bytes(), f"{name}.txt")
+    assert not hasattr(src, "reason"), src
+    return label_page(segment_page(clean_page(src)))  # type: ignore[arg-type]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u2019", "'")).strip().casefold()
+
+
+def turns_by_gold(page: Labeled, gold: dict) -> list[tuple[str, str, str]]:
+    """(gold start, speaker, role) of the turn that starts with each gold turn's start, in order."""
+    apps: dict[str | None, Appearance] = {a.speaker_id: a for a in page.appearances}
+    turns = [s for s in page.segmented.segments if s.kind == "turn"]
+    out, pos = [], 0
+    for g in gold["turns"]:
+        k = next((j for j in range(pos, len(turns)) if _flat(turns[j].text).startswith(_flat(g["starts"]))), None)
+        if k is None:
+            out.append((g["starts"], "<missing>", ""))
+            continue
+        pos = k + 1
+        app = apps[turns[k].speaker_id]
+        out.append((g["starts"], app.name, app.role))
+    return out
+
+
+@pytest.mark.parametrize("name", [
+    "inv06_cohosts_surname_initial_typo",  # co-host intros, surname, initial+surname and typo labels
+    "inv07_guest_host_opening_suffix",  # a guest host's opening, a III suffix
+    "inv14_long_label_colon_in_parenthetical",  # a colon inside a label's quoted book title
+])
+def test_layout_page_speakers_match_gold(name: str) -> None:
+    gold = json.loads((LAYOUTS / "gold" / f"{name}.json").read_text())
+    page = labeled(name)
+    got = turns_by_gold(page, gold)
+    want = [(g["starts"], g["speaker"], g["role"]) for g in gold["turns"]]
+    assert got == want
+
+
+def test_cohost_intros_become_two_host_turns_and_resolve_surname_labels() -> None:
+    page = labeled("inv06_cohosts_surname_initial_typo")
+    names = {a.name: a for a in page.appearances}
+    assert set(names) == {"Emily Kwong", "Regina Barber", "Juno Okafor", "Tobias Okafor"}
+    assert names["Regina Barber"].role == "host"
+    assert "BRABER" in names["Regina Barber"].labels  # the typo joins the person it misspells
+
+
+def test_suffix_cased_and_surname_label_resolves_through_it() -> None:
+    names = {a.name: a for a in labeled("inv07_guest_host_opening_suffix").appearances}
+    assert "Bram Kessler III" in names and "KESSLER" in names["Bram Kessler III"].labels
+    assert names["Tonya Mosley"].role == "host"
+
+
+def test_bracketed_cased_labels_make_a_transcript() -> None:
+    page = labeled("inv08_es_bracket_labels")
+    segs = page.segmented.segments
+    assert page.segmented.doc_type == "transcript"
+    assert [s.text for s in segs if s.kind == "marker"] == ["[AUDIO de olas y viento]"]
+    names = {a.name: a for a in page.appearances}
+    assert set(names) == {"Daniel Alarcón", "Marcela Quiroga", "Anselmo Rivas"}
+    assert names["Daniel Alarcón"].role == "host"  # "Esto es Radio Ambulante ... Soy Daniel Alarcón."
+    assert set(names["Marcela Quiroga"].labels) == {"[Marcela Quiroga]", "[Marcela]"}
