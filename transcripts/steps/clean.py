@@ -33,9 +33,11 @@ from transcripts.rules.chrome import (
     STATION_NOTICE,
 )
 from transcripts.rules.dates import DATE_LINE
+from transcripts.rules.head import HEAD_CHROME, SPEECH_OPENING
 from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.programs import HEARD_ON
 from transcripts.rules.words import PageWords, apply_splits, count_words, english_words, find_glued
+from transcripts.steps.head import head_line_reason, program_line, read_head
 
 
 def _is_chrome(line: str) -> bool:
@@ -141,6 +143,10 @@ def _header(lines: list[_Ln], notes: _Notes) -> int:
         if reason is None and DATE_LINE.match(ln.text):
             notes.add("date", ln.text)  # a date above the title is the page's date, not its title
             reason = R.PAGE_CHROME
+        if reason is None and (program_line(ln.text) or HEAD_CHROME.match(ln.text)):
+            if program_line(ln.text):
+                notes.add("program", ln.text)  # the program's name above the title ("Tell Me More")
+            reason = R.PAGE_CHROME
         if reason is None:
             break
         ln.reason = reason
@@ -154,7 +160,7 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
     if not (i < n and _title_like(lines[i].text) and (i > 0 or lines[i].text[-1:] not in ".?!\"”"
                                                       or count_words(lines[i].text) <= 25)):
         return None, i
-    title = lines[i].text
+    title, title_at = lines[i].text, i
     lines[i].reason = R.TITLE
     i += 1
     while i < n:
@@ -163,6 +169,9 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
             notes.add("heard_on", ln.text)
         elif DATE_LINE.match(ln.text):
             notes.add("date", ln.text)
+        elif (found := head_line_reason(ln.text, _general_reason)) is not None:
+            if found[1] is not None:
+                notes.add(*found[1])  # "Originally published on ...", "DATE ...", "PROGRAM Fresh Air"
         elif BYLINE_LINE.match(ln.text) and count_words(ln.text) <= 12:
             notes.add("byline", ln.text)
         elif NAME_LINE.match(ln.text) and any(
@@ -171,6 +180,10 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
         elif _general_reason(ln.text) is None:
             break
         ln.reason = _general_reason(ln.text) or R.PAGE_CHROME
+        i += 1
+    if i > title_at + 1 and i + 1 < n and match_label(lines[i + 1].text) and not SPEECH_OPENING.match(lines[i].text) \
+            and match_label(lines[i].text) is None and not is_marker_line(lines[i].text):
+        lines[i].reason = R.TEASER  # the web teaser between the title's date lines and the first turn
         i += 1
     return title, i
 
@@ -186,7 +199,8 @@ def _body_furniture(lines: list[_Ln], body_start: int, title: str | None) -> Non
             m = END_MARKER.search(ln.text) if "ranscript provided" in ln.text else None
             if m and m.start() > 0:
                 ln.cut = ln.start + m.start("m")
-        ln.reason = reason
+        if reason is not None:
+            ln.reason = reason  # a line the head pass removed keeps its reason
 
 
 def _related_tail(lines: list[_Ln], body_start: int) -> None:
@@ -327,7 +341,16 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
 def clean_page(source: Source) -> Cleaned:
     lines = _lines(source.text)
     notes = _Notes()
-    title, body_start = _title_block(lines, _header(lines, notes), notes)
+    head = read_head([ln.text for ln in lines], _general_reason)
+    if head is None:
+        title, body_start = _title_block(lines, _header(lines, notes), notes)
+    else:
+        title, body_start = head.title, head.body_start
+        for i, reason in head.reasons.items():
+            lines[i].reason = reason
+        for kind, value in head.notes:
+            notes.add(kind, value)
+        notes.add("transcript_anchor", lines[body_start - 1].text)
     _body_furniture(lines, body_start, title)
     _related_tail(lines, body_start)
     _bio_tail(lines, body_start)
