@@ -16,7 +16,10 @@ TRANSCRIPT_ANCHOR = re.compile(r"^(?:•\s*)?Transcript:?$", re.IGNORECASE)
 # The member-station site block ends here: "Play Live Radio / Next Up: / 0:00 ... / Available On Air Stations"
 STATION_BLOCK_END = re.compile(r"^Available On Air Stations$", re.IGNORECASE)
 HEAD_CHROME = re.compile(
-    r"""^(?:NPR\s+logo|Download\s+Audio|Resume|Listen(?:\s+to\s+(?:this|the)\s+(?:story|episode|segment))?
+    r"""^(?:NPR\s+logo|Download\s+Audio|Resume|Genre:.*|Composer\s+ID:.*|[0-9a-f|]{16,}
+      |\d{1,2}:\d{2}\s*[ap]\.?m\.?                                      # a story's air time: "1:48 pm"
+      |(?:Weekdays|Weekends|Daily|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?)\b.{0,30}\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?.*
+      |Listen(?:\s+to\s+(?:this|the)\s+(?:story|episode|segment))?
       |[\w .&|-]{0,40}\bArchive|Browse\s+by\s+\w+(?:\s*\|.*)?|Search\s+the\s+archive|Pages?|Hosted\s+by\b.{0,60}
       |(?:Spring|Fall|Summer|Winter|Year-End|Annual)?\s*(?:Membership|Fund)\s+Drive.{0,60}
       |(?:Donate|Give|Pledge|Become\s+a\s+(?:member|sustainer)|Support)\b.{0,80}(?:\bnow\b|\btoday\b|\bsupport\b
@@ -41,3 +44,6 @@ SPEECH_OPENING = re.compile(
 # The separator between a title and what follows it on the player's first line: " : NPR ", " : Code Switch "
 TITLE_TAIL = re.compile(r"^(?:\s+:\s+|\s+)")
 TITLE_SEP = re.compile(r"\s+:\s+")
+# A station's program page lists its stories after "Pages"; a story ends at "Read more"
+LISTING_START = re.compile(r"^Pages$")
+STORY_END = re.compile(r"^Read more$", re.IGNORECASE)

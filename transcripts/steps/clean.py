@@ -37,7 +37,7 @@ from transcripts.rules.head import HEAD_CHROME, SPEECH_OPENING
 from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.programs import HEARD_ON
 from transcripts.rules.words import PageWords, apply_splits, count_words, english_words, find_glued
-from transcripts.steps.head import head_line_reason, program_line, read_head
+from transcripts.steps.head import head_line_reason, program_line, read_head, site_block_end, story_heads
 
 
 def _is_chrome(line: str) -> bool:
@@ -130,7 +130,9 @@ class _Notes:
 
 def _header(lines: list[_Ln], notes: _Notes) -> int:
     """Player chrome, cookie banners and station notices above the title; the index of the first other line."""
-    i = 0
+    i = site_block_end([ln.text for ln in lines])
+    for ln in lines[:i]:
+        ln.reason = _general_reason(ln.text) or R.PAGE_CHROME
     while i < len(lines):
         ln = lines[i]
         reason = _general_reason(ln.text)
@@ -170,8 +172,8 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
         elif DATE_LINE.match(ln.text):
             notes.add("date", ln.text)
         elif (found := head_line_reason(ln.text, _general_reason)) is not None:
-            if found[1] is not None:
-                notes.add(*found[1])  # "Originally published on ...", "DATE ...", "PROGRAM Fresh Air"
+            for kind, value in found[1]:
+                notes.add(kind, value)  # "Originally published on ...", "DATE ...", "PROGRAM Fresh Air"
         elif BYLINE_LINE.match(ln.text) and count_words(ln.text) <= 12:
             notes.add("byline", ln.text)
         elif NAME_LINE.match(ln.text) and any(
@@ -181,10 +183,14 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
             break
         ln.reason = _general_reason(ln.text) or R.PAGE_CHROME
         i += 1
-    if i > title_at + 1 and i + 1 < n and match_label(lines[i + 1].text) and not SPEECH_OPENING.match(lines[i].text) \
-            and match_label(lines[i].text) is None and not is_marker_line(lines[i].text):
-        lines[i].reason = R.TEASER  # the web teaser between the title's date lines and the first turn
-        i += 1
+    first_turn = next((k for k in range(i, min(n, i + 5)) if match_label(lines[k].text)), None)
+    # furniture under the title (a date, "Download Audio") or a photo credit marks a web story's head
+    furnished = i > title_at + 1 or first_turn is not None and any(
+        _is_credit(ln.text) and PHOTO_AGENCY.search(ln.text) for ln in lines[i:first_turn])
+    if furnished and first_turn is not None and not any(SPEECH_OPENING.match(ln.text) or is_marker_line(ln.text) for ln in lines[i:first_turn]):
+        for ln in lines[i:first_turn]:
+            ln.reason = R.TEASER  # the web teaser (and its photo) between the head's furniture and the first turn
+        i = first_turn
     return title, i
 
 
@@ -351,6 +357,8 @@ def clean_page(source: Source) -> Cleaned:
         for kind, value in head.notes:
             notes.add(kind, value)
         notes.add("transcript_anchor", lines[body_start - 1].text)
+    for i, reason in story_heads([ln.text for ln in lines], body_start).items():
+        lines[i].reason = reason
     _body_furniture(lines, body_start, title)
     _related_tail(lines, body_start)
     _bio_tail(lines, body_start)

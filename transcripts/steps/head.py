@@ -18,12 +18,14 @@ from transcripts.rules.dates import DATE_LINE, DATE_YEAR
 from transcripts.rules.head import (
     ARCHIVE_FIELD,
     HEAD_CHROME,
+    LISTING_START,
     ORIGINALLY_PUBLISHED,
     PHOTO_CHROME,
     PLAYER_BULLET,
     SPEECH_OPENING,
     STATION_BLOCK_END,
     STATION_COPYRIGHT,
+    STORY_END,
     TITLE_SEP,
     TITLE_TAIL,
     TRANSCRIPT_ANCHOR,
@@ -50,26 +52,31 @@ def program_line(text: str) -> bool:
     return m is not None
 
 
-def head_line_reason(text: str, general: Callable[[str], R | None]) -> tuple[R, tuple[str, str] | None] | None:
+Notes = tuple[tuple[str, str], ...]
+
+
+def head_line_reason(text: str, general: Callable[[str], R | None]) -> tuple[R, Notes] | None:
     """Why a head line is not the title nor speech, with what it tells about the page; None for other lines."""
     program = PROGRAM_RE.match(text)
     dated = DATE_LINE.match(text[program.end():].lstrip(" ,")) if program else None  # "Morning Edition, May 2, 2006"
-    if DATE_LINE.match(text) or ORIGINALLY_PUBLISHED.match(text) or dated:
-        return R.PAGE_CHROME, ("date", text)
+    if dated and program:
+        return R.PAGE_CHROME, (("date", text), ("program", program.group(1)))
+    if DATE_LINE.match(text) or ORIGINALLY_PUBLISHED.match(text):
+        return R.PAGE_CHROME, (("date", text),)
     field_m = ARCHIVE_FIELD.match(text)
     if field_m:
         name = field_m.group("field")
         note = {"DATE": "date", "PROGRAM": "program"}.get(name)
-        return R.PAGE_CHROME, (note, field_m.group("value")) if note else None
+        return R.PAGE_CHROME, ((note, field_m.group("value")),) if note else ()
     if program_line(text):
-        return R.PAGE_CHROME, ("program", text)
+        return R.PAGE_CHROME, (("program", text),)
     if STATION_COPYRIGHT.match(text):
-        return R.COPYRIGHT, None
+        return R.COPYRIGHT, ()
     reason = general(text)
     if reason is not None:
-        return reason, None
+        return reason, ()
     if PLAYER_BULLET.match(text) or HEAD_CHROME.match(text) or PHOTO_CHROME.match(text):
-        return R.PAGE_CHROME, None
+        return R.PAGE_CHROME, ()
     return None
 
 
@@ -128,7 +135,8 @@ def read_head(texts: list[str], general: Callable[[str], R | None]) -> Head | No
     player = any(PLAYER_BULLET.match(texts[i]) for i in range(start, end + 1))
     title = _player_title(texts, first, end) if player else None
     if title is None:
-        title = _first_title(texts, start, end + 1, general)
+        listing = max((i for i in range(start, end + 1) if LISTING_START.match(texts[i])), default=start - 1)
+        title = _first_title(texts, listing + 1, end + 1, general)
     head = Head(title=title, body_start=end + 1)
     head.notes += _title_notes(title, texts[first] if player else "")
     for i in range(0, end + 1):
@@ -160,8 +168,7 @@ def _mark(head: Head, i: int, text: str, general: Callable[[str], R | None], bef
     found = head_line_reason(text, general)
     if found is not None:
         head.reasons[i] = found[0]
-        if found[1] is not None:
-            head.notes.append(found[1])
+        head.notes += found[1]
         return
     head.reasons[i] = R.TEASER  # a teaser, show notes, a rundown, a caption: above the anchor, never speech
 
@@ -179,11 +186,10 @@ def _after_anchor(head: Head, texts: list[str], opening: str, general: Callable[
             head.reasons[i] = R.DUPLICATE_TITLE
         elif len(t) >= _MIN_TEASER_CHARS and t in opening and t != opening:
             head.reasons[i] = R.TEASER  # the teaser printed again
-        elif found is not None and (found[1] is None or found[1][0] == "date"):
+        elif found is not None and all(kind == "date" for kind, _ in found[1]):
             head.reasons[i] = found[0]
-            if found[1] is not None:
-                head.notes.append(found[1])
-                after_date = True
+            head.notes += found[1]
+            after_date = after_date or bool(found[1])
             continue
         elif after_date and NAME_LINE.match(t):
             head.reasons[i] = R.PAGE_CHROME
@@ -191,3 +197,24 @@ def _after_anchor(head: Head, texts: list[str], opening: str, general: Callable[
         elif count_words(t) > 20:
             return
         after_date = False
+
+
+def site_block_end(texts: list[str]) -> int:
+    """Lines above a member station's `Available On Air Stations` (slogans, addresses, phone numbers, the
+    station's footer) are its site's chrome: the index of the first line below the block, else 0."""
+    limit = next((i for i, t in enumerate(texts) if match_label(t) is not None), len(texts))
+    return next((i + 1 for i in range(min(limit, HEAD_LINES)) if STATION_BLOCK_END.match(texts[i])), 0)
+
+
+def story_heads(texts: list[str], body_start: int) -> dict[int, R]:
+    """On a station's program page, the lines from a story's `Read more` to the next story's transcript anchor
+    (section, air time, date, headline, `Originally published on`) are the next story's head, not speech."""
+    out: dict[int, R] = {}
+    for i in range(body_start, len(texts)):
+        if not STORY_END.match(texts[i]):
+            continue
+        nxt = next((k for k in range(i + 1, min(len(texts), i + 12)) if TRANSCRIPT_ANCHOR.match(texts[k])
+                    or match_label(texts[k]) is not None), None)
+        if nxt is not None:
+            out.update({k: R.PAGE_CHROME for k in range(i + 1, nxt + (not match_label(texts[nxt])))})
+    return out
