@@ -185,9 +185,10 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
         i += 1
     first_turn = next((k for k in range(i, min(n, i + 5)) if match_label(lines[k].text)), None)
     # furniture under the title (a date, "Download Audio") or a photo credit marks a web story's head
-    furnished = i > title_at + 1 or first_turn is not None and any(
-        _is_credit(ln.text) and PHOTO_AGENCY.search(ln.text) for ln in lines[i:first_turn])
-    if furnished and first_turn is not None and not any(SPEECH_OPENING.match(ln.text) or is_marker_line(ln.text) for ln in lines[i:first_turn]):
+    furnished = i > title_at + 1 or (first_turn is not None and any(
+        _is_credit(ln.text) and PHOTO_AGENCY.search(ln.text) for ln in lines[i:first_turn]))
+    if furnished and first_turn is not None and not any(
+            SPEECH_OPENING.match(ln.text) or is_marker_line(ln.text) for ln in lines[i:first_turn]):
         for ln in lines[i:first_turn]:
             ln.reason = R.TEASER  # the web teaser (and its photo) between the head's furniture and the first turn
         i = first_turn

@@ -124,11 +124,9 @@ def _first_title(texts: list[str], start: int, end: int, general: Callable[[str]
 def read_head(texts: list[str], general: Callable[[str], R | None]) -> Head | None:
     limit = next((i for i, t in enumerate(texts) if match_label(t) is not None), len(texts))
     end = _anchor(texts, limit)
-    station_end = next((i for i in range(min(limit, HEAD_LINES)) if STATION_BLOCK_END.match(texts[i])), None)
-    if end is None and station_end is None:
-        return None
-    start = 0 if station_end is None else station_end + 1
-    end = max(end if end is not None else station_end, start - 1)  # type: ignore[type-var]
+    start = site_block_end(texts)
+    if end is None or end < start:
+        return None  # no anchor: the classic header rules read the page (below a station's site block)
     first = next((i for i in range(start, end + 1) if head_line_reason(texts[i], general) is None), None)
     if first is None:
         return None  # only chrome above the anchor: the classic header rules read this page
