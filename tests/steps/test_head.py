@@ -102,4 +102,5 @@ def test_head_teaser_above_copyright_is_not_a_turn() -> None:
     out = run_text(page)
     assert out.segmented.cleaned.title == "When The Bakery Closes"
     assert out.program == "Tell Me More"
-    assert [s.speaker_label for s in out.segmented.segments if s.kind == "turn"] == ["MICHEL MARTIN, host", "OTTO BRAND"]
+    labels = [s.speaker_label for s in out.segmented.segments if s.kind == "turn"]
+    assert labels == ["MICHEL MARTIN, host", "OTTO BRAND"]
