@@ -104,3 +104,12 @@ def test_head_teaser_above_copyright_is_not_a_turn() -> None:
     assert out.program == "Tell Me More"
     labels = [s.speaker_label for s in out.segmented.segments if s.kind == "turn"]
     assert labels == ["MICHEL MARTIN, host", "OTTO BRAND"]
+
+
+def test_head_heard_on_under_the_player_is_no_turn() -> None:
+    page = PLAYER.format(first="The Pier Reopens : NPR Two winters of storms.", title="The Pier Reopens").replace(
+        "KAI ROWAN, HOST:", "Heard on Morning Edition\n\nKAI ROWAN, HOST:")
+    out = run_text(page)
+    assert [s.speaker_label for s in out.segmented.segments if s.kind == "turn"] == ["KAI ROWAN, HOST",
+                                                                                      "DANA PIKE, BYLINE"]
+    assert out.program == "Morning Edition"

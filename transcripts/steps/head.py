@@ -31,7 +31,7 @@ from transcripts.rules.head import (
     TRANSCRIPT_ANCHOR,
 )
 from transcripts.rules.labels import is_marker_line, match_label
-from transcripts.rules.programs import PROGRAM_RE
+from transcripts.rules.programs import HEARD_ON, PROGRAM_RE
 from transcripts.rules.words import count_words
 
 HEAD_LINES = 60  # an anchor further down is in the story, not its head
@@ -68,6 +68,8 @@ def head_line_reason(text: str, general: Callable[[str], R | None]) -> tuple[R, 
         name = field_m.group("field")
         note = {"DATE": "date", "PROGRAM": "program"}.get(name)
         return R.PAGE_CHROME, ((note, field_m.group("value")),) if note else ()
+    if HEARD_ON.match(text):
+        return R.PAGE_CHROME, (("heard_on", text),)
     if program_line(text):
         return R.PAGE_CHROME, (("program", text),)
     if STATION_COPYRIGHT.match(text):
@@ -184,7 +186,7 @@ def _after_anchor(head: Head, texts: list[str], opening: str, general: Callable[
             head.reasons[i] = R.DUPLICATE_TITLE
         elif len(t) >= _MIN_TEASER_CHARS and t in opening and t != opening:
             head.reasons[i] = R.TEASER  # the teaser printed again
-        elif found is not None and all(kind == "date" for kind, _ in found[1]):
+        elif found is not None and all(kind in ("date", "heard_on") for kind, _ in found[1]):
             head.reasons[i] = found[0]
             head.notes += found[1]
             after_date = after_date or bool(found[1])
