@@ -20,6 +20,7 @@ class RemovedReason(StrEnum):
     DUPLICATE_CAPTION = "duplicate_caption"
     DUPLICATE_BODY = "duplicate_body"
     DUPLICATE_TITLE = "duplicate_title"
+    TEASER = "teaser"  # a teaser, show notes or rundown above the transcript: not speech
 
 
 REMOVED_REASONS = tuple(r.value for r in RemovedReason)

@@ -10,13 +10,16 @@ from transcripts.rules.words import APOS, APOS_CHARS
 YEAR = r"((?:19|20)\d\d)"
 MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
          r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?"
 # "March 3, 2011", "Updated May 5, 2020 at 9:00 AM ET", "Aired March 3, 2011 - 10:00 ET" (CNN), "Sunday, May 5, 2019"
-DATE_LINE = re.compile(rf"^(?:(?:Updated|Published|Posted|Aired|Broadcast|Air [Dd]ate):?\s+)?"
-                       rf"(?:{_WEEKDAY},?\s+)?{MONTH}\s+\d{{1,2}},\s+\d{{4}}"
+# also "Thu June 20, 2013", "date 2023-12-30", "November 12, 20215:00 AM ET" (a scrape glued year and time)
+DATE_LINE = re.compile(rf"^(?:(?:Updated|Published|Posted|Aired|Broadcast|Air [Dd]ate|[Dd]ate|DATE):?\s+)?"
+                       rf"(?:(?:{_WEEKDAY},?\s+)?{MONTH}\s+\d{{1,2}},\s+\d{{4}}|\d{{4}}-\d\d-\d\d)"
                        r"(?:\s*(?:at\s+|-\s*|,\s*)?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,3})?)?"
                        r"(?:\s*[·|]\s*.{0,40})?$")
 
+# the year of a printed date: "October 5, 2024", "20215:00 AM" (glued to the time), "2023-12-30"
+DATE_YEAR = re.compile(rf"{MONTH}\s+\d{{1,2}},\s+{YEAR}|\b{YEAR}-\d\d-\d\d\b")
 COPYRIGHT_YEAR = re.compile(r"\bCopyright\s*(?:©|\(c\)|&copy;)?\s*" + YEAR + r"\b", re.I)
 A_YEAR = re.compile(r"\b" + YEAR + r"\b")
 # present-tense self-dating in speech: "here we are in 2019", "It's Monday, March 3, 2025", "recorded at ... 2020"

@@ -16,12 +16,18 @@ PROGRAMS = (
     "Hidden Brain", "Code Switch", "Throughline", "It's Been a Minute", "Life Kit", "Short Wave",
     "TED Radio Hour", "Latino USA", "On Point", "1A", "Marketplace", "The Takeaway", "Embedded",
     "Rough Translation", "Invisibilia", "All Songs Considered", "Alt.Latino", "Snap Judgment",
-    "The Bryant Park Project", "Radio Times",
+    "The Bryant Park Project", "Radio Times", "Science Friday", "Ask Me Another", "Radio Ambulante",
+    "Wow in the World",
 )
+# Other printed names of a program: a segment of another program's hour, the name without its "!"
+ALIASES = {"Talk of the Nation: Science Friday": "Science Friday",
+           "Wait Wait Don't Tell Me!": "Wait Wait... Don't Tell Me!",
+           "Wait Wait… Don't Tell Me!": "Wait Wait... Don't Tell Me!"}
 # The forms a page prints, longest first: "NPR Politics Podcast" names "The NPR Politics Podcast"; "Takeaway"
 # alone names nothing.
 PROGRAM_FORMS: tuple[tuple[str, str], ...] = tuple(sorted(
-    {form: p for p in PROGRAMS for form in (p, p.removeprefix("The ")) if " " in form or form == p}.items(),
+    ({form: p for p in PROGRAMS for form in (p, p.removeprefix("The "), p.removesuffix("!"))
+      if " " in form or form == p} | ALIASES | {a.removesuffix("!"): p for a, p in ALIASES.items()}).items(),
     key=lambda kv: -len(kv[0])))
 PROGRAM_RE = re.compile(r"(?<![\w&])(" + "|".join(re.escape(f) for f, _ in PROGRAM_FORMS) + r")(?![\w&])", re.I)
 EXACT_FORMS = frozenset(f for f, _ in PROGRAM_FORMS)
@@ -30,8 +36,12 @@ PROGRAM_CAPS = frozenset(f.upper() for f in EXACT_FORMS)
 LEADING_THE = re.compile(r"^the ", re.I)
 
 # Words just before a program name that make it the page's own program: "This is", "It's", "Welcome to".
-STATION_ID = re.compile(rf"(?:\b(?:[Tt]his is|[Ii]t{APOS}s|[Ww]elcome to|listening to|[Ff]rom NPR News,? this is)"
-                        rf"(?: the)?|^Heard on|\bhost of (?:NPR{APOS}s )?(?:the )?)\s*$")
+_SPOKEN_ID = (rf"\b(?:[Tt]his is|[Ii]t{APOS}s|[Ww]elcome to|listening to|[Ff]rom NPR News,? this is|[Ee]sto es)"
+              r"(?: the)?|^Heard on")
+STATION_ID = re.compile(rf"(?:{_SPOKEN_ID})\s*$")
+# In a host's bio the program follows "host of": "Steve Inskeep is a host of NPR's Morning Edition". About a guest
+# in a teaser ("Michele Norris, host of NPR's All Things Considered") it names no program of the page.
+BIO_ID = re.compile(rf"(?:{_SPOKEN_ID}|\bhost of (?:NPR{APOS}s )?(?:the )?)\s*$")
 # "Heard on Morning Edition", a line of its own under a story's title.
 HEARD_ON = re.compile(rf"(?m)^Heard on [A-Z][\w&{APOS_CHARS}.]*"
                       rf"(?: (?:[A-Z&][\w&{APOS_CHARS}.]*|of|the|and|to|on|at|in|for|with)){{0,8}}$")

@@ -41,11 +41,13 @@ from transcripts.rules.chrome import (
     TAIL_NOTICE,
 )
 from transcripts.rules.dates import DATE_LINE
+from transcripts.rules.head import HEAD_CHROME, SPEECH_OPENING
 from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.language import detect_language
 from transcripts.rules.programs import HEARD_ON
 from transcripts.rules.words import PageWords, apply_splits, count_words, english_words, page_splits
 from transcripts.rules.wrapping import join_wrapped
+from transcripts.steps.head import head_line_reason, program_line, read_head, site_block_end, story_heads
 
 
 def _is_chrome(line: str) -> bool:
@@ -146,7 +148,9 @@ class _Notes:
 
 def _header(lines: list[_Ln], notes: _Notes) -> int:
     """Player chrome, cookie banners and station notices above the title; the index of the first other line."""
-    i = 0
+    i = site_block_end([ln.text for ln in lines])
+    for ln in lines[:i]:
+        ln.reason = _general_reason(ln.text) or R.PAGE_CHROME
     while i < len(lines):
         ln = lines[i]
         reason = _general_reason(ln.text)
@@ -158,6 +162,10 @@ def _header(lines: list[_Ln], notes: _Notes) -> int:
             reason = R.PAGE_CHROME  # the station's masthead; in the body "WOW" is a word
         if reason is None and DATE_LINE.match(ln.text):
             notes.add("date", ln.text)  # a date above the title is the page's date, not its title
+            reason = R.PAGE_CHROME
+        if reason is None and (program_line(ln.text) or HEAD_CHROME.match(ln.text)):
+            if program_line(ln.text):
+                notes.add("program", ln.text)  # the program's name above the title ("Tell Me More")
             reason = R.PAGE_CHROME
         if reason is None:
             break
@@ -172,7 +180,7 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
     if not (i < n and _title_like(lines[i].text) and (i > 0 or lines[i].text[-1:] not in ".?!\"”"
                                                       or count_words(lines[i].text) <= 25)):
         return None, i
-    title = lines[i].text
+    title, title_at = lines[i].text, i
     lines[i].reason = R.TITLE
     i += 1
     while i < n:
@@ -181,6 +189,9 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
             notes.add("heard_on", ln.text)
         elif DATE_LINE.match(ln.text):
             notes.add("date", ln.text)
+        elif (found := head_line_reason(ln.text, _general_reason)) is not None:
+            for kind, value in found[1]:
+                notes.add(kind, value)  # "Originally published on ...", "DATE ...", "PROGRAM Fresh Air"
         elif BYLINE_LINE.match(ln.text) and count_words(ln.text) <= 12:
             notes.add("byline", ln.text)
         elif NAME_LINE.match(ln.text) and any(
@@ -190,6 +201,15 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
             break
         ln.reason = _general_reason(ln.text) or R.PAGE_CHROME
         i += 1
+    first_turn = next((k for k in range(i, min(n, i + 5)) if match_label(lines[k].text)), None)
+    # furniture under the title (a date, "Download Audio") or a photo credit marks a web story's head
+    furnished = i > title_at + 1 or (first_turn is not None and any(
+        _is_credit(ln.text) and PHOTO_AGENCY.search(ln.text) for ln in lines[i:first_turn]))
+    if furnished and first_turn is not None and not any(
+            SPEECH_OPENING.match(ln.text) or is_marker_line(ln.text) for ln in lines[i:first_turn]):
+        for ln in lines[i:first_turn]:
+            ln.reason = R.TEASER  # the web teaser (and its photo) between the head's furniture and the first turn
+        i = first_turn
     return title, i
 
 
@@ -202,7 +222,8 @@ def _body_furniture(lines: list[_Ln], body_start: int, title: str | None) -> Non
             reason = R.DUPLICATE_TITLE
         if reason is None:
             _find_cut(ln)
-        ln.reason = reason
+        if reason is not None:
+            ln.reason = reason  # a line the head pass removed keeps its reason
 
 
 def _author_line(lines: list[_Ln], i: int) -> bool:
@@ -407,7 +428,18 @@ def _join_wrapped(kept: list[Line], lines: list[_Ln]) -> list[Line]:
 def clean_page(source: Source) -> Cleaned:
     lines = _lines(source.text)
     notes = _Notes()
-    title, body_start = _title_block(lines, _header(lines, notes), notes)
+    head = read_head([ln.text for ln in lines], _general_reason)
+    if head is None:
+        title, body_start = _title_block(lines, _header(lines, notes), notes)
+    else:
+        title, body_start = head.title, head.body_start
+        for i, reason in head.reasons.items():
+            lines[i].reason = reason
+        for kind, value in head.notes:
+            notes.add(kind, value)
+        notes.add("transcript_anchor", lines[body_start - 1].text)
+    for i, reason in story_heads([ln.text for ln in lines], body_start).items():
+        lines[i].reason = reason
     _body_furniture(lines, body_start, title)
     _story_furniture(lines, body_start, notes)
     _related_lists(lines)

@@ -41,7 +41,7 @@ def label_page(page: Segmented) -> Labeled:
     # a line-anchored pattern has no literal prefix for the regex engine to skip ahead with: test the substring
     heard = [m.group() for m in HEARD_ON.finditer(page_lines)] if "Heard on " in page_lines else []
     spoken = [s.text for s in segs if s.kind in (K.TURN, K.PARAGRAPH)]
-    program = find_program(spoken, heard, bio_lines)
+    program = find_program(spoken, heard, bio_lines, notes.get("program", []))
     year, year_source = find_year([*notes.get("copyright", []), removed_text, src.text], notes.get("date", []),
                                   spoken)
 

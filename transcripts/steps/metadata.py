@@ -5,21 +5,24 @@ from __future__ import annotations
 import re
 
 from schemas.documents import YearSource
-from transcripts.rules.dates import A_YEAR, COPYRIGHT_YEAR, SPOKEN_YEAR
+from transcripts.rules.dates import A_YEAR, COPYRIGHT_YEAR, DATE_YEAR, SPOKEN_YEAR
 from transcripts.rules.names import find_names, fold
-from transcripts.rules.programs import EXACT_FORMS, LEADING_THE, PROGRAM_FORMS, PROGRAM_RE, STATION_ID
+from transcripts.rules.programs import BIO_ID, EXACT_FORMS, LEADING_THE, PROGRAM_FORMS, PROGRAM_RE, STATION_ID
 from transcripts.rules.words import APOSTROPHES
 
 _PROGRAM_OF = {fold(form): program for form, program in PROGRAM_FORMS}
 _BY = re.compile(r"^\s*By\s+", re.I)
 
 
-def find_program(spoken: list[str], heard: list[str], bios: list[str]) -> str | None:
-    """The program the page names: a station ID in speech, a 'Heard on' line, a host bio; else a mention of
-    the program printed as NPR transcripts print it (capitals)."""
+def find_program(spoken: list[str], heard: list[str], bios: list[str],
+                 stated: list[str] | None = None) -> str | None:
+    """The program the page names: a station ID in speech, the page's own program line (`PROGRAM Fresh Air`,
+    the name above the title or after it on the player's first line; it wins when it is a more specific
+    form of the spoken one: `Weekend Edition Saturday`), a 'Heard on' line, a host bio; else a mention of the
+    program printed as NPR transcripts print it (capitals)."""
     found: dict[str, list[re.Match[str]]] = {}  # the passes below read the same texts: scan each once
 
-    def hits(texts: list[str], need_context: bool) -> str | None:
+    def hits(texts: list[str], context: re.Pattern[str] | None) -> str | None:
         for text in texts:
             matches = found.get(text)
             if matches is None:
@@ -29,13 +32,17 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str]) -> str | 
                 core = LEADING_THE.sub("", form)
                 if not (core.isupper() or form in EXACT_FORMS or core in EXACT_FORMS):
                     continue  # "here and now" in prose is not a program
-                if (need_context or " " not in form) and not STATION_ID.search(text[max(0, m.start() - 40):m.start()]):
+                if (context or " " not in form) and not (context or STATION_ID).search(
+                        text[max(0, m.start() - 40):m.start()]):
                     continue
                 return _PROGRAM_OF.get(fold(form)) or _PROGRAM_OF[fold(core)]
         return None
 
-    return (hits(spoken, True) or hits(heard, False) or hits(bios, True)
-            or hits(spoken, False) or hits(bios, False))
+    said, own = hits(spoken, STATION_ID), hits(stated or [], None)
+    if said and own and own != said and own.startswith(said):
+        return own
+    return (said or own or hits(heard, None) or hits(bios, BIO_ID)
+            or hits(spoken, None) or hits(bios, None))
 
 
 def find_year(copyright_texts: list[str], date_lines: list[str], spoken: list[str]) -> tuple[int | None, str | None]:
@@ -47,9 +54,9 @@ def find_year(copyright_texts: list[str], date_lines: list[str], spoken: list[st
         if m:
             return int(m.group(1)), YearSource.COPYRIGHT
     for line in date_lines:
-        m = A_YEAR.search(line)
+        m = DATE_YEAR.search(line) or A_YEAR.search(line)
         if m:
-            return int(m.group(1)), YearSource.DATELINE
+            return int(next(g for g in m.groups() if g)), YearSource.DATELINE
     for text in spoken:
         if "19" not in text and "20" not in text:  # every form ends on a year: skip the regex scan
             continue

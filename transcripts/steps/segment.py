@@ -17,9 +17,16 @@ from schemas.documents import DocType
 from schemas.segments import SegmentKind as K
 from transcripts.model import Cleaned, Line, Removed, Segment, Segmented, Sentence
 from transcripts.rules.dates import find_dateline
+from transcripts.rules.head import SPEECH_OPENING
 from transcripts.rules.labels import cased_labels, is_marker_line, label_is_strong, match_label
 from transcripts.rules.sentences import split_sentences
-from transcripts.rules.speech import SELF_INTRO_IN, SELF_INTRO_IN_MAX_WORDS, SELF_INTRO_LINE, SELF_INTRO_LINE_MAX_WORDS
+from transcripts.rules.speech import (
+    SELF_INTRO,
+    SELF_INTRO_IN,
+    SELF_INTRO_IN_MAX_WORDS,
+    SELF_INTRO_LINE,
+    SELF_INTRO_LINE_MAX_WORDS,
+)
 from transcripts.rules.words import count_words
 
 # A page without turns whose prose is shorter than this is a teaser of an audio-only story, not an article.
@@ -145,13 +152,20 @@ def _is_transcript(lines: list[Line], labels: list[tuple[str, int] | None]) -> b
             or (n_labels == 1 and any(is_marker_line(ln.text) for ln in lines)))
 
 
+def _host_opening(cleaned: Cleaned) -> bool:
+    """Below a transcript anchor (the player's `• Transcript`), a first paragraph that is a station ID with a
+    self-introduction ("This is TALK OF THE NATION. I'm Neal Conan.") opens a transcript, labels or not."""
+    first = cleaned.lines[0].text if cleaned.lines else ""
+    return "transcript_anchor" in cleaned.notes and bool(SPEECH_OPENING.match(first) and SELF_INTRO.search(first))
+
+
 def _cut(cleaned: Cleaned) -> list[_Seg]:
     """The kept lines cut into segments: markers, turns, captions, headings and paragraphs, in reading order."""
     text, lines = cleaned.source.text, cleaned.lines
     labels = [match_label(ln.text) for ln in lines]
     if not any(labels):
         labels = cased_labels([ln.text for ln in lines])
-    transcript = _is_transcript(lines, labels)
+    transcript = _is_transcript(lines, labels) or _host_opening(cleaned)
     captions = _caption_lines(cleaned)
     segs: list[_Seg] = []
     current: _Seg | None = None  # the open turn, if any

@@ -1,0 +1,115 @@
+"""The page head on invented pages of the layouts real pages have (tests/pages/layouts, gold beside them):
+the title, program and year the gold gives, no head furniture in any segment, and the first turn where the
+gold starts it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from transcripts.model import Labeled, Source
+from transcripts.steps.clean import clean_page
+from transcripts.steps.decode import decode_page
+from transcripts.steps.head import read_head
+from transcripts.steps.label import label_page
+from transcripts.steps.segment import invariant_violations, segment_page
+
+LAYOUTS = Path(__file__).resolve().parents[1] / "pages" / "layouts"
+# the head classes: program (C4), player title and chrome (C1, C3), station copies (C5), dates (C12),
+# unlabeled-only transcripts (C7), show notes (C8), program listings (C10)
+HEAD_PAGES = ["inv01_program_scifri_bio_mention", "inv02_title_teaser_no_separator",
+              "inv04_player_chrome_unlabeled_host", "inv05_station_chrome_headline", "inv10_year_dateline_station",
+              "inv11_unlabeled_monologue_only", "inv12_showNotes_waitwait_announcer",
+              "inv13_station_listing_two_stories"]
+
+
+def run_text(text: str, name: str = "page.txt") -> Labeled:
+    src = decode_page(text.encode("utf-8"), name)
+    assert isinstance(src, Source), src
+    seg = segment_page(clean_page(src))
+    assert invariant_violations(seg) == []
+    return label_page(seg)
+
+
+@pytest.mark.parametrize("name", HEAD_PAGES)
+def test_head_layout_pages_match_gold(name: str) -> None:
+    gold = json.loads((LAYOUTS / "gold" / f"{name}.json").read_text("utf-8"))
+    out = run_text((LAYOUTS / "docs" / f"{name}.txt").read_text("utf-8"), f"{name}.txt")
+    assert out.segmented.cleaned.title == gold["title"]
+    assert (out.program, out.year) == (gold["program"], gold["year"])
+    assert out.segmented.doc_type == gold["doc_type"]
+    texts = [s.text for s in out.segmented.segments]
+    leaks = [b for b in gold["boilerplate"] if len(b.split()) >= 4 and any(b in t for t in texts)]
+    assert leaks == []
+    turns = [s for s in out.segmented.segments if s.kind == "turn"]
+    assert turns and turns[0].text.startswith(gold["turns"][0]["starts"])
+
+
+PLAYER = """{first}
+NPR logo
+
+{title}
+
+  • Download
+  • <iframe src="" width="100%" height="290" frameborder="0" scrolling="no" title="NPR embedded audio player">
+  • Transcript
+{title}
+
+  • Download
+  • <iframe src="" width="100%" height="290" frameborder="0" scrolling="no" title="NPR embedded audio player">
+  • Transcript
+
+KAI ROWAN, HOST:
+
+Good morning. The pier in Eastbrook reopened today after two winters of repairs.
+
+DANA PIKE, BYLINE: Good morning, Kai. The town held a small ceremony at dawn.
+"""
+
+
+@pytest.mark.parametrize(("first", "title"), [
+    ("The Pier Reopens : NPR Two winters of storms left the old pier closed.", "The Pier Reopens"),
+    ("The Pier Reopens Two winters of storms left the old pier closed.", "The Pier Reopens"),
+    ("Pier Day : October 5, 2024 : Morning Edition Two winters of storms.", "Pier Day : October 5, 2024"),
+    ("Why Did The Pier Close? Two winters of storms left it shut.", "The Pier Reopens")])
+def test_head_player_title_is_the_repeated_line(first: str, title: str) -> None:
+    out = run_text(PLAYER.format(first=first, title=title))
+    assert out.segmented.cleaned.title == title
+    turns = [s for s in out.segmented.segments if s.kind == "turn"]
+    assert [t.speaker_label for t in turns] == ["KAI ROWAN, HOST", "DANA PIKE, BYLINE"]
+    assert not any("Download" in s.text or "iframe" in s.text for s in out.segmented.segments)
+
+
+def test_head_title_line_names_program_and_date() -> None:
+    out = run_text(PLAYER.format(first="Pier Day : October 5, 2024 : Morning Edition Two winters of storms.",
+                                 title="Pier Day : October 5, 2024"))
+    assert (out.program, out.year) == ("Morning Edition", 2024)
+
+
+def test_head_copyright_far_below_is_no_anchor() -> None:
+    """An article's copyright line at its end does not make the article a head."""
+    texts = ["A Title", "First paragraph of the story, long enough to be prose.", "Copyright 2020 NPR"]
+    assert read_head(texts, lambda _: None) is None
+
+
+def test_head_teaser_above_copyright_is_not_a_turn() -> None:
+    page = ("Tell Me More\n\nWhen The Bakery Closes\n\nA town loses its only bakery and its mornings change.\n\n"
+            "Copyright © 2012 NPR. For personal, noncommercial use only.\n\n"
+            "MICHEL MARTIN, host: I'm Michel Martin, and this is TELL ME MORE from NPR News.\n\n"
+            "OTTO BRAND: Thanks for having me.\n")
+    out = run_text(page)
+    assert out.segmented.cleaned.title == "When The Bakery Closes"
+    assert out.program == "Tell Me More"
+    labels = [s.speaker_label for s in out.segmented.segments if s.kind == "turn"]
+    assert labels == ["MICHEL MARTIN, host", "OTTO BRAND"]
+
+
+def test_head_heard_on_under_the_player_is_no_turn() -> None:
+    page = PLAYER.format(first="The Pier Reopens : NPR Two winters of storms.", title="The Pier Reopens").replace(
+        "KAI ROWAN, HOST:", "Heard on Morning Edition\n\nKAI ROWAN, HOST:")
+    out = run_text(page)
+    assert [s.speaker_label for s in out.segmented.segments if s.kind == "turn"] == ["KAI ROWAN, HOST",
+                                                                                      "DANA PIKE, BYLINE"]
+    assert out.program == "Morning Edition"
