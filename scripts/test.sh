@@ -9,4 +9,5 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
         || echo "could not install chromium: the report's browser test will be skipped" >&2
 fi
 export PREFECT_SERVER_ANALYTICS_ENABLED=false
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# both cores by default (TEST_WORKERS=0 runs the tests in this process)
+.venv/bin/python -m pytest -q -p no:cacheprovider -n "${TEST_WORKERS:-2}" "$@"
