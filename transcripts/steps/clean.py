@@ -274,7 +274,8 @@ def _related_lists(lines: list[_Ln]) -> None:
         if lines[k].reason != R.RELATED:
             continue
         for ln in lines[k + 1:]:
-            if ln.reason is not None or not _headline_like(ln.text):
+            # the head pass calls everything above the anchor a teaser; a listed headline is more precisely related
+            if ln.reason not in (None, R.TEASER) or not _headline_like(ln.text):
                 break
             ln.reason = R.RELATED
 
