@@ -28,6 +28,9 @@ _SHIPPED: dict[str, tuple[str, str]] = {
     # DuckDB's name for the SQLite extension is sqlite_scanner; LOAD sqlite resolves to it.
     "sqlite_scanner": ("duckdb_extension_sqlite", "sqlite.duckdb_extension"),
     "fts": ("duckdb_extension_fts", "fts.duckdb_extension"),  # full-text search (transcripts search)
+    # A remote lake: the catalog in PostgreSQL (DuckDB's name: postgres_scanner), data in S3 (httpfs).
+    "postgres_scanner": ("duckdb_extension_postgres", "postgres.duckdb_extension"),
+    "httpfs": ("duckdb_extension_httpfs", "httpfs.duckdb_extension"),
 }
 
 _installed: dict[Path, Path] = {}  # extension dir -> platform dir, once installed in this process
