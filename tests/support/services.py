@@ -11,6 +11,7 @@ dev extras are missing), so the tests skip with that sentence outside CI and fai
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import socket
 import subprocess
@@ -47,8 +48,8 @@ class S3Server:
     def create_bucket(self, bucket: str) -> None:
         binary = weed_binary()
         assert binary is not None
-        done = subprocess.run([str(binary), "shell", f"-master={self.master}"], input=f"s3.bucket.create -name {bucket}\n",
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run([str(binary), "shell", f"-master={self.master}"],
+                              input=f"s3.bucket.create -name {bucket}\n", capture_output=True, text=True, timeout=60)
         if done.returncode != 0 or "error" in done.stdout.lower():
             raise RuntimeError(f"cannot create bucket {bucket}: {done.stdout[-500:]} {done.stderr[-500:]}")
 
@@ -128,9 +129,9 @@ def s3_server(timeout: float = 90.0) -> Iterator[S3Server]:
     log = folder / "weed.log"
     config = folder / "s3.json"  # one identity: requests must be signed, as with a real bucket
     server = S3Server(endpoint=f"127.0.0.1:{s3}", master=f"127.0.0.1:{master}.{master_grpc}")
-    config.write_text(
-        '{"identities": [{"name": "test", "credentials": [{"accessKey": "%s", "secretKey": "%s"}],'
-        ' "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}' % (server.key_id, server.secret))
+    identity = {"name": "test", "credentials": [{"accessKey": server.key_id, "secretKey": server.secret}],
+                "actions": ["Admin", "Read", "Write", "List", "Tagging"]}
+    config.write_text(json.dumps({"identities": [identity]}))
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [str(binary), "server", f"-dir={folder / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
