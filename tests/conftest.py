@@ -147,3 +147,49 @@ def hanging_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (helper / "hangs.py").write_text(HANGS_ON_SLOW_PAGES, encoding="utf-8")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(helper), os.environ.get("PYTHONPATH", "")]))
     monkeypatch.setattr(worker, "PAGE_FUNCTION", "hangs:process")
+
+
+# ---------------------------------------------------------------- local and remote lakes
+
+_REMOTE_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL", "TRANSCRIPTS_STATE_DIR")
+
+
+@pytest.fixture(scope="session")
+def remote_lakes(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real PostgreSQL and a real S3-compatible server for this test worker (started once), with the AWS
+    variables set as a user of a remote lake sets them. Skips with the reason outside CI when the services
+    cannot start here, and fails inside CI."""
+    from support import services
+    from support.lakes import BUCKET, RemoteLakes
+
+    reason = services.skip_reason()
+    if reason:
+        if in_ci():
+            pytest.fail(f"remote lake tests cannot run: {reason}; CI=true requires them", pytrace=False)
+        pytest.skip(f"remote lake tests not run: {reason}")
+    saved = {name: os.environ.get(name) for name in _REMOTE_ENV}
+    with services.postgres_server() as pg, services.s3_server() as s3:
+        s3.create_bucket(BUCKET)
+        os.environ.update(s3.environment(), TRANSCRIPTS_STATE_DIR=str(tmp_path_factory.mktemp("remote-state")))
+        try:
+            yield RemoteLakes(pg, s3)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+@pytest.fixture(params=["local", "remote"])
+def lake_kind(request: pytest.FixtureRequest) -> str:
+    """Run the test against a lake folder and against a remote lake (PostgreSQL catalog, data in S3)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def make_lake(request: pytest.FixtureRequest, lake_kind: str, tmp_path: Path) -> Any:
+    """`make_lake(name)`: a new lake of the test's kind (not created yet)."""
+    from support.lakes import new_lake
+
+    return lambda name="lake": new_lake(request, lake_kind, tmp_path / name)
