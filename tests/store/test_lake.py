@@ -450,3 +450,43 @@ def test_lake_sigkill_during_publish_leaves_previous_version(lake2: Lake) -> Non
     assert v == 3
     assert lake2.query("SELECT count(*) FROM documents")[1] == [(3,)]
     assert lake2.diff(2, 3)["added"] == ["slow"]
+
+
+# Child: publish versions 3..6 one after the other, each through `publication` in three batches with pauses, so
+# that a reader in the parent meets open transactions, commits and the moments between them.
+_MANY_PUBLISHES = """
+    import time
+    from pathlib import Path
+    lk = {lake}
+    Path({root!r}, "started").touch()
+    for v in range(3, 7):
+        with lk.publication() as pub:
+            for b in range(3):
+                pub.insert(t.doc_rows(f"d{{v}}-{{b}}", speakers=("sam",), n_segments=v))
+                time.sleep(0.2)
+            pub.commit(t.version_row(f"v{{v}}"), check=t.passing)
+"""
+
+
+def test_lake_reader_in_a_loop_during_publishes_never_fails_nor_sees_a_mixed_version(lake2: Lake) -> None:
+    # Every version's rows must be exactly those its `versions` row recorded: a mixed version would differ.
+    sql = ("SELECT (SELECT max(version) FROM versions), (SELECT count(*) FROM documents), "
+           "(SELECT count(*) FROM segments), (SELECT rows['documents'] FROM versions ORDER BY version DESC LIMIT 1), "
+           "(SELECT rows['segments'] FROM versions ORDER BY version DESC LIMIT 1)")
+    proc = _child(_MANY_PUBLISHES.format(lake=lake_code(lake2), root=str(lake2.root)))
+    seen: list[int] = []
+    try:
+        _wait_for(lake2.root / "started", proc, timeout=60)
+        while proc.poll() is None or not seen or seen[-1] < 6:
+            _, [(version, docs, segments, recorded_docs, recorded_segments)] = lake2.query(sql)
+            assert (docs, segments) == (recorded_docs, recorded_segments), f"version {version} read mixed"
+            assert not seen or version >= seen[-1], "a reader went back in time"
+            seen.append(version)
+            if proc.poll() is not None and proc.returncode != 0:
+                raise AssertionError(proc.communicate())
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    assert proc.returncode == 0, proc.communicate()
+    assert seen[0] >= 2 and seen[-1] == 6 and len(seen) >= 10

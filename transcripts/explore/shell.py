@@ -57,4 +57,6 @@ def attach_sql(location: Any, snapshot: int | None) -> str:
 
 def shell_command(location: Any, snapshot: int | None, extra: list[str]) -> list[str]:
     """argv of the DuckDB CLI: an in-memory database, the lake attached by `-cmd`, then `extra` arguments."""
-    return [str(duckdb_cli()), "-cmd", attach_sql(location, snapshot), *extra]
+    # the set-up's only output (CREATE SECRET's "Success" table) goes nowhere, so a `-c` query prints alone
+    return [str(duckdb_cli()), "-cmd", ".output /dev/null", "-cmd", attach_sql(location, snapshot), "-cmd", ".output",
+            *extra]

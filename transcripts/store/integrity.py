@@ -125,15 +125,17 @@ def _version_snapshots(db: Any) -> dict[int, int]:
 
 
 def remote_sizes(lake: Lake) -> dict[str, int]:
-    """Every file under a remote lake's data prefix with its size, listed from S3 (no file is read)."""
+    """Every file under a remote lake's data prefix with its size, listed from S3 (no file is read). Raises
+    LakeDamaged, in one line, when the prefix cannot be listed (wrong credentials, no such bucket)."""
     con = lake.connect()
     try:
         return {str(name): int(size) for name, size in con.execute(
             "SELECT filename, size FROM read_blob(?)", [lake.location.data_url + "**"]).fetchall()}
-    except duckdb.IOException as exc:
+    except duckdb.Error as exc:
         if "No files found" in str(exc):
             return {}
-        raise
+        raise LakeDamaged(remote.redact(f"the data files at {lake.location.data_url} cannot be listed "
+                                        f"({_first(exc)})")) from None
     finally:
         con.close()
 
@@ -185,7 +187,11 @@ def check(lake: Lake) -> Report:
     # Only the files some readable version reads: gc may leave rows of expired versions' deleted files.
     files = [f for f in files if any(_live(f, s) for s in snapshots.values())]
     report.files_checked = len(files)
-    listed = remote_sizes(lake) if lake.remote else None
+    try:
+        listed = remote_sizes(lake) if lake.remote else None
+    except LakeDamaged as exc:
+        report.catalog_error = str(exc)
+        return report
     problems = {f: p for f in files if (p := _problem(f, listed)) is not None}
     report.problems = {_shown(lake, f.path): p for f, p in problems.items()}
     for version, snapshot in sorted(snapshots.items()):
@@ -254,6 +260,8 @@ def unreachable_catalog(lake: Lake, exc: BaseException) -> LakeDamaged:
 def damaged_files(lake: Lake, exc: duckdb.Error | None) -> LakeDamaged | QueryError:
     """LakeDamaged when a data file is missing or damaged; else the I/O error itself, as a QueryError."""
     report = check(lake)
+    if lake.remote and report.damaged and not report.problems and report.catalog_error:
+        return LakeDamaged(f"{report.catalog_error}; {_advice(lake)}")
     if report.damaged:
         bad = ", ".join(report.problems) or "the catalog"
         return LakeDamaged(f"the lake {lake.display} is damaged ({bad}); {_advice(lake)}")

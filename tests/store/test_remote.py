@@ -1,0 +1,191 @@
+"""A remote lake (store.location, store.remote): how its location is chosen, its S3 credentials, every command
+against it without a secret in any output, a damaged S3 file, and the README's read-only attach recipes.
+
+The lifecycle itself (publish, re-run, edit, diff, time travel, refusals, export, gc, kills, the lock) runs
+against both kinds of lake in test_lake.py, test_reliability.py and tests/flows/test_flow_e2e.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.lakes import lake_args
+from test_lake import publish_two_versions
+
+from transcripts.store import remote
+from transcripts.store.lake import Lake
+from transcripts.store.location import LocalLocation, LocationError, RemoteLocation, resolve_location
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = Path(sys.executable).parent / "transcripts"
+PG = "postgresql://analyst@db.example.org:5433/transcripts"
+
+# ------------------------------------------------------------------ choosing the location (no services)
+
+
+def test_location_from_flags_env_config_or_the_default_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert resolve_location(None, env={}) == LocalLocation(tmp_path / "output")
+    assert resolve_location("lake", env={"TRANSCRIPTS_LAKE": PG}).root == tmp_path / "lake"  # the flag wins
+    from_env = resolve_location(None, env={"TRANSCRIPTS_LAKE": PG, "TRANSCRIPTS_DATA": "s3://b/p"})
+    assert isinstance(from_env, RemoteLocation) and from_env.data_url == "s3://b/p/"
+    assert from_env.catalog_url == PG and from_env.dsn == \
+        "user=analyst dbname=transcripts host=db.example.org port=5433"
+    (tmp_path / "transcripts.toml").write_text(f'[lake]\ncatalog = "{PG}"\ndata = "s3://bucket/prefix/"\n')
+    from_file = resolve_location(None, env={})
+    assert isinstance(from_file, RemoteLocation) and from_file.data_url == "s3://bucket/prefix/"
+    assert from_file.options == f"--lake '{PG}' --data s3://bucket/prefix/"
+    assert resolve_location("elsewhere", env={}) == LocalLocation(tmp_path / "elsewhere")
+
+
+@pytest.mark.parametrize(("lake", "data", "message"), [
+    ("output", "s3://b/p", "--data goes with a PostgreSQL catalog"),
+    (PG, None, "needs --data s3://BUCKET/PREFIX"),
+    (PG, "/tmp/data", "--data must be an s3://BUCKET/PREFIX URL"),
+    ("mysql://host/db", None, "--lake takes a folder or a postgresql:// URL"),
+    ("postgresql://host", "s3://b/p", "names no database"),
+])
+def test_location_mistakes_are_one_line(lake: str, data: str | None, message: str) -> None:
+    with pytest.raises(LocationError, match=message):
+        resolve_location(lake, data, env={})
+
+
+def test_password_in_the_url_goes_to_pgpassword_and_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PGPASSWORD", "")
+    location = resolve_location("postgresql://analyst:Sesame-42@db.example.org/transcripts", "s3://b/p")
+    assert isinstance(location, RemoteLocation) and os.environ["PGPASSWORD"] == "Sesame-42"
+    shown = [location.dsn, location.catalog_url, location.display, location.options, repr(location)]
+    assert not any("Sesame-42" in text for text in shown)
+    assert remote.redact("password authentication failed: Sesame-42") == "password authentication failed: ***"
+
+
+def test_s3_secret_from_the_usual_aws_variables() -> None:
+    env = {"AWS_ACCESS_KEY_ID": "AKIA1", "AWS_SECRET_ACCESS_KEY": "s3cr3t-key", "AWS_REGION": "eu-west-1",
+           "AWS_ENDPOINT_URL": "http://127.0.0.1:9000"}
+    assert remote.s3_secret_sql(env) == (
+        "CREATE OR REPLACE SECRET transcripts_s3 (TYPE s3, KEY_ID 'AKIA1', SECRET 's3cr3t-key', REGION 'eu-west-1', "
+        "ENDPOINT '127.0.0.1:9000', URL_STYLE 'path', USE_SSL false)")
+    shown = remote.s3_secret_sql(env, by_getenv=True)  # what `transcripts shell` passes on its command line
+    assert shown is not None and "s3cr3t-key" not in shown and "getenv('AWS_SECRET_ACCESS_KEY')" in shown
+    aws = remote.s3_secret_sql({"AWS_ACCESS_KEY_ID": "AKIA1", "AWS_SECRET_ACCESS_KEY": "k", "AWS_REGION": "us-east-1"})
+    assert aws is not None and "ENDPOINT" not in aws  # AWS itself: virtual-host style, TLS
+    assert remote.s3_secret_sql({}) is None  # no variables: DuckDB's own secrets apply
+    assert remote.redact("signature for s3cr3t-key failed", env) == "signature for *** failed"
+
+
+# ------------------------------------------------------------------ every command against a remote lake
+
+
+@pytest.fixture(scope="module")
+def published(remote_lakes: Any) -> Lake:
+    lake = Lake(remote_lakes.new("published"))
+    lake.init()
+    return publish_two_versions(lake)
+
+
+def _secrets() -> list[str]:
+    return [os.environ["AWS_SECRET_ACCESS_KEY"]]
+
+
+def test_every_command_reads_the_remote_lake_and_shows_no_secret(published: Lake, cli, tmp_path: Path) -> None:
+    args = lake_args(published)
+    outputs = []
+    for command, expect in [
+        (["versions", "--format", "json"], '"version": 2'),
+        (["query", "SELECT doc_id FROM documents ORDER BY 1", "--format", "csv"], "doc_id\na\nc"),
+        (["query", "--version", "1", "SELECT doc_id FROM documents ORDER BY 1", "--format", "csv"], "a\nb"),
+        (["diff", "1", "2", "--format", "json"], '"changed": [\n    "a"\n  ]'),
+        (["export", str(tmp_path / "export"), "--version", "1"], "exported version 1"),
+        (["check"], "whole versions: 1, 2"),
+        (["show", "a"], "Ann"),
+    ]:
+        code, stdout, stderr = cli(*command, *args)
+        assert code == 0 and expect in stdout, (command, stdout, stderr)
+        outputs.append(stdout + stderr)
+    assert json.loads((tmp_path / "export" / "manifest.json").read_text())["tables"]["documents"]["rows"] == 2
+    code, stdout, stderr = cli("query", "SELECT * FROM read_text('/etc/passwd')", *args)
+    assert code == 2 and "not allowed" in stderr
+    code, _, stderr = cli("query", "SELECT * FROM no_such_table", *args)
+    assert code == 1 and stderr.count("\n") == 1 and published.location.data_url not in stderr
+    outputs.append(stderr)
+    assert not any(secret in text for text in outputs for secret in _secrets())
+
+
+def test_shell_and_search_work_on_a_remote_lake_with_no_credential_on_the_command_line(published: Lake) -> None:
+    shell = [str(CLI), "shell", *lake_args(published), "--", "-csv", "-c", "SELECT count(*) AS n FROM documents"]
+    run = subprocess.run(shell, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.split() == ["n", "2"], run.stderr
+    from transcripts.explore.shell import attach_sql
+
+    assert os.environ["AWS_SECRET_ACCESS_KEY"] not in attach_sql(published.location, None)
+    run = subprocess.run([str(CLI), "search", "s2", *lake_args(published), "--format", "csv"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "score,doc_id" in run.stdout, run.stderr
+
+
+def test_wrong_credentials_and_an_unreachable_catalog_are_one_line_without_secrets(published: Lake) -> None:
+    env = dict(os.environ, AWS_SECRET_ACCESS_KEY="wrong-secret-for-the-test")
+    for command in (["query", "SELECT count(*) FROM segments"], ["check"], ["versions"]):
+        run = subprocess.run([str(CLI), *command, *lake_args(published)], env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode in (0, 1) and "Traceback" not in run.stderr, (command, run.stderr)
+        assert "wrong-secret-for-the-test" not in run.stdout + run.stderr
+    run = subprocess.run([str(CLI), "query", "SELECT count(*) FROM segments", *lake_args(published)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and run.stderr.count("\n") == 1 and "cannot be listed" in run.stderr
+    url = "postgresql://analyst:Hunter-2222@/nothing?host=/nonexistent-folder"
+    run = subprocess.run([str(CLI), "versions", "--lake", url, "--data", "s3://b/p"], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 1 and "cannot be reached" in run.stderr and "Hunter-2222" not in run.stderr
+
+
+def test_check_names_a_remote_file_whose_size_changed(remote_lakes: Any, cli) -> None:
+    lake = publish_two_versions(Lake(remote_lakes.new("damaged")))
+    victim = sorted(n for n in _listing(lake) if "/main/segments/" in n)[-1]
+    con = lake.connect()
+    try:  # the same name, other bytes: what a failed or foreign upload leaves
+        con.execute(f"COPY (SELECT 'not the data' AS x) TO '{victim}' (FORMAT parquet)")
+    finally:
+        con.close()
+    code, stdout, _ = cli("check", *lake_args(lake), "--json")
+    report = json.loads(stdout)
+    assert code == 1 and report["damaged"] and report["damaged_versions"] == [2]
+    assert list(report["problems"]) == [victim.removeprefix(lake.location.data_url)]
+    code, _, stderr = cli("query", "SELECT count(*) FROM segments", *lake_args(lake))
+    assert code == 1 and "transcripts check" in stderr and "damaged" in stderr
+
+
+def _listing(lake: Lake) -> dict[str, int]:
+    from transcripts.store.integrity import remote_sizes
+
+    return remote_sizes(lake)
+
+
+# ------------------------------------------------------------------ the README's read-only attach
+
+
+def _readme_block(tag: str) -> str:
+    import re
+
+    text = (ROOT / "README.md").read_text("utf-8")
+    match = re.search(rf"<!-- tested: {re.escape(tag)} -->\n```\w*\n(.*?)\n```", text, re.S)
+    assert match, f"README has no block tagged {tag}"
+    return match.group(1)
+
+
+@pytest.mark.parametrize(("tag", "argv"), [("remote-duckdb-python", [sys.executable, "-c"]),
+                                           ("remote-duckdb-cli", ["bash", "-c"])])
+def test_readme_remote_attach_recipes_run_verbatim(published: Lake, tmp_path: Path, tag: str,
+                                                   argv: list[str]) -> None:
+    (tmp_path / ".venv").symlink_to(Path(sys.executable).parent.parent)
+    env = dict(os.environ, TRANSCRIPTS_LAKE=published.location.catalog_url,
+               TRANSCRIPTS_DATA=published.location.data_url, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    run = subprocess.run([*argv, _readme_block(tag)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "a" in run.stdout.split() and "c" in run.stdout.split(), run.stdout
