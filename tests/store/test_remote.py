@@ -189,3 +189,49 @@ def test_readme_remote_attach_recipes_run_verbatim(published: Lake, tmp_path: Pa
                          timeout=120)
     assert run.returncode == 0, run.stderr
     assert "a" in run.stdout.split() and "c" in run.stdout.split(), run.stdout
+
+
+# ------------------------------------------------------------------ a real run killed while it publishes
+
+
+@pytest.mark.slow
+def test_a_run_killed_while_publishing_to_a_remote_lake_leaves_the_previous_version(
+        remote_lakes: Any, seeds_dir: Path, tmp_path: Path, prefect_harness: None, cli) -> None:
+    import signal
+    import time
+
+    from prefect.settings import PREFECT_API_URL
+
+    lake = Lake(remote_lakes.new("killed"))
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for p in sorted(seeds_dir.iterdir()):
+        (pages / p.name).write_text(p.read_text("utf-8"), "utf-8")
+    code, _, stderr = cli("run", "--input", pages, *lake_args(lake), "--ner-model", "none")
+    assert code == 0, stderr
+    before = lake.query("SELECT doc_id, source_sha256 FROM documents ORDER BY 1")[1]
+    for i in range(12):  # enough work that the run is still publishing when it is killed
+        for p in sorted(seeds_dir.iterdir()):
+            (pages / f"{i:02d}_{p.name}").write_text(p.read_text("utf-8").replace("Emily", f"Emily{i}"), "utf-8")
+    env = dict(os.environ, PREFECT_API_URL=str(PREFECT_API_URL.value()))
+    run = subprocess.Popen([str(CLI), "run", "--input", str(pages), *lake_args(lake), "--ner-model", "none",
+                            "--chunk-docs", "8"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 240
+        while not lake.has_orphans():  # uploads of the open transaction: it holds the lock and is publishing
+            assert run.poll() is None, run.communicate()[1]
+            assert time.monotonic() < deadline, "the run never started publishing"
+            time.sleep(0.2)
+        holder = lake.lock_holder()
+        assert holder is not None and f"pid {run.pid}" in holder
+    finally:
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        if run.stderr:
+            run.stderr.close()
+    assert lake.current_version() == 1 and lake.lock_holder() is None  # PostgreSQL dropped the lock
+    assert lake.query("SELECT doc_id, source_sha256 FROM documents ORDER BY 1")[1] == before
+    code, stdout, stderr = cli("run", "--input", pages, *lake_args(lake), "--ner-model", "none", "--json")
+    assert code == 0 and json.loads(stdout)["version"] == 2, stderr
+    assert not lake.has_orphans()  # the next run removed what the killed one had uploaded
+    assert lake.query("SELECT count(*) FROM documents")[1] == [(39,)]
