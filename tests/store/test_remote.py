@@ -41,6 +41,9 @@ def test_location_from_flags_env_config_or_the_default_folder(tmp_path: Path, mo
     assert isinstance(from_file, RemoteLocation) and from_file.data_url == "s3://bucket/prefix/"
     assert from_file.options == f"--lake '{PG}' --data s3://bucket/prefix/"
     assert resolve_location("elsewhere", env={}) == LocalLocation(tmp_path / "elsewhere")
+    assert resolve_location(PG, env={"TRANSCRIPTS_DATA": "s3://b/q"}).data_url == "s3://b/q/"
+    (tmp_path / "transcripts.toml").unlink()
+    assert resolve_location(None, env={"TRANSCRIPTS_DATA": "s3://b/q"}) == LocalLocation(tmp_path / "output")
 
 
 @pytest.mark.parametrize(("lake", "data", "message"), [

@@ -176,7 +176,8 @@ def check(lake: Lake) -> Report:
     unreadable: tuple[type[Exception], ...] = (*catalog_errors(), LakeDamaged)
     try:
         if not lake.exists():
-            report.catalog_error = "no catalog: not a lake, or nothing published yet"
+            what = "no catalog database" if lake.remote else "no catalog.sqlite"
+            report.catalog_error = f"{what}: not a lake, or nothing published yet"
             return report
         with contextlib.closing(open_catalog(lake)) as db:
             files = _catalog_files(db, lake.location.data_url)

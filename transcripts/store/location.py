@@ -143,15 +143,18 @@ def resolve_location(lake: str | Path | None = None, data: str | None = None,
                      env: Mapping[str, str] | None = None) -> Location:
     """The lake's location from `--lake`/`--data`, else $TRANSCRIPTS_LAKE/$TRANSCRIPTS_DATA, else the `[lake]`
     table of ./transcripts.toml (or $TRANSCRIPTS_CONFIG): `catalog = "postgresql://..."` (or a folder) and
-    `data = "s3://bucket/prefix"`; else the folder `output/`. Raises LocationError for a bad combination."""
+    `data = "s3://bucket/prefix"`; else the folder `output/`. A PostgreSQL catalog without `--data` takes
+    $TRANSCRIPTS_DATA, else the file's `data`. Raises LocationError for a bad combination."""
     env = os.environ if env is None else env
+    configured_data = None
     if lake is None:
         lake = env.get("TRANSCRIPTS_LAKE") or None
-        data = data or env.get("TRANSCRIPTS_DATA") or None
     if lake is None:
         config = _config(env)
-        lake, data = config.get("catalog"), data or config.get("data")
+        lake, configured_data = config.get("catalog"), config.get("data")
     text = str(lake if lake is not None else DEFAULT_LAKE)
+    if text.startswith(_CATALOG_SCHEMES) and data is None:  # --data, else the environment, else the file
+        data = env.get("TRANSCRIPTS_DATA") or configured_data
     if not text.startswith(_CATALOG_SCHEMES):
         if data is not None:
             raise LocationError("--data goes with a PostgreSQL catalog (--lake postgresql://HOST/DATABASE); "
