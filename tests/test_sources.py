@@ -58,7 +58,8 @@ def test_sources_worker_reads_an_object_by_its_url(s3: Any) -> None:
 
 
 @pytest.mark.parametrize("case", ["no_bucket", "empty_prefix", "bad_credentials", "no_server"])
-def test_sources_unusable_prefix_is_one_line_input_error(case: str, s3: Any,
+@pytest.mark.parametrize("call", [sources.check_input, sources.scan_input])
+def test_sources_unusable_prefix_is_one_line_input_error(case: str, call: Any, s3: Any,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     put(s3.server, s3.bucket, "p/a.txt", b"hello\n")
     url = {"no_bucket": "s3://no-such-bucket-here/p/", "empty_prefix": f"s3://{s3.bucket}/nothing/"}.get(
@@ -68,7 +69,7 @@ def test_sources_unusable_prefix_is_one_line_input_error(case: str, s3: Any,
     if case == "no_server":
         monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     with pytest.raises(InputError) as refused:
-        sources.scan_input(url)
+        call(url)
     message = str(refused.value)
     expected = {"no_bucket": "NoSuchBucket", "empty_prefix": "no pages under", "bad_credentials": "403",
                 "no_server": "Could not connect"}[case]
@@ -78,4 +79,3 @@ def test_sources_unusable_prefix_is_one_line_input_error(case: str, s3: Any,
 def test_sources_local_input_must_be_a_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         sources.check_input(tmp_path / "missing")
-    sources.check_input("s3://bucket/pages/")  # checked when listed, not before

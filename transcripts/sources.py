@@ -30,8 +30,11 @@ def is_s3(location: str | Path) -> bool:
 
 
 def check_input(location: str | Path) -> None:
-    """Refuse a local input that is not a folder, before anything starts (an S3 prefix is checked when listed)."""
-    if not is_s3(location) and not Path(location).is_dir():
+    """Refuse an input folder that is not one, or an S3 prefix that cannot be listed or is empty (InputError),
+    before anything starts."""
+    if is_s3(location):
+        _list_s3(str(location))
+    elif not Path(location).is_dir():
         raise InputError(f"input folder {location} does not exist or is not a folder")
 
 
@@ -86,37 +89,42 @@ def split_url(url: str) -> tuple[str, str]:
     return bucket, prefix.rstrip("/") + "/" if prefix.strip("/") else ""
 
 
+def _list_s3(url: str) -> tuple[str, list[tuple[str, int]]]:
+    """(s3://bucket/prefix/, [(url, size)] of every object below it, unread); InputError (one line) when the
+    prefix cannot be listed (no such bucket, wrong credentials, no server) or holds no object."""
+    bucket, prefix = split_url(url)
+    root = f"{S3_SCHEME}{bucket}/{prefix}"
+    try:
+        listed = _connection().execute("SELECT filename, size FROM read_blob(?)", [root + "**"]).fetchall()
+    except duckdb.Error as exc:
+        raise InputError(f"cannot list {root}: {one_line(exc)}") from None
+    if not listed:
+        raise InputError(f"no pages under {root} (no such prefix, or nothing in it)")
+    return root, [(str(name), int(size)) for name, size in listed]
+
+
 def scan_s3(url: str, max_bytes: int) -> list[InputFile]:
     """Every object under the prefix as an InputFile, as scan.scan_input does for a folder: keys ending in
     '/' (folder markers) are not pages, names with a part starting with a dot are rejected as hidden, parts
     more than MAX_DEPTH folders deep as too_deep, an object over max_bytes as too_large (from its listed
-    size, unread), one that cannot be read as unreadable. InputError (one line) when the prefix cannot be
-    listed (no such bucket, wrong credentials, no server) or holds no object."""
-    bucket, prefix = split_url(url)
-    root = f"{S3_SCHEME}{bucket}/{prefix}"
-    con = _connection()
-    try:
-        listed = con.execute("SELECT filename, size FROM read_blob(?)", [root + "**"]).fetchall()
-    except duckdb.Error as exc:
-        raise InputError(f"cannot list {root}: {one_line(exc)}") from None
+    size, unread), one that cannot be read as unreadable. InputError as _list_s3."""
+    root, listed = _list_s3(url)
     found: dict[str, InputFile] = {}
     to_hash: dict[str, int] = {}
     for name, size in listed:
-        rel = str(name)[len(root):]
+        rel = name[len(root):]
         if not rel or rel.endswith("/"):
             continue  # a folder marker
         reject = _name_reject(rel, root)
         if reject is not None:
             found.setdefault(reject.source_path, reject)
         elif size > max_bytes:
-            found[rel] = scan.reject_file(rel, str(name), "too_large", f"{size} bytes > {max_bytes} (--max-bytes); "
+            found[rel] = scan.reject_file(rel, name, "too_large", f"{size} bytes > {max_bytes} (--max-bytes); "
                                           "not read", size)
         else:
             to_hash[rel] = size
-    if not found and not to_hash:
-        raise InputError(f"no pages under {root} (no such prefix, or nothing in it)")
-    for rel, (sha, size, problem) in _hash_objects(con, root, sorted(to_hash)).items():
-        found[rel] = (InputFile(rel, root + rel, sha, size) if problem is None else
+    for rel, (sha, n_bytes, problem) in _hash_objects(_connection(), root, sorted(to_hash)).items():
+        found[rel] = (InputFile(rel, root + rel, sha, n_bytes) if problem is None else
                       scan.reject_file(rel, root + rel, "unreadable", problem, to_hash[rel]))
     return sorted(found.values(), key=lambda f: f.source_path)
 
