@@ -22,7 +22,7 @@ from transcripts.scan import MAX_DEPTH, InputError, InputFile
 
 S3_SCHEME = "s3://"
 _GLOB_CHARACTERS = set("*?[")  # DuckDB would expand them in a file name: such objects cannot be read one by one
-_HASH_BATCH = 256  # objects hashed per query
+_HASH_BATCH = 64  # objects hashed per query (their contents are in memory together at worst)
 
 
 def is_s3(location: str | Path) -> bool:
