@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.s3objects import put, upload_folder
+from support.s3objects import delete, put, upload_folder
 
 from transcripts import sources
 from transcripts.scan import InputError
@@ -47,6 +47,19 @@ def test_sources_s3_prefix_lists_the_pages_and_rejects_of_the_same_folder(folder
     assert all(f.abs_path == f"s3://{s3.bucket}/pages/{f.source_path}" for f in remote)
 
 
+def test_sources_object_gone_between_listing_and_hashing_is_unreadable(s3: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    put(s3.server, s3.bucket, "p/a.txt", b"hello\n")
+    put(s3.server, s3.bucket, "p/b.txt", b"going\n")
+    listed = sources._list_s3(f"s3://{s3.bucket}/p/")
+    delete(s3.server, s3.bucket, "p/b.txt")
+    monkeypatch.setattr(sources, "_list_s3", lambda url: listed)
+    files = {f.source_path: f for f in sources.scan_input(f"s3://{s3.bucket}/p/")}
+    assert files["a.txt"].problem is None and files["a.txt"].n_bytes == 6
+    problem = files["b.txt"].problem
+    assert problem is not None and problem.reason == "unreadable" and "404" in problem.detail
+
+
 def test_sources_worker_reads_an_object_by_its_url(s3: Any) -> None:
     put(s3.server, s3.bucket, "p/a.txt", b"hello\n")
     put(s3.server, s3.bucket, "p/big.txt", b"y" * 100)
@@ -76,6 +89,9 @@ def test_sources_unusable_prefix_is_one_line_input_error(case: str, call: Any, s
     assert expected in message and "\n" not in message and "not-the-secret" not in message
 
 
-def test_sources_local_input_must_be_a_folder(tmp_path: Path) -> None:
+def test_sources_local_input_must_be_a_folder_and_an_s3_url_a_plain_prefix(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         sources.check_input(tmp_path / "missing")
+    for url in ("s3://", "s3:///pages/", "s3://bucket/pages/*.txt"):
+        with pytest.raises(InputError, match=r"no bucket|not supported"):
+            sources.check_input(url)

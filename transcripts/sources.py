@@ -86,6 +86,8 @@ def split_url(url: str) -> tuple[str, str]:
     bucket, _, prefix = url[len(S3_SCHEME):].partition("/")
     if not bucket:
         raise InputError(f"{url} names no bucket: use s3://BUCKET/PREFIX/")
+    if _GLOB_CHARACTERS & set(url):
+        raise InputError(f"{url}: a prefix with * ? or [ is not supported (give the folder-like prefix itself)")
     return bucket, prefix.rstrip("/") + "/" if prefix.strip("/") else ""
 
 
@@ -170,6 +172,8 @@ def _hash_objects(con: duckdb.DuckDBPyConnection, root: str,
                     out[rel] = (None, None, f"cannot be read: {one_line(exc)}")
         for name, sha, size in rows:
             out[str(name)[len(root):]] = (str(sha), int(size), None)
+        for rel in batch:  # never a page dropped without a word
+            out.setdefault(rel, (None, None, "cannot be read: not returned by the server"))
     return out
 
 
