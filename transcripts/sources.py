@@ -69,7 +69,10 @@ def _connection() -> duckdb.DuckDBPyConnection:
 
         con = _local.con = connect(extensions=("httpfs",))
     if getattr(_local, "secret", None) != secret:
-        con.execute(secret)
+        if secret is None:
+            con.execute("DROP SECRET IF EXISTS transcripts_s3")
+        else:
+            con.execute(secret)
         _local.secret = secret
     return con
 

@@ -19,6 +19,7 @@ def test_remote_s3_aws_itself_needs_no_endpoint_and_credentials_are_optional() -
     assert (keyed["KEY_ID"], keyed["SECRET"], keyed["SESSION_TOKEN"], keyed["REGION"]) == ("AK", "S", "T", "us-east-1")
 
 
-def test_remote_s3_secret_sql_quotes_values() -> None:
+def test_remote_s3_secret_sql_quotes_values_and_is_none_without_credentials_or_endpoint() -> None:
     sql = s3_secret_sql({"AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY": "it's"})
-    assert "SECRET 'it''s'" in sql and sql.startswith("CREATE OR REPLACE SECRET")
+    assert sql is not None and "SECRET 'it''s'" in sql and sql.startswith("CREATE OR REPLACE SECRET")
+    assert s3_secret_sql({"AWS_REGION": "eu-west-3"}) is None

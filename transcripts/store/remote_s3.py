@@ -42,12 +42,18 @@ def s3_settings(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     return settings
 
 
-def s3_secret_sql(environ: Mapping[str, str] | None = None, name: str = "transcripts_s3") -> str:
-    """CREATE SECRET for S3 from the environment (contains the secret key: run it, never log it)."""
-    params = ", ".join(f"{k} {v if k == 'USE_SSL' else _quote(v)}" for k, v in s3_settings(environ).items())
+def s3_secret_sql(environ: Mapping[str, str] | None = None, name: str = "transcripts_s3") -> str | None:
+    """CREATE SECRET for S3 from the environment (contains the secret key: run it, never log it), or None
+    when neither credentials nor an endpoint are set (DuckDB's anonymous defaults then apply)."""
+    settings = s3_settings(environ)
+    if "KEY_ID" not in settings and "ENDPOINT" not in settings:
+        return None
+    params = ", ".join(f"{k} {v if k == 'USE_SSL' else _quote(v)}" for k, v in settings.items())
     return f"CREATE OR REPLACE SECRET {name} (TYPE s3, {params})"
 
 
 def configure_s3(con: duckdb.DuckDBPyConnection, environ: Mapping[str, str] | None = None) -> None:
-    """Give a connection with httpfs loaded the S3 credentials of the environment."""
-    con.execute(s3_secret_sql(environ))
+    """Give a connection with httpfs loaded the S3 credentials of the environment (a no-op without them)."""
+    sql = s3_secret_sql(environ)
+    if sql is not None:
+        con.execute(sql)
