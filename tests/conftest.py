@@ -53,6 +53,36 @@ def golden() -> dict[str, dict]:
 
 
 @pytest.fixture(scope="session")
+def s3_server() -> Any:
+    """One S3 server (SeaweedFS) per test process; skipped without the dev extras, a failure in CI."""
+    from support.services import s3_server as start
+    from support.services import skip_reason
+
+    reason = skip_reason()
+    if reason:
+        if in_ci():
+            pytest.fail(f"S3 tests cannot run in CI: {reason}", pytrace=False)
+        pytest.skip(reason)
+    with start() as server:
+        yield server
+
+
+@pytest.fixture
+def s3(s3_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The S3 server with a fresh, empty bucket (`s3.bucket`) and its AWS_* variables set for the test."""
+    import uuid
+    from types import SimpleNamespace
+
+    bucket = f"test-{uuid.uuid4().hex[:16]}"
+    s3_server.create_bucket(bucket)
+    for name in ("AWS_ENDPOINT_URL_S3", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in s3_server.environment().items():
+        monkeypatch.setenv(name, value)
+    return SimpleNamespace(server=s3_server, bucket=bucket, url=f"s3://{bucket}/")
+
+
+@pytest.fixture(scope="session")
 def prefect_harness():
     """One temporary Prefect server for the whole session: starting one costs 10-20 s."""
     from prefect.testing.utilities import prefect_test_harness

@@ -92,7 +92,7 @@ def _store_errors(lake_dir: Path) -> Iterator[None]:
 
 @app.command()
 def run(
-    input_dir: Annotated[Path, typer.Option("--input", help="folder of pages")] = Path("seeds"),
+    input_dir: Annotated[str, typer.Option("--input", help="folder of pages, or s3://BUCKET/PREFIX/")] = "seeds",
     lake_dir: LakeOpt = DEFAULT_LAKE,
     batch_size: Annotated[int, typer.Option(min=1, help="pages per task")] = DEFAULT_BATCH_SIZE,
     chunk_docs: Annotated[int, typer.Option(min=1, help="documents validated and written together")]
@@ -399,7 +399,8 @@ def serve(cron: Annotated[str | None, typer.Option(help="cron schedule (default:
           = None,
           interval: Annotated[float | None, typer.Option(min=1, help="run every N seconds instead of a cron")]
           = None,
-          input_dir: Annotated[Path, typer.Option("--input")] = Path("seeds"),
+          input_dir: Annotated[str, typer.Option("--input", help="folder of pages, or s3://BUCKET/PREFIX/")]
+          = "seeds",
           lake_dir: LakeOpt = DEFAULT_LAKE,
           ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip)")] = None,
           name: Annotated[str, typer.Option(help="deployment name")] = "transcripts-scheduled") -> None:
@@ -412,8 +413,7 @@ def serve(cron: Annotated[str | None, typer.Option(help="cron schedule (default:
     try:
         if cron is not None and interval is not None:
             raise pipeline.InputError("give --cron or --interval, not both")
-        if not input_dir.is_dir():
-            raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
+        pipeline.check_input(input_dir)
         pipeline.check_locations(input_dir, lake_dir)
         from prefect.client.schemas.schedules import CronSchedule
 
@@ -429,7 +429,8 @@ def serve(cron: Annotated[str | None, typer.Option(help="cron schedule (default:
     from transcripts.runtime import CannotStart, owned_prefect_server, stop_serving_on_signals
 
     schedule = {"interval": interval} if interval is not None else {"cron": cron or "0 * * * *"}
-    parameters: dict[str, Any] = {"input_dir": str(input_dir.resolve()), "lake_dir": str(lake_dir.resolve())}
+    pages = input_dir if pipeline.is_s3(input_dir) else str(Path(input_dir).resolve())
+    parameters: dict[str, Any] = {"input_dir": pages, "lake_dir": str(lake_dir.resolve())}
     if ner_model is not None:
         parameters["ner_model"] = ner_model
     when = f"every {interval:g} s" if interval is not None else f"on cron {schedule['cron']!r}"

@@ -188,7 +188,7 @@ class CannotStart(Exception):
     """The run cannot start now (another run holds the lake, the NER model is missing): exit status 3."""
 
 
-def preflight(input_dir: Path, lake_dir: Path, runner: str, ner_model: str | None, max_bytes: int,
+def preflight(input_dir: str | Path, lake_dir: Path, runner: str, ner_model: str | None, max_bytes: int,
               allow_removals: bool) -> Any:
     """Every check of a run that needs no Prefect, in the order a user fixes them. Returns the run's summary
     when there is nothing to do, else None. Raises ValueError or InputError for a mistake in the arguments
@@ -197,8 +197,7 @@ def preflight(input_dir: Path, lake_dir: Path, runner: str, ner_model: str | Non
     from transcripts.store.lake import Lake
 
     pipeline.check_runner(runner)
-    if not input_dir.is_dir():
-        raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
+    pipeline.check_input(input_dir)
     pipeline.check_locations(input_dir, lake_dir)
     quick = nothing_to_do(input_dir, lake_dir, ner_model, max_bytes, allow_removals)
     if quick is not None:
@@ -212,7 +211,7 @@ def preflight(input_dir: Path, lake_dir: Path, runner: str, ner_model: str | Non
     return None
 
 
-def nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None, max_bytes: int,
+def nothing_to_do(input_dir: str | Path, lake_dir: Path, ner_model: str | None, max_bytes: int,
                   allow_removals: bool) -> Any:
     """The run's summary when the published dataset is already up to date with the input, else None. Raises
     InputError when the run would remove more than half the published documents."""
