@@ -79,8 +79,8 @@ def worker_nlp(name: str) -> Any:
     return cache[name]
 
 
-# Pages travel to workers as paths (InputFile), never as frames: remote workers read the files themselves,
-# and each worker loads the NER model once.
+# Pages travel to workers as locations (InputFile: a path or an s3:// URL), never as bytes: remote workers
+# read the pages themselves, and each worker loads the NER model once.
 @task(name="process-pages", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
 def process_pages(batch: list[InputFile], max_bytes: int, ner_model: str, version: str,
                   page_timeout: float = pipeline.DEFAULT_PAGE_TIMEOUT) -> dict[str, pa.Table]:
@@ -162,7 +162,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
 
     location = resolve_location(lake_dir, data)
     if not location.remote:
-        pipeline.check_locations(Path(input_dir), Path(lake_dir))
+        pipeline.check_locations(input_dir, lake_dir)
     model = pipeline.ner_model_name(ner_model)
     version = pipeline.pipeline_version(model)
     summary = RunSummary(str(input_dir), location.named, version)
@@ -172,7 +172,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
         if not lake.exists():
             lake.init()
         with timer.stage("plan"):
-            files = pipeline.scan_input(Path(input_dir), max_bytes)
+            files = pipeline.scan_input(input_dir, max_bytes)  # a folder or s3://bucket/prefix/
             state = lake.read_state()
             plan = pipeline.make_plan(files, state, version)
         pipeline.check_removals(plan, len(state.get("documents", {})), allow_removals, input_dir)

@@ -106,7 +106,7 @@ def _redact(exc: BaseException) -> str:
 
 @app.command()
 def run(
-    input_dir: Annotated[Path, typer.Option("--input", help="folder of pages")] = Path("seeds"),
+    input_dir: Annotated[str, typer.Option("--input", help="folder of pages, or s3://BUCKET/PREFIX/")] = "seeds",
     lake_dir: LakeOpt = DEFAULT_LAKE,
     data: DataOpt = None,
     batch_size: Annotated[int, typer.Option(min=1, help="pages per task")] = DEFAULT_BATCH_SIZE,
@@ -425,7 +425,8 @@ def serve(cron: Annotated[str | None, typer.Option(help="cron schedule (default:
           = None,
           interval: Annotated[float | None, typer.Option(min=1, help="run every N seconds instead of a cron")]
           = None,
-          input_dir: Annotated[Path, typer.Option("--input")] = Path("seeds"),
+          input_dir: Annotated[str, typer.Option("--input", help="folder of pages, or s3://BUCKET/PREFIX/")]
+          = "seeds",
           lake_dir: LakeOpt = DEFAULT_LAKE,
           data: DataOpt = None,
           ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip)")] = None,
@@ -440,8 +441,7 @@ def serve(cron: Annotated[str | None, typer.Option(help="cron schedule (default:
     try:
         if cron is not None and interval is not None:
             raise pipeline.InputError("give --cron or --interval, not both")
-        if not input_dir.is_dir():
-            raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
+        pipeline.check_input(input_dir)
         if not lake.remote:
             pipeline.check_locations(input_dir, lake.root)
         from prefect.client.schemas.schedules import CronSchedule
@@ -458,7 +458,8 @@ def serve(cron: Annotated[str | None, typer.Option(help="cron schedule (default:
     from transcripts.runtime import CannotStart, owned_prefect_server, stop_serving_on_signals
 
     schedule = {"interval": interval} if interval is not None else {"cron": cron or "0 * * * *"}
-    parameters: dict[str, Any] = {"input_dir": str(input_dir.resolve()), **_flow_lake(lake, lake.root)}
+    pages = input_dir if pipeline.is_s3(input_dir) else str(Path(input_dir).resolve())
+    parameters: dict[str, Any] = {"input_dir": pages, **_flow_lake(lake, lake.root)}
     if ner_model is not None:
         parameters["ner_model"] = ner_model
     when = f"every {interval:g} s" if interval is not None else f"on cron {schedule['cron']!r}"

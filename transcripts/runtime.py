@@ -188,7 +188,7 @@ class CannotStart(Exception):
     """The run cannot start now (another run holds the lake, the NER model is missing): exit status 3."""
 
 
-def preflight(input_dir: Path, location: Any, runner: str, ner_model: str | None, max_bytes: int,
+def preflight(input_dir: str | Path, location: Any, runner: str, ner_model: str | None, max_bytes: int,
               allow_removals: bool) -> Any:
     """Every check of a run that needs no Prefect, in the order a user fixes them (`location`: the lake's,
     from store.location.resolve_location). Returns the run's summary when there is nothing to do, else None.
@@ -198,8 +198,7 @@ def preflight(input_dir: Path, location: Any, runner: str, ner_model: str | None
     from transcripts.store.lake import Lake
 
     pipeline.check_runner(runner)
-    if not input_dir.is_dir():
-        raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
+    pipeline.check_input(input_dir)
     if not location.remote:
         pipeline.check_locations(input_dir, location.root)
     quick = nothing_to_do(input_dir, location, ner_model, max_bytes, allow_removals)
@@ -215,7 +214,7 @@ def preflight(input_dir: Path, location: Any, runner: str, ner_model: str | None
     return None
 
 
-def nothing_to_do(input_dir: Path, location: Any, ner_model: str | None, max_bytes: int,
+def nothing_to_do(input_dir: str | Path, location: Any, ner_model: str | None, max_bytes: int,
                   allow_removals: bool) -> Any:
     """The run's summary when the published dataset is already up to date with the input, else None. Raises
     InputError when the run would remove more than half the published documents."""

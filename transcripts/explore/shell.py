@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from transcripts.store.extensions import extension_dir, install_extensions
-from transcripts.store.remote import s3_secret_sql
+from transcripts.store.remote_s3 import s3_secret_sql
 
 ATTACHED_AS = "lake"
 

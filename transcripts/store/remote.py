@@ -1,11 +1,9 @@
 """What a remote lake needs beyond DuckDB: S3 credentials, the PostgreSQL catalog database, its writer lock,
 and keeping secrets out of every message.
 
-- S3: `s3_secret_sql(env)` builds DuckDB's `CREATE SECRET` from the usual AWS variables (AWS_ACCESS_KEY_ID,
-  AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL for a non-AWS endpoint);
-  `configure_s3(con)` runs it. DuckDB's own `credential_chain` provider lives in the `aws` extension, which
-  is not shipped, so the secret is built here. Without AWS variables no secret is made, and DuckDB's own
-  (persistent) secrets apply.
+- S3: `configure_s3(con)` gives a connection the secret that remote_s3 builds from the usual AWS variables
+  (DuckDB's own `credential_chain` provider lives in the `aws` extension, which is not shipped). Without AWS
+  variables no secret is made, and DuckDB's own (persistent) secrets apply.
 - PostgreSQL: psycopg connections for creating the catalog database and for the writer lock, an advisory
   lock held on a dedicated connection while a run publishes. PostgreSQL drops it when that connection ends,
   so a killed run (even by SIGKILL: the server sees the socket close) never leaves a stale lock. The holder
@@ -20,13 +18,9 @@ import socket
 import zlib
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import duckdb
 
-from transcripts.store.sql import literal
-
-S3_SECRET = "transcripts_s3"
 LOCK_CLASS = 0x7472  # first key of our advisory lock ("tr"); the second is from the data URL
 APPLICATION = "transcripts"
 _SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "PGPASSWORD")
@@ -48,44 +42,15 @@ def redact(text: str, env: Mapping[str, str] | None = None) -> str:
     return text
 
 
-def s3_secret_sql(env: Mapping[str, str] | None = None, name: str = S3_SECRET, *,
-                  by_getenv: bool = False) -> str | None:
-    """`CREATE OR REPLACE SECRET` for S3 from the AWS variables in `env` (default os.environ), or None when
-    no credentials are set there. AWS_ENDPOINT_URL (`http://host:port`) selects a non-AWS endpoint, with
-    path-style URLs and TLS as its scheme says. `by_getenv`: the key and secret as `getenv('AWS_...')` calls
-    (the DuckDB command line has getenv), so the statement can be shown or passed on a command line."""
-    env = os.environ if env is None else env
-    key_id, secret = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")
-    endpoint = env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")
-    if not key_id and not endpoint:
-        return None
+def configure_s3(con: duckdb.DuckDBPyConnection) -> None:
+    """Give `con` the S3 credentials of the environment (remote_s3, the secret's one home); a statement DuckDB
+    refuses is one line without the secret (DuckDB's message may quote the statement)."""
+    from transcripts.store.remote_s3 import configure_s3 as configure
 
-    def value(variable: str) -> str:
-        return f"getenv({literal(variable)})" if by_getenv else literal(env[variable])
-
-    options = ["TYPE s3"]
-    if key_id and secret:
-        options += [f"KEY_ID {value('AWS_ACCESS_KEY_ID')}", f"SECRET {value('AWS_SECRET_ACCESS_KEY')}"]
-        if env.get("AWS_SESSION_TOKEN"):
-            options.append(f"SESSION_TOKEN {value('AWS_SESSION_TOKEN')}")
-    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
-    if region:
-        options.append(f"REGION {literal(region)}")
-    if endpoint:
-        parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
-        options += [f"ENDPOINT {literal(parts.netloc)}", "URL_STYLE 'path'",
-                    f"USE_SSL {'true' if parts.scheme == 'https' else 'false'}"]
-    return f"CREATE OR REPLACE SECRET {name} ({', '.join(options)})"
-
-
-def configure_s3(con: duckdb.DuckDBPyConnection, env: Mapping[str, str] | None = None) -> None:
-    """Give `con` the S3 credentials of the environment (see `s3_secret_sql`); a no-op without them."""
-    sql = s3_secret_sql(env)
-    if sql is not None:
-        try:
-            con.execute(sql)
-        except duckdb.Error as exc:  # the statement carries the secret: never let DuckDB's echo of it out
-            raise ValueError(redact(f"the S3 credentials are unusable: {str(exc).splitlines()[0]}")) from None
+    try:
+        configure(con)
+    except duckdb.Error as exc:
+        raise ValueError(redact(f"the S3 credentials are unusable: {str(exc).splitlines()[0]}")) from None
 
 
 # ---------------------------------------------------------------- PostgreSQL
