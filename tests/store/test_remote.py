@@ -235,3 +235,40 @@ def test_a_run_killed_while_publishing_to_a_remote_lake_leaves_the_previous_vers
     assert code == 0 and json.loads(stdout)["version"] == 2, stderr
     assert not lake.has_orphans()  # the next run removed what the killed one had uploaded
     assert lake.query("SELECT count(*) FROM documents")[1] == [(39,)]
+
+
+@pytest.mark.slow
+def test_a_reader_in_a_loop_during_a_real_run_never_fails_nor_sees_a_mixed_version(
+        remote_lakes: Any, seeds_dir: Path, tmp_path: Path, prefect_harness: None, cli) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    lake = Lake(remote_lakes.new("read_during_run"))
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for p in sorted(seeds_dir.iterdir()):
+        (pages / p.name).write_text(p.read_text("utf-8"), "utf-8")
+    assert cli("run", "--input", pages, *lake_args(lake), "--ner-model", "none")[0] == 0
+    for i in range(6):
+        for p in sorted(seeds_dir.iterdir()):
+            (pages / f"{i:02d}_{p.name}").write_text(p.read_text("utf-8").replace("Emily", f"Emily{i}"), "utf-8")
+    # one query that would disagree with itself on a mixed version: rows read vs rows the version recorded
+    sql = ("SELECT (SELECT max(version) FROM versions), (SELECT count(*) FROM documents), "
+           "(SELECT count(*) FROM segments), (SELECT rows['documents'] FROM versions ORDER BY version DESC LIMIT 1), "
+           "(SELECT rows['segments'] FROM versions ORDER BY version DESC LIMIT 1)")
+    env = dict(os.environ, PREFECT_API_URL=str(PREFECT_API_URL.value()))
+    run = subprocess.Popen([str(CLI), "run", "--input", str(pages), *lake_args(lake), "--ner-model", "none",
+                            "--chunk-docs", "4"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seen: list[int] = []
+    try:
+        while run.poll() is None or not seen or seen[-1] < 2:
+            _, [(version, docs, segments, recorded_docs, recorded_segments)] = lake.query(sql)
+            assert (docs, segments) == (recorded_docs, recorded_segments), f"version {version} read mixed"
+            assert not seen or version >= seen[-1]
+            seen.append(version)
+            assert run.poll() in (None, 0), run.communicate()[1]
+    finally:
+        if run.poll() is None:
+            run.kill()
+        run.wait()
+    assert run.returncode == 0
+    assert seen.count(1) >= 3 and seen[-1] == 2  # it read while the run worked, then the new version
