@@ -21,6 +21,8 @@ from typing import Any
 
 import duckdb
 
+from transcripts.store.errors import LakeError
+
 LOCK_CLASS = 0x7472  # first key of our advisory lock ("tr"); the second is from the data URL
 APPLICATION = "transcripts"
 _SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "PGPASSWORD")
@@ -50,7 +52,7 @@ def configure_s3(con: duckdb.DuckDBPyConnection) -> None:
     try:
         configure(con)
     except duckdb.Error as exc:
-        raise ValueError(redact(f"the S3 credentials are unusable: {str(exc).splitlines()[0]}")) from None
+        raise LakeError(redact(f"the S3 credentials are unusable: {str(exc).splitlines()[0]}")) from None
 
 
 # ---------------------------------------------------------------- PostgreSQL
