@@ -26,6 +26,8 @@ A_YEAR = re.compile(r"\b" + YEAR + r"\b")
 SPOKEN_YEAR = re.compile(
     rf"\bhere we are in {YEAR}\b|\b(?:[Ii]t{APOS}s|[Tt]oday is|recorded|[Ii]t is now)\b[^!?\n]{{0,80}}?\b"
     rf"{MONTH}\s+\d{{1,2}},\s+{YEAR}\b|\b(?:[Ii]t{APOS}s|[Ii]t is) now {YEAR}\b")
+# every SPOKEN_YEAR form holds one of these strings: substring tests are far cheaper than the regex scan
+SPOKEN_YEAR_HINTS = ("here we are in ", *(f"t{a}s" for a in APOS_CHARS), "oday is", "recorded", "t is now")
 
 # "TAIPEI and MOSCOW — ...", "DES MOINES, Iowa — ...", "WASHINGTON -- ...": the place a written story opens on
 _CAPS_WORD = rf"[^\W\d_a-z][^\W\d_a-z.{APOS_CHARS}-]*"

@@ -31,6 +31,24 @@ PROGRAM_FORMS: tuple[tuple[str, str], ...] = tuple(sorted(
     key=lambda kv: -len(kv[0])))
 PROGRAM_RE = re.compile(r"(?<![\w&])(" + "|".join(re.escape(f) for f, _ in PROGRAM_FORMS) + r")(?![\w&])", re.I)
 EXACT_FORMS = frozenset(f for f, _ in PROGRAM_FORMS)
+# Lower-case forms that contain no shorter one: in ASCII text PROGRAM_RE can match only where one of them is a
+# substring of the lower-cased text, and C substring tests are ~6x cheaper than the case-blind regex scan.
+# (Outside ASCII, re.IGNORECASE also equates letters such as "ſ" and "s" that str.lower does not: scan.)
+_PROGRAM_NEEDLES: tuple[str, ...] = ()
+for _form in sorted({f.lower() for f in EXACT_FORMS if f.isascii()}, key=len):
+    if not any(n in _form for n in _PROGRAM_NEEDLES):
+        _PROGRAM_NEEDLES += (_form,)
+
+
+def find_programs(text: str) -> list[re.Match[str]]:
+    """PROGRAM_RE.finditer(text), skipping the scan where no form can occur."""
+    if text.isascii():
+        low = text.lower()
+        if not any(n in low for n in _PROGRAM_NEEDLES):
+            return []
+    return list(PROGRAM_RE.finditer(text))
+
+
 # A program name in capitals before a colon ("ALL THINGS CONSIDERED:") is not a speaker label.
 PROGRAM_CAPS = frozenset(f.upper() for f in EXACT_FORMS)
 LEADING_THE = re.compile(r"^the ", re.I)

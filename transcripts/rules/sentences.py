@@ -29,9 +29,21 @@ _ABBREV = COURTESY_TITLES | ABBREVIATED_TITLES.keys() | wordset(
 _SENT_END = re.compile(r"(?<![.?!])[.?!]++[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9À-ÖØ-ÞĀ-ſ])")
 
 
+_WORD_BREAKS = re.compile(r"[ \n\t]")
+_LOOKBACK = 32  # chars before a dot searched for the word's start before the whole text is
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Does the '.' at text[dot] end an abbreviation rather than a sentence?"""
-    start = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot), text.rfind("\t", 0, dot)) + 1
+    # the word starts after the last space, newline or tab before the dot: look in a short window first (three
+    # rfinds over the whole text made each sentence cost the length of the text before it)
+    lo = max(0, dot - _LOOKBACK)
+    window = text[lo:dot]
+    cut = max(window.rfind(" "), window.rfind("\n"), window.rfind("\t"))
+    if cut < 0 and lo:
+        start = max(text.rfind(" ", 0, lo), text.rfind("\n", 0, lo), text.rfind("\t", 0, lo)) + 1
+    else:
+        start = lo + cut + 1
     word = text[start:dot].lstrip("\"“‘'(").lower()
     if not word:
         return False
@@ -49,20 +61,20 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 @lru_cache(maxsize=1 << 12)
 def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence of `text`, whitespace trimmed, in order."""
-    end = len(text)
     out: list[tuple[int, int]] = []
     s = 0
     for m in _SENT_END.finditer(text):
-        e = m.end()
-        dot = m.start()
-        if text[dot] == "." and m.end() - dot == 1 and _is_abbreviation(text, dot):
+        dot, e = m.span()
+        if e - dot == 1 and text[dot] == "." and _is_abbreviation(text, dot):
             # "No. 1", "Mr. Smith", "U.S. Senate": not a boundary
             continue
-        a, b = strip_span(text, s, e)
-        if a < b:
-            out.append((a, b))
+        piece = text[s:e]  # strip_span, inlined: one call per sentence adds up
+        core = piece.strip()
+        if core:
+            a = s + len(piece) - len(piece.lstrip())
+            out.append((a, a + len(core)))
         s = e
-    a, b = strip_span(text, s, end)
+    a, b = strip_span(text, s, len(text))
     if a < b:
         out.append((a, b))
     return tuple(out)

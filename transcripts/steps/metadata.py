@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from schemas.documents import YearSource
-from transcripts.rules.dates import A_YEAR, COPYRIGHT_YEAR, DATE_YEAR, SPOKEN_YEAR
+from transcripts.rules.dates import A_YEAR, COPYRIGHT_YEAR, DATE_YEAR, SPOKEN_YEAR, SPOKEN_YEAR_HINTS
 from transcripts.rules.names import find_names, fold
-from transcripts.rules.programs import BIO_ID, EXACT_FORMS, LEADING_THE, PROGRAM_FORMS, PROGRAM_RE, STATION_ID
+from transcripts.rules.programs import BIO_ID, EXACT_FORMS, LEADING_THE, PROGRAM_FORMS, STATION_ID, find_programs
 from transcripts.rules.words import APOSTROPHES
 
 _PROGRAM_OF = {fold(form): program for form, program in PROGRAM_FORMS}
@@ -26,7 +26,7 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str],
         for text in texts:
             matches = found.get(text)
             if matches is None:
-                matches = found[text] = list(PROGRAM_RE.finditer(text))
+                matches = found[text] = find_programs(text)
             for m in matches:
                 form = m.group(1)
                 core = LEADING_THE.sub("", form)
@@ -58,7 +58,8 @@ def find_year(copyright_texts: list[str], date_lines: list[str], spoken: list[st
         if m:
             return int(next(g for g in m.groups() if g)), YearSource.DATELINE
     for text in spoken:
-        if "19" not in text and "20" not in text:  # every form ends on a year: skip the regex scan
+        # every form ends on a year and holds a hint: skip the regex scan
+        if ("19" not in text and "20" not in text) or not any(h in text for h in SPOKEN_YEAR_HINTS):
             continue
         t = SPOKEN_YEAR.search(text)
         if t:
