@@ -220,17 +220,18 @@ class NameBook:
         in_order: set[str] = set()
         all_tokens: Counter[str] = Counter()
         for text in texts:
-            for _, _, name in find_names(text):
+            tokens, found = _scan(text)
+            for _, _, name, n_words in found:
                 name = name.translate(APOSTROPHES)
                 key = fold(name)
                 forms = self.full.get(key)
                 if forms is None:
                     forms = self.full[key] = Counter()
                 forms[name] += 1
-                if len(name.split()) >= 2 and name not in in_order:
+                if n_words >= 2 and name not in in_order:
                     in_order.add(name)
                     self.order.append(name)
-            all_tokens.update(_scan(text)[0])
+            all_tokens.update(tokens)
         # Distinct tokens in order of first appearance, with their counts: the same forms, counts and insertion
         # order as adding every token one by one, without a Python step per token.
         for tok in compress(all_tokens, map(_shows_casing, all_tokens)):
