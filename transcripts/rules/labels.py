@@ -5,9 +5,9 @@ markers ("(SOUNDBITE OF MUSIC)"): recognising them at line start, and taking a l
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from schemas.appearances import Role
 from schemas.speakers import SpeakerKind
