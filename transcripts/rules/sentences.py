@@ -56,11 +56,57 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return "." in word and all(len(p) <= 2 for p in word.split("."))  # U.S, D.C, N.Y
 
 
+def _ends_sentence(text: str, end: int) -> bool:
+    """Is `end` (followed by a blank line) a sentence boundary of `text`? The one _SENT_END match that can end
+    there starts on the run of marks before the closing quotes and brackets."""
+    i = end
+    while i > 0 and text[i - 1] in _CLOSERS:
+        i -= 1
+    j = i
+    while j > 0 and text[j - 1] in ".?!":
+        j -= 1
+    if j == i:
+        return False
+    m = _SENT_END.match(text, j)
+    return m is not None and m.end() == end and not (end - j == 1 and text[j] == "." and _is_abbreviation(text, j))
+
+
+_CLOSERS = "\"'”’)]"
+
+
+def _split_by_paragraph(text: str) -> tuple[tuple[int, int], ...] | None:
+    """split_sentences of a turn's text (trimmed paragraphs joined by blank lines) from the sentences of its
+    paragraphs, which the segment step has split already: a match of _SENT_END lies inside one paragraph, except
+    one that ends a paragraph, and a paragraph that ends no sentence runs on into the next. None when the text
+    is not of that shape."""
+    parts = text.split("\n\n")
+    if any(not p or p != p.strip() for p in parts):
+        return None
+    out: list[tuple[int, int]] = []
+    pending = -1  # start of a sentence that runs on into the next paragraph
+    offset = 0
+    for k, part in enumerate(parts):
+        sents = [(a + offset, b + offset) for a, b in split_sentences(part)]
+        if pending >= 0:
+            sents[0] = (pending, sents[0][1])
+            pending = -1
+        end = offset + len(part)
+        if k < len(parts) - 1 and not _ends_sentence(text, end):
+            pending = sents.pop()[0]
+        out += sents
+        offset = end + 2
+    return tuple(out)
+
+
 # Segment, speakers and quotes split the same turn or paragraph several times (greetings, self-introductions,
 # descriptions, quotes): split each text once.
 @lru_cache(maxsize=1 << 12)
 def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence of `text`, whitespace trimmed, in order."""
+    if "\n\n" in text:  # a turn of several paragraphs: put together from theirs
+        joined = _split_by_paragraph(text)
+        if joined is not None:
+            return joined
     out: list[tuple[int, int]] = []
     s = 0
     for m in _SENT_END.finditer(text):

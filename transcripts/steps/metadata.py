@@ -7,7 +7,15 @@ import re
 from schemas.documents import YearSource
 from transcripts.rules.dates import A_YEAR, COPYRIGHT_YEAR, DATE_YEAR, SPOKEN_YEAR, SPOKEN_YEAR_HINTS
 from transcripts.rules.names import find_names, fold
-from transcripts.rules.programs import BIO_ID, EXACT_FORMS, LEADING_THE, PROGRAM_FORMS, STATION_ID, find_programs
+from transcripts.rules.programs import (
+    BIO_ID,
+    EXACT_FORMS,
+    LEADING_THE,
+    PROGRAM_FORMS,
+    STATION_ID,
+    find_programs,
+    program_needles,
+)
 from transcripts.rules.words import APOSTROPHES
 
 _PROGRAM_OF = {fold(form): program for form, program in PROGRAM_FORMS}
@@ -21,12 +29,13 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str],
     form of the spoken one: `Weekend Edition Saturday`), a 'Heard on' line, a host bio; else a mention of the
     program printed as NPR transcripts print it (capitals)."""
     found: dict[str, list[re.Match[str]]] = {}  # the passes below read the same texts: scan each once
+    needles = program_needles([*spoken, *heard, *bios, *(stated or [])])
 
     def hits(texts: list[str], context: re.Pattern[str] | None) -> str | None:
         for text in texts:
             matches = found.get(text)
             if matches is None:
-                matches = found[text] = find_programs(text)
+                matches = found[text] = find_programs(text, needles)
             for m in matches:
                 form = m.group(1)
                 core = LEADING_THE.sub("", form)
