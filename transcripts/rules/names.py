@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from itertools import compress
+from operator import itemgetter
 
 from transcripts.rules.words import APOS_CHARS, APOSTROPHES, wordset
 
@@ -210,6 +211,9 @@ def _shows_casing(tok: str) -> bool:
     return (tok[:1].isupper() and not tok.isupper()) or tok in PARTICLES
 
 
+_NAME = itemgetter(2)  # the name of a (start, end, name, n_words) found by _scan
+
+
 class NameBook:
     """Person names as the page writes them, for casing labels and completing surnames."""
 
@@ -218,22 +222,24 @@ class NameBook:
         self.words: dict[str, Counter[str]] = {}  # folded word -> written forms (not all-caps)
         self.order: list[str] = []  # full names (2+ words) in order of first appearance
         in_order: set[str] = set()
+        all_names: Counter[str] = Counter()
         all_tokens: Counter[str] = Counter()
         for text in texts:
             tokens, found = _scan(text)
-            for _, _, name, n_words in found:
-                name = name.translate(APOSTROPHES)
-                key = fold(name)
-                forms = self.full.get(key)
-                if forms is None:
-                    forms = self.full[key] = Counter()
-                forms[name] += 1
-                if n_words >= 2 and name not in in_order:
-                    in_order.add(name)
-                    self.order.append(name)
+            all_names.update(map(_NAME, found))
             all_tokens.update(tokens)
-        # Distinct tokens in order of first appearance, with their counts: the same forms, counts and insertion
-        # order as adding every token one by one, without a Python step per token.
+        # Distinct names and tokens in order of first appearance, with their counts: the same forms, counts and
+        # insertion order as adding every one in turn, without a Python step per occurrence.
+        for name, count in all_names.items():
+            name = name.translate(APOSTROPHES)
+            key = fold(name)
+            forms = self.full.get(key)
+            if forms is None:
+                forms = self.full[key] = Counter()
+            forms[name] += count
+            if name not in in_order and len(name.split()) >= 2:
+                in_order.add(name)
+                self.order.append(name)
         for tok in compress(all_tokens, map(_shows_casing, all_tokens)):
             count = all_tokens[tok]
             tok = tok.translate(APOSTROPHES).rstrip(".")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from schemas.documents import YearSource
-from transcripts.rules.dates import A_YEAR, COPYRIGHT_YEAR, DATE_YEAR, SPOKEN_YEAR, SPOKEN_YEAR_HINTS
+from transcripts.rules.dates import A_YEAR, DATE_YEAR, SPOKEN_YEAR, SPOKEN_YEAR_HINTS, copyright_year
 from transcripts.rules.names import find_names, fold
 from transcripts.rules.programs import (
     BIO_ID,
@@ -58,8 +58,7 @@ def find_year(copyright_texts: list[str], date_lines: list[str], spoken: list[st
     """The year the page dates itself to: a copyright line, a date line (as the clean step found them), or a
     present-tense statement."""
     for text in copyright_texts:
-        # substring test first (c, o, p, y, r have no case variants beyond ASCII): the regex scan is slow
-        m = COPYRIGHT_YEAR.search(text) if "copyr" in text.lower() else None
+        m = copyright_year(text)
         if m:
             return int(m.group(1)), YearSource.COPYRIGHT
     for line in date_lines:
