@@ -21,11 +21,24 @@ DATE_LINE = re.compile(rf"^(?:(?:Updated|Published|Posted|Aired|Broadcast|Air [D
 # the year of a printed date: "October 5, 2024", "20215:00 AM" (glued to the time), "2023-12-30"
 DATE_YEAR = re.compile(rf"{MONTH}\s+\d{{1,2}},\s+{YEAR}|\b{YEAR}-\d\d-\d\d\b")
 COPYRIGHT_YEAR = re.compile(r"\bCopyright\s*(?:©|\(c\)|&copy;)?\s*" + YEAR + r"\b", re.I)
+# Where a COPYRIGHT_YEAR match can start, found without the case-blind scan (no letter outside ASCII matches
+# c, o, p, y or r under re.IGNORECASE): its search starts at the first, whose \b still sees the character before.
+_COPYR = re.compile("[Cc][Oo][Pp][Yy][Rr]")
+
+
+def copyright_year(text: str) -> re.Match[str] | None:
+    """COPYRIGHT_YEAR.search(text), from the first place the word can start."""
+    first = _COPYR.search(text)
+    return COPYRIGHT_YEAR.search(text, first.start()) if first else None
+
+
 A_YEAR = re.compile(r"\b" + YEAR + r"\b")
 # present-tense self-dating in speech: "here we are in 2019", "It's Monday, March 3, 2025", "recorded at ... 2020"
 SPOKEN_YEAR = re.compile(
     rf"\bhere we are in {YEAR}\b|\b(?:[Ii]t{APOS}s|[Tt]oday is|recorded|[Ii]t is now)\b[^!?\n]{{0,80}}?\b"
     rf"{MONTH}\s+\d{{1,2}},\s+{YEAR}\b|\b(?:[Ii]t{APOS}s|[Ii]t is) now {YEAR}\b")
+# every SPOKEN_YEAR form holds one of these strings: substring tests are far cheaper than the regex scan
+SPOKEN_YEAR_HINTS = ("here we are in ", *(f"t{a}s" for a in APOS_CHARS), "oday is", "recorded", "t is now")
 
 # "TAIPEI and MOSCOW — ...", "DES MOINES, Iowa — ...", "WASHINGTON -- ...": the place a written story opens on
 _CAPS_WORD = rf"[^\W\d_a-z][^\W\d_a-z.{APOS_CHARS}-]*"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from schemas.appearances import Role
 from schemas.speakers import SpeakerKind
@@ -100,6 +101,8 @@ def _label_colon(line: str) -> int:
     return colon
 
 
+# clean and segment ask about the same lines several times (chrome, headers, captions, cutting turns)
+@lru_cache(maxsize=1 << 12)
 def match_label(line: str) -> tuple[str, int] | None:
     """(label as printed without the colon, end of the colon) when the line opens with a speaker label.
 

@@ -23,6 +23,6 @@ def detect_language(text: str) -> str:
     if len(words) < 8:
         return "en"
     counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in stops) for lang, stops in _STOP.items()}
+    scores = {lang: sum(map(counts.__getitem__, stops & counts.keys())) for lang, stops in _STOP.items()}
     best = max(scores, key=lambda k: scores[k])
     return best if scores[best] > 1.2 * scores["en"] or best == "en" else "en"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import compress
+from itertools import accumulate, compress
+from operator import itemgetter
 
 from transcripts.rules.words import APOS_CHARS, APOSTROPHES, wordset
 
@@ -62,6 +63,8 @@ _MAC_NAMES = frozenset({"macdonald", "macarthur", "mackenzie", "macleod", "macmi
 # A word, or "St." with its dot. Same tokens as r"\bSt\.(?!\w)|[^\W\d_][\w'’\-]*", but every match starts on
 # the one letter class, which the regex engine scans for faster than it tries two alternatives at each position.
 _TOKEN = re.compile(rf"[^\W\d_](?:(?<=\bS)t\.(?!\w)|[\w{APOS_CHARS}\-]*)")
+
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the same tokens, and the text between them
 
 _NAME_JOINERS = re.compile(r"(['\-])")  # O'BRIEN-NAKAMURA: apostrophes and hyphens join cased pieces
 
@@ -151,17 +154,19 @@ def find_names(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
 @lru_cache(maxsize=1 << 12)
 def _scan(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, str, int], ...]]:
     """The text's tokens, and find_names(text, 1) with each name's word count."""
-    ms = list(_TOKEN.finditer(text))
-    words = tuple(map(re.Match.group, ms))  # no Python step per token
+    # one split gives the tokens and the gaps between them, without a Match object per token
+    parts = _TOKEN_SPLIT.split(text)
+    words = tuple(parts[1::2])
     flags = list(map(_name_word, words))
     if True not in flags:
         return words, ()
     n = len(words)
-    starts, ends = list(map(re.Match.start, ms)), list(map(re.Match.end, ms))
+    gaps = parts[0::2]  # gaps[k]: the text before token k
+    bounds = list(accumulate(map(len, parts)))
+    starts, ends = bounds[0::2], bounds[1::2]  # of token k: the end of gaps[k], the end of words[k]
 
     def spaced(k: int) -> bool:  # token k follows token k-1 after exactly one space
-        end = ends[k - 1]
-        return starts[k] == end + 1 and text[end] == " "
+        return gaps[k] == " "
 
     out: list[tuple[int, int, str, int]] = []
     nxt_i = 0
@@ -170,8 +175,7 @@ def _scan(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, str, int], 
             continue
         j = i  # the run is tokens i..j
         while j + 1 < n:
-            end = ends[j]
-            if starts[j + 1] != end + 1 or text[end] != " " or words[j].endswith(("'s", "’s")):  # not spaced(j + 1)
+            if gaps[j + 1] != " " or words[j].endswith(("'s", "’s")):  # not spaced(j + 1)
                 break
             if flags[j + 1]:
                 j += 1
@@ -210,6 +214,9 @@ def _shows_casing(tok: str) -> bool:
     return (tok[:1].isupper() and not tok.isupper()) or tok in PARTICLES
 
 
+_NAME = itemgetter(2)  # the name of a (start, end, name, n_words) found by _scan
+
+
 class NameBook:
     """Person names as the page writes them, for casing labels and completing surnames."""
 
@@ -218,21 +225,24 @@ class NameBook:
         self.words: dict[str, Counter[str]] = {}  # folded word -> written forms (not all-caps)
         self.order: list[str] = []  # full names (2+ words) in order of first appearance
         in_order: set[str] = set()
+        all_names: Counter[str] = Counter()
         all_tokens: Counter[str] = Counter()
         for text in texts:
-            for _, _, name in find_names(text):
-                name = name.translate(APOSTROPHES)
-                key = fold(name)
-                forms = self.full.get(key)
-                if forms is None:
-                    forms = self.full[key] = Counter()
-                forms[name] += 1
-                if len(name.split()) >= 2 and name not in in_order:
-                    in_order.add(name)
-                    self.order.append(name)
-            all_tokens.update(_scan(text)[0])
-        # Distinct tokens in order of first appearance, with their counts: the same forms, counts and insertion
-        # order as adding every token one by one, without a Python step per token.
+            tokens, found = _scan(text)
+            all_names.update(map(_NAME, found))
+            all_tokens.update(tokens)
+        # Distinct names and tokens in order of first appearance, with their counts: the same forms, counts and
+        # insertion order as adding every one in turn, without a Python step per occurrence.
+        for name, count in all_names.items():
+            name = name.translate(APOSTROPHES)
+            key = fold(name)
+            forms = self.full.get(key)
+            if forms is None:
+                forms = self.full[key] = Counter()
+            forms[name] += count
+            if name not in in_order and len(name.split()) >= 2:
+                in_order.add(name)
+                self.order.append(name)
         for tok in compress(all_tokens, map(_shows_casing, all_tokens)):
             count = all_tokens[tok]
             tok = tok.translate(APOSTROPHES).rstrip(".")

@@ -29,9 +29,21 @@ _ABBREV = COURTESY_TITLES | ABBREVIATED_TITLES.keys() | wordset(
 _SENT_END = re.compile(r"(?<![.?!])[.?!]++[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9À-ÖØ-ÞĀ-ſ])")
 
 
+_WORD_BREAKS = re.compile(r"[ \n\t]")
+_LOOKBACK = 32  # chars before a dot searched for the word's start before the whole text is
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Does the '.' at text[dot] end an abbreviation rather than a sentence?"""
-    start = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot), text.rfind("\t", 0, dot)) + 1
+    # the word starts after the last space, newline or tab before the dot: look in a short window first (three
+    # rfinds over the whole text made each sentence cost the length of the text before it)
+    lo = max(0, dot - _LOOKBACK)
+    window = text[lo:dot]
+    cut = max(window.rfind(" "), window.rfind("\n"), window.rfind("\t"))
+    if cut < 0 and lo:
+        start = max(text.rfind(" ", 0, lo), text.rfind("\n", 0, lo), text.rfind("\t", 0, lo)) + 1
+    else:
+        start = lo + cut + 1
     word = text[start:dot].lstrip("\"“‘'(").lower()
     if not word:
         return False
@@ -44,25 +56,71 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return "." in word and all(len(p) <= 2 for p in word.split("."))  # U.S, D.C, N.Y
 
 
+def _ends_sentence(text: str, end: int) -> bool:
+    """Is `end` (followed by a blank line) a sentence boundary of `text`? The one _SENT_END match that can end
+    there starts on the run of marks before the closing quotes and brackets."""
+    i = end
+    while i > 0 and text[i - 1] in _CLOSERS:
+        i -= 1
+    j = i
+    while j > 0 and text[j - 1] in ".?!":
+        j -= 1
+    if j == i:
+        return False
+    m = _SENT_END.match(text, j)
+    return m is not None and m.end() == end and not (end - j == 1 and text[j] == "." and _is_abbreviation(text, j))
+
+
+_CLOSERS = "\"'”’)]"
+
+
+def _split_by_paragraph(text: str) -> tuple[tuple[int, int], ...] | None:
+    """split_sentences of a turn's text (trimmed paragraphs joined by blank lines) from the sentences of its
+    paragraphs, which the segment step has split already: a match of _SENT_END lies inside one paragraph, except
+    one that ends a paragraph, and a paragraph that ends no sentence runs on into the next. None when the text
+    is not of that shape."""
+    parts = text.split("\n\n")
+    if any(not p or p != p.strip() for p in parts):
+        return None
+    out: list[tuple[int, int]] = []
+    pending = -1  # start of a sentence that runs on into the next paragraph
+    offset = 0
+    for k, part in enumerate(parts):
+        sents = [(a + offset, b + offset) for a, b in split_sentences(part)]
+        if pending >= 0:
+            sents[0] = (pending, sents[0][1])
+            pending = -1
+        end = offset + len(part)
+        if k < len(parts) - 1 and not _ends_sentence(text, end):
+            pending = sents.pop()[0]
+        out += sents
+        offset = end + 2
+    return tuple(out)
+
+
 # Segment, speakers and quotes split the same turn or paragraph several times (greetings, self-introductions,
 # descriptions, quotes): split each text once.
 @lru_cache(maxsize=1 << 12)
 def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence of `text`, whitespace trimmed, in order."""
-    end = len(text)
+    if "\n\n" in text:  # a turn of several paragraphs: put together from theirs
+        joined = _split_by_paragraph(text)
+        if joined is not None:
+            return joined
     out: list[tuple[int, int]] = []
     s = 0
     for m in _SENT_END.finditer(text):
-        e = m.end()
-        dot = m.start()
-        if text[dot] == "." and m.end() - dot == 1 and _is_abbreviation(text, dot):
+        dot, e = m.span()
+        if e - dot == 1 and text[dot] == "." and _is_abbreviation(text, dot):
             # "No. 1", "Mr. Smith", "U.S. Senate": not a boundary
             continue
-        a, b = strip_span(text, s, e)
-        if a < b:
-            out.append((a, b))
+        piece = text[s:e]  # strip_span, inlined: one call per sentence adds up
+        core = piece.strip()
+        if core:
+            a = s + len(piece) - len(piece.lstrip())
+            out.append((a, a + len(core)))
         s = e
-    a, b = strip_span(text, s, end)
+    a, b = strip_span(text, s, len(text))
     if a < b:
         out.append((a, b))
     return tuple(out)

@@ -5,9 +5,17 @@ from __future__ import annotations
 import re
 
 from schemas.documents import YearSource
-from transcripts.rules.dates import A_YEAR, COPYRIGHT_YEAR, DATE_YEAR, SPOKEN_YEAR
+from transcripts.rules.dates import A_YEAR, DATE_YEAR, SPOKEN_YEAR, SPOKEN_YEAR_HINTS, copyright_year
 from transcripts.rules.names import find_names, fold
-from transcripts.rules.programs import BIO_ID, EXACT_FORMS, LEADING_THE, PROGRAM_FORMS, PROGRAM_RE, STATION_ID
+from transcripts.rules.programs import (
+    BIO_ID,
+    EXACT_FORMS,
+    LEADING_THE,
+    PROGRAM_FORMS,
+    STATION_ID,
+    find_programs,
+    program_needles,
+)
 from transcripts.rules.words import APOSTROPHES
 
 _PROGRAM_OF = {fold(form): program for form, program in PROGRAM_FORMS}
@@ -21,12 +29,13 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str],
     form of the spoken one: `Weekend Edition Saturday`), a 'Heard on' line, a host bio; else a mention of the
     program printed as NPR transcripts print it (capitals)."""
     found: dict[str, list[re.Match[str]]] = {}  # the passes below read the same texts: scan each once
+    needles = program_needles([*spoken, *heard, *bios, *(stated or [])])
 
     def hits(texts: list[str], context: re.Pattern[str] | None) -> str | None:
         for text in texts:
             matches = found.get(text)
             if matches is None:
-                matches = found[text] = list(PROGRAM_RE.finditer(text))
+                matches = found[text] = find_programs(text, needles)
             for m in matches:
                 form = m.group(1)
                 core = LEADING_THE.sub("", form)
@@ -49,8 +58,7 @@ def find_year(copyright_texts: list[str], date_lines: list[str], spoken: list[st
     """The year the page dates itself to: a copyright line, a date line (as the clean step found them), or a
     present-tense statement."""
     for text in copyright_texts:
-        # substring test first (c, o, p, y, r have no case variants beyond ASCII): the regex scan is slow
-        m = COPYRIGHT_YEAR.search(text) if "copyr" in text.lower() else None
+        m = copyright_year(text)
         if m:
             return int(m.group(1)), YearSource.COPYRIGHT
     for line in date_lines:
@@ -58,7 +66,8 @@ def find_year(copyright_texts: list[str], date_lines: list[str], spoken: list[st
         if m:
             return int(next(g for g in m.groups() if g)), YearSource.DATELINE
     for text in spoken:
-        if "19" not in text and "20" not in text:  # every form ends on a year: skip the regex scan
+        # every form ends on a year and holds a hint: skip the regex scan
+        if ("19" not in text and "20" not in text) or not any(h in text for h in SPOKEN_YEAR_HINTS):
             continue
         t = SPOKEN_YEAR.search(text)
         if t:
