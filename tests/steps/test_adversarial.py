@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from transcripts.model import Reject, Segmented
@@ -65,6 +65,7 @@ def test_adversarial_shape_costs_linear_time(shape: str) -> None:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(SHAPES), min_size=1, max_size=4), st.sampled_from(["", "\n", " ", "\n\n"]))
+@example(["capitals", "capitals_lines", "spaces"], "\n\n")  # once minutes: difflib aligning a repaired paragraph
 def test_adversarial_mixed_shapes_stay_fast_and_sound(shapes: list[str], joiner: str) -> None:
     """Shapes glued together (a label run after a dot run, on one line or several): a 40 KB page stays well
     under the 2 s per 100 KB target, and the segmentation is sound."""
