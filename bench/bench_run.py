@@ -178,10 +178,10 @@ def main() -> None:
     figures["pipe_words_per_s"] = round(figures["ner_words"] / figures["pipe_all_cores_s"]) \
         if "pipe_all_cores_s" in figures else None
 
-    # re-runs on the last lake written: nothing changed, then 1% of the pages changed
-    base_name = next(reversed(runs))
-    lake = work / ("lake-ner" if base_name.endswith("NER on") else f"lake-{runners[0]}")
-    ner = base_name.endswith("NER on")
+    # re-runs with the first runner (with NER when it was on): nothing changed, then 1% of the pages changed
+    ner = args.ner != "off"
+    base_name = f"{runners[0]}, NER {'on' if ner else 'off'}"
+    lake = work / ("lake-ner" if ner else f"lake-{runners[0]}")
     again_s, _, _ = transcripts_run(lake, runners[0], ner)
     changed = sorted(corpus.iterdir())[::100]
     for path in changed:

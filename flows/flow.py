@@ -6,6 +6,7 @@ import contextlib
 import itertools
 import logging
 import os
+import signal
 import sys
 import threading
 from collections import deque
@@ -56,7 +57,7 @@ def task_runner(spec: str) -> Any:
     if spec == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)
     if spec == "processes":
-        return ProcessPoolTaskRunner(max_workers=workers)
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=_pool_process_start)
     if spec == "dask" or spec.startswith(("dask://", "tcp://")):
         from prefect_dask import DaskTaskRunner
 
@@ -64,6 +65,12 @@ def task_runner(spec: str) -> Any:
             return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                                   "processes": True, "dashboard_address": None})
     return DaskTaskRunner(address="tcp://" + spec.split("://", 1)[1])
+
+
+def _pool_process_start() -> None:
+    """A pool process leaves Ctrl-C to the run, which stops it (transcripts.runtime), instead of printing a
+    KeyboardInterrupt traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _worker = threading.local()

