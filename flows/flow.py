@@ -51,7 +51,7 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 
 def task_runner(spec: str) -> Any:
-    """threads (default), processes, dask (a local cluster) or dask://HOST:PORT (an existing scheduler)."""
+    """processes (the default, pipeline.DEFAULT_RUNNER), threads, dask (a local cluster) or dask://HOST:PORT."""
     spec = pipeline.check_runner(spec)
     workers = os.cpu_count() or 2
     if spec == "threads":
