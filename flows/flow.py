@@ -226,6 +226,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
             blocked = False
             processed = 0
             _progress("pages processed", 0, len(plan.to_process))
+            _progress("validated and written", 0, len(plan.to_process))
             # Chunks are validated and written on one background thread while the next chunk's pages are
             # processed: validation no longer stalls the page workers. At most one chunk waits for it.
             with timer.stage("process"), _Flusher(flush) as flusher:
