@@ -87,8 +87,8 @@ def worker_nlp(name: str) -> Any:
     return cache[name]
 
 
-# Pages travel to workers as paths (InputFile), never as frames: remote workers read the files themselves,
-# and each worker loads the NER model once.
+# Pages travel to workers as locations (InputFile: a path or an s3:// URL), never as bytes: remote workers
+# read the pages themselves, and each worker loads the NER model once.
 @task(name="process-pages", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
 def process_pages(batch: list[InputFile], max_bytes: int, ner_model: str, version: str,
                   page_timeout: float = pipeline.DEFAULT_PAGE_TIMEOUT) -> dict[str, pa.Table]:
@@ -156,27 +156,31 @@ class _Validation:
 def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int = pipeline.DEFAULT_BATCH_SIZE,
              ner_model: str | None = None, max_bytes: int = pipeline.DEFAULT_MAX_BYTES,
              chunk_docs: int = pipeline.DEFAULT_CHUNK_DOCS, page_timeout: float = pipeline.DEFAULT_PAGE_TIMEOUT,
-             allow_removals: bool = False) -> dict[str, Any]:
+             allow_removals: bool = False, data: str | None = None) -> dict[str, Any]:
     """Clean, segment, label, validate and publish what changed in `input_dir` as one new version.
 
     Memory is bounded by the batch and chunk sizes, not by the corpus: a few batches are in flight at a
     time, and every `chunk_docs` documents are validated and written into the open publishing transaction,
     which commits once at the end (readers see the previous version until then). A page over `page_timeout`
     seconds becomes a `too_slow` reject; a run that would remove more than half the published documents is
-    refused (InputError) unless `allow_removals`."""
+    refused (InputError) unless `allow_removals`. `lake_dir` is a folder, or with `data` (s3://BUCKET/PREFIX)
+    a remote lake's postgresql:// catalog (see transcripts.store.location)."""
     from transcripts.store.lake import Lake
+    from transcripts.store.location import resolve_location
 
-    pipeline.check_locations(Path(input_dir), Path(lake_dir))
+    location = resolve_location(lake_dir, data)
+    if not location.remote:
+        pipeline.check_locations(input_dir, lake_dir)
     model = pipeline.ner_model_name(ner_model)
     version = pipeline.pipeline_version(model)
-    summary = RunSummary(str(input_dir), str(lake_dir), version)
+    summary = RunSummary(str(input_dir), location.named, version)
     timer = Timer(summary.seconds)
-    lake = Lake(Path(lake_dir))
+    lake = Lake(location)
     with lake.writer_lock():
         if not lake.exists():
             lake.init()
         with timer.stage("plan"):
-            files = pipeline.scan_input(Path(input_dir), max_bytes)
+            files = pipeline.scan_input(input_dir, max_bytes)  # a folder or s3://bucket/prefix/
             state = lake.read_state()
             plan = pipeline.make_plan(files, state, version)
         pipeline.check_removals(plan, len(state.get("documents", {})), allow_removals, input_dir)
@@ -271,7 +275,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
     if summary.status == "blocked":  # nothing happened to the dataset: the current version stays
         summary.added = summary.changed = summary.removed = 0
         summary.version = lake.current_version()
-    _write_report(summary)
+    _write_report(summary, lake.root if lake.remote else Path(summary.lake_dir))
     _artifact(summary)
     return summary.__dict__
 
@@ -349,9 +353,10 @@ def _quiet_great_expectations() -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def _write_report(summary: RunSummary) -> None:
-    """Keep the run's validation report beside the data: reports/<time>-v<N>.md (or -blocked.md)."""
-    folder = Path(summary.lake_dir) / "reports"
+def _write_report(summary: RunSummary, root: Path) -> None:
+    """Keep the run's validation report beside the data: reports/<time>-v<N>.md (or -blocked.md); a remote
+    lake's in its local state folder."""
+    folder = root / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     suffix = f"v{summary.version}" if summary.status == "published" else summary.status

@@ -53,6 +53,36 @@ def golden() -> dict[str, dict]:
 
 
 @pytest.fixture(scope="session")
+def s3_server() -> Any:
+    """One S3 server (SeaweedFS) per test process; skipped without the dev extras, a failure in CI."""
+    from support.services import s3_server as start
+    from support.services import skip_reason
+
+    reason = skip_reason()
+    if reason:
+        if in_ci():
+            pytest.fail(f"S3 tests cannot run in CI: {reason}", pytrace=False)
+        pytest.skip(reason)
+    with start() as server:
+        yield server
+
+
+@pytest.fixture
+def s3(s3_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The S3 server with a fresh, empty bucket (`s3.bucket`) and its AWS_* variables set for the test."""
+    import uuid
+    from types import SimpleNamespace
+
+    bucket = f"test-{uuid.uuid4().hex[:16]}"
+    s3_server.create_bucket(bucket)
+    for name in ("AWS_ENDPOINT_URL_S3", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in s3_server.environment().items():
+        monkeypatch.setenv(name, value)
+    return SimpleNamespace(server=s3_server, bucket=bucket, url=f"s3://{bucket}/")
+
+
+@pytest.fixture(scope="session")
 def prefect_harness():
     """One temporary Prefect server for the whole session: starting one costs 10-20 s."""
     from prefect.testing.utilities import prefect_test_harness
@@ -147,3 +177,45 @@ def hanging_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (helper / "hangs.py").write_text(HANGS_ON_SLOW_PAGES, encoding="utf-8")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(helper), os.environ.get("PYTHONPATH", "")]))
     monkeypatch.setattr(worker, "PAGE_FUNCTION", "hangs:process")
+
+
+# ---------------------------------------------------------------- local and remote lakes
+
+_REMOTE_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL", "TRANSCRIPTS_STATE_DIR")
+
+
+@pytest.fixture(scope="session")
+def remote_lakes(s3_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real PostgreSQL for this test worker (started once) beside the worker's S3 server, with the AWS
+    variables set as a user of a remote lake sets them. Skips with the reason outside CI when the services
+    cannot start here, and fails inside CI (through `s3_server`)."""
+    from support import services
+    from support.lakes import BUCKET, RemoteLakes
+
+    saved = {name: os.environ.get(name) for name in _REMOTE_ENV}
+    with services.postgres_server() as pg:
+        s3_server.create_bucket(BUCKET)
+        os.environ.update(s3_server.environment(),
+                          TRANSCRIPTS_STATE_DIR=str(tmp_path_factory.mktemp("remote-state")))
+        try:
+            yield RemoteLakes(pg, s3_server)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+@pytest.fixture(params=["local", "remote"])
+def lake_kind(request: pytest.FixtureRequest) -> str:
+    """Run the test against a lake folder and against a remote lake (PostgreSQL catalog, data in S3)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def make_lake(request: pytest.FixtureRequest, lake_kind: str, tmp_path: Path) -> Any:
+    """`make_lake(name)`: a new lake of the test's kind (not created yet)."""
+    from support.lakes import new_lake
+
+    return lambda name="lake": new_lake(request, lake_kind, tmp_path / name)

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from transcripts.explore.commands import DEFAULT_LAKE, DataOpt, LakeOpt
 from transcripts.explore.output import FORMATS, closed_pipe_is_fine, jsonable, render_rows, resolve_format
 from transcripts.pipeline import (
     DEFAULT_BATCH_SIZE,
@@ -33,35 +34,45 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)  # paths in messages stay whole, for copy and paste
 
-LakeOpt = Annotated[Path, typer.Option("--lake", help="the dataset folder", show_default=True)]
 VersionOpt = Annotated[int | None, typer.Option("--version", help="a published version (default: the latest)")]
 FormatOpt = Annotated[str, typer.Option("--format", help="auto (a table on a terminal, else tab-separated), "
                                         "table, tsv, csv or json")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", min=0, help="print at most N rows")]
-DEFAULT_LAKE = Path("output")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANNOT_START = 0, 1, 2, 3
 
 
-def _open_lake(lake_dir: Path) -> Any:
+def _lake(lake_dir: str | Path | None, data: str | None = None) -> Any:
+    """The lake that `--lake`/`--data` (or $TRANSCRIPTS_LAKE, transcripts.toml) name; exit 2 with one line when
+    they are given wrongly."""
     from transcripts.store.lake import Lake
+    from transcripts.store.location import LocationError, resolve_location
 
-    lake = Lake(lake_dir)
-    if not lake.exists():
-        where = escape(str(lake_dir))
-        err.print(f"[red]no dataset at {where}[/red]: run `transcripts run --lake {where}` first")
+    try:
+        return Lake(resolve_location(lake_dir, data))
+    except LocationError as exc:
+        _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
+
+
+def _open_lake(lake_dir: str | Path | None, data: str | None = None) -> Any:
+    lake = _lake(lake_dir, data)
+    with _store_errors(lake):  # a remote catalog that does not answer: one line, exit 1
+        found = lake.exists()
+    if not found:
+        where = escape(lake.location.named)
+        how = escape(lake.location.options) if lake.remote else f"--lake {where}"
+        err.print(f"[red]no dataset at {where}[/red]: run `transcripts run {how}` first")
         raise typer.Exit(EXIT_USAGE)
     return lake
 
 
 @contextlib.contextmanager
-def _store_errors(lake_dir: Path) -> Iterator[None]:
-    """The store's errors as one line each and a documented exit status, never a traceback."""
+def _store_errors(lake: Any) -> Iterator[None]:
+    """The store's errors as one line each and a documented exit status, never a traceback (nor a secret)."""
     import duckdb
 
     from transcripts.store import integrity
     from transcripts.store.lake import (
-        Lake,
         LakeBusy,
         LakeDamaged,
         LakeError,
@@ -76,30 +87,34 @@ def _store_errors(lake_dir: Path) -> Iterator[None]:
         try:
             yield
         except duckdb.IOException as exc:  # a data file went missing under a reader: say what is damaged
-            raise integrity.damaged_files(Lake(lake_dir), exc) from None
+            raise integrity.damaged_files(lake, exc) from None
         except duckdb.Error as exc:  # anything else DuckDB says, in one line
             raise LakeError(f"DuckDB: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r}") from None
+        except integrity.catalog_errors() as exc:  # a remote catalog that does not answer
+            raise integrity.unreachable_catalog(lake, exc) from None
     except (QueryRefused, UnknownVersion) as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(EXIT_USAGE) from None
+        _fail(f"[red]{escape(_redact(exc))}[/red]", EXIT_USAGE)
     except LakeBusy as exc:
-        err.print(f"[red]cannot start:[/red] {escape(str(exc))}")
-        raise typer.Exit(EXIT_CANNOT_START) from None
+        _fail(f"[red]cannot start:[/red] {escape(_redact(exc))}", EXIT_CANNOT_START)
     except (QueryTimeout, QueryTooLarge, LakeDamaged) as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(EXIT_FAILED) from None
+        _fail(f"[red]{escape(_redact(exc))}[/red]", EXIT_FAILED)
     except QueryError as exc:
-        err.print(f"[red]SQL error:[/red] {escape(str(exc))}")
-        raise typer.Exit(EXIT_FAILED) from None
+        _fail(f"[red]SQL error:[/red] {escape(_redact(exc))}", EXIT_FAILED)
     except LakeError as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(EXIT_FAILED) from None
+        _fail(f"[red]{escape(_redact(exc))}[/red]", EXIT_FAILED)
+
+
+def _redact(exc: BaseException) -> str:
+    from transcripts.store.remote import redact
+
+    return redact(str(exc))
 
 
 @app.command()
 def run(
-    input_dir: Annotated[Path, typer.Option("--input", help="folder of pages")] = Path("seeds"),
+    input_dir: Annotated[str, typer.Option("--input", help="folder of pages, or s3://BUCKET/PREFIX/")] = "seeds",
     lake_dir: LakeOpt = DEFAULT_LAKE,
+    data: DataOpt = None,
     batch_size: Annotated[int, typer.Option(min=1, help="pages per task")] = DEFAULT_BATCH_SIZE,
     chunk_docs: Annotated[int, typer.Option(min=1, help="documents validated and written together")]
     = DEFAULT_CHUNK_DOCS,
@@ -120,9 +135,10 @@ def run(
     from transcripts.pipeline import InputError, RunSummary
     from transcripts.runtime import CannotStart, preflight
 
+    lake = _lake(lake_dir, data)
     try:
-        with _store_errors(lake_dir):  # a damaged lake: one line naming `transcripts check`, exit 1
-            quick = preflight(input_dir, lake_dir, runner, ner_model, max_bytes, allow_removals)
+        with _store_errors(lake):  # a damaged lake: one line naming `transcripts check`, exit 1
+            quick = preflight(input_dir, lake.location, runner, ner_model, max_bytes, allow_removals)
     except (ValueError, InputError) as exc:
         _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
     except CannotStart as exc:
@@ -135,12 +151,19 @@ def run(
     # Starting Prefect takes 10-20 s before the first bar can show: say so at once (stderr; stdout stays
     # the summary or the JSON).
     with prefect_environment(verbose, announce=lambda line: err.print(line, style="dim", highlight=False)):
-        result = _run_flow(runner, json_summary, input_dir=str(input_dir), lake_dir=str(lake_dir),
+        result = _run_flow(runner, json_summary, input_dir=str(input_dir), **_flow_lake(lake, lake_dir),
                            batch_size=batch_size, ner_model=ner_model, max_bytes=max_bytes, chunk_docs=chunk_docs,
                            page_timeout=page_timeout, allow_removals=allow_removals)
     summary = RunSummary(**result)
     _emit_summary(summary, json_summary)
     raise typer.Exit(summary.exit_code)
+
+
+def _flow_lake(lake: Any, lake_dir: str | Path | None) -> dict[str, str]:
+    """The flow's parameters that name the lake: no password ever (a flow's parameters are stored)."""
+    if lake.remote:
+        return {"lake_dir": lake.location.catalog_url, "data": lake.location.data_url}
+    return {"lake_dir": str(lake_dir) if lake_dir is not None else lake.location.named}
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -176,7 +199,7 @@ def _run_flow(runner: str, quiet: bool, **parameters: Any) -> dict[str, Any]:
     except InputError as exc:
         _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
     except (LakeBusy, ModelNotFound) as exc:
-        _fail(f"[red]cannot start:[/red] {escape(str(exc))}", EXIT_CANNOT_START)
+        _fail(f"[red]cannot start:[/red] {escape(_redact(exc))}", EXIT_CANNOT_START)
 
 
 def _emit_summary(summary: Any, as_json: bool) -> None:
@@ -227,6 +250,7 @@ def query(
     fmt: FormatOpt = "auto",
     limit: LimitOpt = None,
     lake_dir: LakeOpt = DEFAULT_LAKE,
+    data: DataOpt = None,
     timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="seconds the query may run")]
     = DEFAULT_QUERY_TIMEOUT,
 ) -> None:
@@ -234,13 +258,13 @@ def query(
     fmt = _check_format(fmt)
     from transcripts.explore.timetravel import TimeTravelRefused, refuse_time_travel
 
-    lake = _open_lake(lake_dir)
+    lake = _open_lake(lake_dir, data)
     try:
         refuse_time_travel(sql)
     except TimeTravelRefused as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
-    with _store_errors(lake_dir):
+    with _store_errors(lake):
         columns, rows = lake.query(sql, version=version, timeout=timeout)
     render_rows(columns, rows, fmt, limit=limit)
 
@@ -254,11 +278,11 @@ def _check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
 
 
 @app.command()
-def versions(lake_dir: LakeOpt = DEFAULT_LAKE, fmt: FormatOpt = "auto") -> None:
+def versions(lake_dir: LakeOpt = DEFAULT_LAKE, fmt: FormatOpt = "auto", data: DataOpt = None) -> None:
     """One line per published version: number, time, what changed, rows per table, validation result."""
     fmt = _check_format(fmt) if fmt != "auto" else "table"  # the listing is already one version per line
-    lake = _open_lake(lake_dir)
-    with _store_errors(lake_dir):
+    lake = _open_lake(lake_dir, data)
+    with _store_errors(lake):
         rows = lake.versions()
     if fmt != "table":
         cols = list(rows[0]) if rows else ["version"]
@@ -279,11 +303,12 @@ def versions(lake_dir: LakeOpt = DEFAULT_LAKE, fmt: FormatOpt = "auto") -> None:
 
 @app.command()
 def diff(a: int, b: int, lake_dir: LakeOpt = DEFAULT_LAKE,
-         fmt: Annotated[str, typer.Option("--format", help="auto, table, tsv or json")] = "auto") -> None:
+         fmt: Annotated[str, typer.Option("--format", help="auto, table, tsv or json")] = "auto",
+         data: DataOpt = None) -> None:
     """Documents added, removed and changed between versions A and B, and row counts per table."""
     fmt = _check_format(fmt, ("auto", "table", "tsv", "json"))
-    lake = _open_lake(lake_dir)
-    with _store_errors(lake_dir):
+    lake = _open_lake(lake_dir, data)
+    with _store_errors(lake):
         d = lake.diff(a, b)
     if fmt == "json":
         with closed_pipe_is_fine():
@@ -301,21 +326,21 @@ def diff(a: int, b: int, lake_dir: LakeOpt = DEFAULT_LAKE,
 
 @app.command()
 def export(out_dir: Annotated[Path, typer.Argument(help="folder to write the Parquet files into")],
-           version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE) -> None:
+           version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE, data: DataOpt = None) -> None:
     """Plain Parquet, one file per table, plus manifest.json and a dataset card (README.md)."""
-    lake = _open_lake(lake_dir)
-    with _store_errors(lake_dir):
+    lake = _open_lake(lake_dir, data)
+    with _store_errors(lake):
         manifest = lake.export(out_dir, version=version)
     out.print(f"exported version {manifest['version']} to {out_dir}: " + ", ".join(manifest["tables"]))
 
 
 @app.command()
-def validate(version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE) -> None:
+def validate(version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE, data: DataOpt = None) -> None:
     """Re-check a published version against the expectation suites and the cross-table rules."""
     from transcripts.validate.checks import validate_version
 
-    lake = _open_lake(lake_dir)
-    with _store_errors(lake_dir):
+    lake = _open_lake(lake_dir, data)
+    with _store_errors(lake):
         con = lake.reader(version, sandboxed=False)  # our own SQL, over every row: no reader memory limit
         try:
             result = validate_version(con, lake.catalog_name)
@@ -343,7 +368,7 @@ def parse_duration(text: str) -> dt.timedelta:
 def gc(keep: Annotated[int | None, typer.Option("--keep", help="keep the N newest versions")] = None,
        older_than: Annotated[str | None, typer.Option("--older-than", help="expire versions older than this, "
                                                       "e.g. 7d, 12h (with --keep: both must hold)")] = None,
-       lake_dir: LakeOpt = DEFAULT_LAKE,
+       lake_dir: LakeOpt = DEFAULT_LAKE, data: DataOpt = None,
        json_out: Annotated[bool, typer.Option("--json", help="print the outcome as JSON")] = False) -> None:
     """Expire old versions and delete the files no remaining version uses; the current version always stays."""
     from transcripts.explore.search import remove_stale_indexes
@@ -359,8 +384,8 @@ def gc(keep: Annotated[int | None, typer.Option("--keep", help="keep the N newes
     except ValueError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
-    lake = _open_lake(lake_dir)
-    with _store_errors(lake_dir):
+    lake = _open_lake(lake_dir, data)
+    with _store_errors(lake):
         outcome = lake.gc(keep=keep, older_than=age)
     remove_stale_indexes(lake.root, outcome["kept"])  # search indexes are derived data of the kept versions
     if json_out:
@@ -373,15 +398,16 @@ def gc(keep: Annotated[int | None, typer.Option("--keep", help="keep the N newes
 
 
 @app.command()
-def check(lake_dir: LakeOpt = DEFAULT_LAKE,
+def check(lake_dir: LakeOpt = DEFAULT_LAKE, data: DataOpt = None,
           json_out: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False) -> None:
     """Verify that the catalog opens and every data file of every readable version is whole."""
-    from transcripts.store.lake import Lake
-
-    lake = Lake(lake_dir)
-    if not lake.exists():
-        _open_lake(lake_dir)  # the usual one line and exit status for a folder without a dataset
-    report = lake.check()
+    lake = _lake(lake_dir, data)
+    with _store_errors(lake):
+        found = lake.exists()
+    if not found:
+        _open_lake(lake_dir, data)  # the usual one line and exit status for a folder without a dataset
+    with _store_errors(lake):
+        report = lake.check()
     if json_out:
         sys.stdout.write(json.dumps(report.to_json()) + "\n")
     else:
@@ -412,8 +438,10 @@ def serve(cron: Annotated[str | None, typer.Option(help="cron schedule (default:
           = None,
           interval: Annotated[float | None, typer.Option(min=1, help="run every N seconds instead of a cron")]
           = None,
-          input_dir: Annotated[Path, typer.Option("--input")] = Path("seeds"),
+          input_dir: Annotated[str, typer.Option("--input", help="folder of pages, or s3://BUCKET/PREFIX/")]
+          = "seeds",
           lake_dir: LakeOpt = DEFAULT_LAKE,
+          data: DataOpt = None,
           ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip)")] = None,
           name: Annotated[str, typer.Option(help="deployment name")] = "transcripts-scheduled") -> None:
     """Serve the pipeline as a scheduled Prefect deployment; runs until stopped.
@@ -422,12 +450,13 @@ def serve(cron: Annotated[str | None, typer.Option(help="cron schedule (default:
     for as long as it runs (Prefect's temporary server refuses schedules)."""
     from transcripts import pipeline
 
+    lake = _lake(lake_dir, data)
     try:
         if cron is not None and interval is not None:
             raise pipeline.InputError("give --cron or --interval, not both")
-        if not input_dir.is_dir():
-            raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
-        pipeline.check_locations(input_dir, lake_dir)
+        pipeline.check_input(input_dir)
+        if not lake.remote:
+            pipeline.check_locations(input_dir, lake.root)
         from prefect.client.schemas.schedules import CronSchedule
 
         try:
@@ -442,7 +471,8 @@ def serve(cron: Annotated[str | None, typer.Option(help="cron schedule (default:
     from transcripts.runtime import CannotStart, owned_prefect_server, stop_serving_on_signals
 
     schedule = {"interval": interval} if interval is not None else {"cron": cron or "0 * * * *"}
-    parameters: dict[str, Any] = {"input_dir": str(input_dir.resolve()), "lake_dir": str(lake_dir.resolve())}
+    pages = input_dir if pipeline.is_s3(input_dir) else str(Path(input_dir).resolve())
+    parameters: dict[str, Any] = {"input_dir": pages, **_flow_lake(lake, lake.root)}
     if ner_model is not None:
         parameters["ner_model"] = ner_model
     when = f"every {interval:g} s" if interval is not None else f"on cron {schedule['cron']!r}"
@@ -492,7 +522,7 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("TRANSCRIPTS_TRACEBACK"):
             raise
-        err.print(f"[red]error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(type(exc).__name__)}: {escape(_redact(exc))}", highlight=False)
         sys.exit(EXIT_FAILED)
 
 

@@ -21,13 +21,15 @@ from typing import Any
 from transcripts import __version__
 from transcripts.model import Labeled, Reject
 
-# the run's view of the input (scan.py), also reached through this module by its callers
+# the run's view of the input (a folder or an S3 prefix: sources.py), also reached through this module
 from transcripts.scan import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
 from transcripts.scan import MAX_DEPTH as MAX_DEPTH
 from transcripts.scan import InputError as InputError
 from transcripts.scan import InputFile as InputFile
-from transcripts.scan import read_page
-from transcripts.scan import scan_input as scan_input
+from transcripts.sources import check_input as check_input
+from transcripts.sources import is_s3 as is_s3
+from transcripts.sources import read_page
+from transcripts.sources import scan_input as scan_input
 from transcripts.steps.entities import DEFAULT_NER_MODEL as DEFAULT_NER_MODEL  # re-exported for the CLI
 from transcripts.steps.entities import ner_model_name as ner_model_name
 from transcripts.steps.suspect import suspect_line
@@ -105,8 +107,10 @@ def manifest_hash(files: list[InputFile]) -> str:
 
 
 # --------------------------------------------------------------------------------------------- guards
-def check_locations(input_dir: Path, lake_dir: Path) -> None:
+def check_locations(input_dir: str | Path, lake_dir: str | Path) -> None:
     """Refuse a lake inside the input folder (its catalog and lock would be read as pages) and the reverse."""
+    if is_s3(input_dir):
+        return
     pages, lake = Path(os.path.realpath(input_dir)), Path(os.path.realpath(lake_dir))
     if lake.is_relative_to(pages):
         raise InputError(f"the lake {lake_dir} is inside the input folder {input_dir}: its own files would be "

@@ -195,43 +195,46 @@ class CannotStart(Exception):
     """The run cannot start now (another run holds the lake, the NER model is missing): exit status 3."""
 
 
-def preflight(input_dir: Path, lake_dir: Path, runner: str, ner_model: str | None, max_bytes: int,
+def preflight(input_dir: str | Path, location: Any, runner: str, ner_model: str | None, max_bytes: int,
               allow_removals: bool) -> Any:
-    """Every check of a run that needs no Prefect, in the order a user fixes them. Returns the run's summary
-    when there is nothing to do, else None. Raises ValueError or InputError for a mistake in the arguments
-    or the input (exit 2), CannotStart when the run cannot start now (exit 3)."""
+    """Every check of a run that needs no Prefect, in the order a user fixes them (`location`: the lake's,
+    from store.location.resolve_location). Returns the run's summary when there is nothing to do, else None.
+    Raises ValueError or InputError for a mistake in the arguments or the input (exit 2), CannotStart when
+    the run cannot start now (exit 3)."""
     from transcripts import pipeline
     from transcripts.store.lake import Lake
 
     pipeline.check_runner(runner)
-    if not input_dir.is_dir():
-        raise pipeline.InputError(f"input folder {input_dir} does not exist or is not a folder")
-    pipeline.check_locations(input_dir, lake_dir)
-    quick = nothing_to_do(input_dir, lake_dir, ner_model, max_bytes, allow_removals)
+    pipeline.check_input(input_dir)
+    if not location.remote:
+        pipeline.check_locations(input_dir, location.root)
+    quick = nothing_to_do(input_dir, location, ner_model, max_bytes, allow_removals)
     if quick is not None:
         return quick
-    holder = Lake(lake_dir).lock_holder()
+    holder = Lake(location).lock_holder()
     if holder is not None:
-        raise CannotStart(f"another run is publishing to {lake_dir} (pid {holder})")
+        raise CannotStart(f"another run is publishing to {location.named} "
+                          f"({holder if location.remote else f'pid {holder}'})")
     problem = missing_model(ner_model)
     if problem:
         raise CannotStart(problem)
     return None
 
 
-def nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None, max_bytes: int,
+def nothing_to_do(input_dir: str | Path, location: Any, ner_model: str | None, max_bytes: int,
                   allow_removals: bool) -> Any:
     """The run's summary when the published dataset is already up to date with the input, else None. Raises
     InputError when the run would remove more than half the published documents."""
     from transcripts import pipeline
     from transcripts.store.lake import Lake, LakeBusy, LakeDamaged
 
-    lake = Lake(lake_dir)
+    lake = Lake(location)
     if not lake.exists():
         return None
     if not lake.current_files_whole():  # stat calls only: never "nothing to do" over a damaged version
-        raise LakeDamaged(f"the current version of {lake.root} is damaged (a data file is missing or has the "
-                          f"wrong size); run `transcripts check --lake {lake_dir}` to see what can still be read")
+        how = location.options if location.remote else f"--lake {location.named}"
+        raise LakeDamaged(f"the current version of {lake.display} is damaged (a data file is missing or has the "
+                          f"wrong size); run `transcripts check {how}` to see what can still be read")
     model = pipeline.ner_model_name(ner_model)
     version = pipeline.pipeline_version(model)
     files = pipeline.scan_input(input_dir, max_bytes)
@@ -243,7 +246,7 @@ def nothing_to_do(input_dir: Path, lake_dir: Path, ner_model: str | None, max_by
     if lake.has_orphans():  # a killed run's files; a run that publishes removes them itself
         with contextlib.suppress(LakeBusy):
             lake.remove_orphans()
-    return pipeline.RunSummary(str(input_dir), str(lake_dir), version, files=len(files), unchanged=plan.unchanged,
+    return pipeline.RunSummary(str(input_dir), location.named, version, files=len(files), unchanged=plan.unchanged,
                                version=lake.current_version())
 
 

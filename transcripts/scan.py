@@ -83,7 +83,7 @@ def _hash_file(path: Path, max_bytes: int) -> tuple[str | None, int]:
     return digest.hexdigest(), size
 
 
-def _reject(rel: str, path: str, reason: str, detail: str, n_bytes: int | None = None) -> InputFile:
+def reject_file(rel: str, path: str, reason: str, detail: str, n_bytes: int | None = None) -> InputFile:
     return InputFile(rel, path, None, n_bytes, Reject(rel, doc_id_of(rel), reason, detail, None, n_bytes))
 
 
@@ -108,7 +108,7 @@ def scan_input(input_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Inpu
             rel = prefix + entry.name
             if entry.name.startswith("."):
                 what = "hidden folder: not entered" if entry.is_dir(follow_symlinks=False) else "hidden file"
-                found.append(_reject(rel, entry.path, "hidden", what + " (names starting with a dot are "
+                found.append(reject_file(rel, entry.path, "hidden", what + " (names starting with a dot are "
                                      "not read; rename it to include it)"))
             elif entry.is_dir(follow_symlinks=False):
                 found += _enter_folder(entry, rel, depth, seen_folders, stack)
@@ -126,16 +126,16 @@ def _enter_folder(entry: os.DirEntry[str], rel: str, depth: int, seen: set[tuple
                   stack: list[tuple[str, int, list[os.DirEntry[str]]]]) -> list[InputFile]:
     """Queue a folder's entries, or the folder's reject when it is too deep, unreadable or seen before."""
     if depth > MAX_DEPTH:
-        return [_reject(rel, entry.path, "too_deep", f"folder more than {MAX_DEPTH} levels below the input "
+        return [reject_file(rel, entry.path, "too_deep", f"folder more than {MAX_DEPTH} levels below the input "
                         "folder: not entered")]
     try:
         info = entry.stat(follow_symlinks=False)
         if (info.st_dev, info.st_ino) in seen:  # a bind mount or similar: the same folder again
-            return [_reject(rel, entry.path, "unreadable", "the same folder as one already read: not entered")]
+            return [reject_file(rel, entry.path, "unreadable", "the same folder as one already read: not entered")]
         seen.add((info.st_dev, info.st_ino))
         stack.append((rel + "/", depth + 1, _list_folder(entry.path)))
     except OSError as exc:
-        return [_reject(rel, entry.path, "unreadable", f"folder cannot be read ({exc.strerror or exc}); "
+        return [reject_file(rel, entry.path, "unreadable", f"folder cannot be read ({exc.strerror or exc}); "
                         "its files are not read")]
     return []
 
@@ -147,18 +147,18 @@ def _scan_file(entry: os.DirEntry[str], rel: str, root: Path, max_bytes: int) ->
             os.stat(entry.path)
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                return _reject(rel, entry.path, "symlink_loop", "symbolic link that leads back to itself")
+                return reject_file(rel, entry.path, "symlink_loop", "symbolic link that leads back to itself")
         if not target.is_relative_to(root):
-            return _reject(rel, entry.path, "outside_input", f"symbolic link to {target} leads outside the "
+            return reject_file(rel, entry.path, "outside_input", f"symbolic link to {target} leads outside the "
                            "input folder; refused")
         if target.is_dir():
-            return _reject(rel, entry.path, "unreadable", "a link to a folder (its files are read at their own "
+            return reject_file(rel, entry.path, "unreadable", "a link to a folder (its files are read at their own "
                            "paths)")
     try:
         sha, size = _hash_file(Path(entry.path), max_bytes)
     except OSError as exc:
         detail = str(exc) if isinstance(exc, NotRegularFile) else f"{type(exc).__name__}: {exc.strerror or exc}"
-        return _reject(rel, entry.path, "unreadable", detail)
+        return reject_file(rel, entry.path, "unreadable", detail)
     if sha is None:
-        return _reject(rel, entry.path, "too_large", f"{size} bytes > {max_bytes} (--max-bytes); not read", size)
+        return reject_file(rel, entry.path, "too_large", f"{size} bytes > {max_bytes} (--max-bytes); not read", size)
     return InputFile(rel, entry.path, sha, size)

@@ -1,4 +1,5 @@
-"""End to end through Prefect and the store: the lifecycle an analyst and a scheduler see."""
+"""End to end through Prefect and the store: the lifecycle an analyst and a scheduler see, on a lake folder and
+on a remote lake (PostgreSQL catalog, data in S3)."""
 
 from __future__ import annotations
 
@@ -8,27 +9,31 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support.lakes import lake_args, new_lake
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def lifecycle(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, prefect_harness: None, cli) -> dict:
+@pytest.fixture(scope="module", params=["local", "remote"])
+def lifecycle(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path,
+              prefect_harness: None, cli) -> dict:
     """v1 from the seeds, a no-change re-run, then one page edited -> v2."""
     root = tmp_path_factory.mktemp("e2e")
-    pages, lake = root / "pages", root / "lake"
+    pages, lake = root / "pages", new_lake(request, request.param, root / "lake")
+    args = lake_args(lake)
     shutil.copytree(seeds_dir, pages)
-    first = cli("run", "--input", pages, "--lake", lake, "--json")
-    again = cli("run", "--input", pages, "--lake", lake, "--json")
+    first = cli("run", "--input", pages, *args, "--json")
+    again = cli("run", "--input", pages, *args, "--json")
     edited = pages / "001_00c285dc558d520c.txt"
     edited.write_text(edited.read_text("utf-8").replace("Emily, thanks so much.", "Emily, thank you so much."),
                       "utf-8")
-    second = cli("run", "--input", pages, "--lake", lake, "--json")
-    return {"root": root, "pages": pages, "lake": lake, "first": first, "again": again, "second": second}
+    second = cli("run", "--input", pages, *args, "--json")
+    return {"root": root, "pages": pages, "lake": args, "store": lake, "first": first, "again": again,
+            "second": second}
 
 
-def query(cli, lake: Path, sql: str, *extra: str) -> list[dict]:
-    code, stdout, stderr = cli("query", "--lake", lake, "--format", "json", *extra, sql)
+def query(cli, lake: list[str], sql: str, *extra: str) -> list[dict]:
+    code, stdout, stderr = cli("query", *lake, "--format", "json", *extra, sql)
     assert code == 0, stderr
     return json.loads(stdout)
 
@@ -54,7 +59,7 @@ def test_flow_editing_one_page_publishes_version_2_with_only_that_document(lifec
 
 
 def test_flow_diff_names_the_changed_document(lifecycle: dict, cli) -> None:
-    code, stdout, _ = cli("diff", "1", "2", "--lake", lifecycle["lake"], "--format", "json")
+    code, stdout, _ = cli("diff", "1", "2", *lifecycle["lake"], "--format", "json")
     d = json.loads(stdout)
     assert code == 0 and d["changed"] == ["001_00c285dc558d520c"] and d["added"] == [] and d["removed"] == []
 
@@ -85,13 +90,13 @@ def test_flow_transcript_seeds_have_labeled_speaker_turns(lifecycle: dict, cli) 
 def test_flow_query_refuses_writes(lifecycle: dict, cli) -> None:
     for sql in ("DELETE FROM segments", "DROP TABLE documents", "INSERT INTO speakers VALUES ('x', 'y', 'person')",
                 "UPDATE documents SET title = 'x'"):
-        code, _, stderr = cli("query", "--lake", lifecycle["lake"], sql)
+        code, _, stderr = cli("query", *lifecycle["lake"], sql)
         assert code == 2 and "read-only" in stderr, sql
     assert len(query(cli, lifecycle["lake"], "SELECT * FROM documents")) == 3
 
 
 def test_flow_versions_lists_both_versions(lifecycle: dict, cli) -> None:
-    code, stdout, _ = cli("versions", "--lake", lifecycle["lake"], "--format", "json")
+    code, stdout, _ = cli("versions", *lifecycle["lake"], "--format", "json")
     versions = json.loads(stdout)
     assert code == 0 and [v["version"] for v in versions] == [1, 2]
     assert versions[1]["docs_changed"] == 1 and versions[0]["rows"]["documents"] == 3
@@ -99,7 +104,7 @@ def test_flow_versions_lists_both_versions(lifecycle: dict, cli) -> None:
 
 def test_flow_export_reads_back_with_plain_parquet(lifecycle: dict, cli) -> None:
     target = lifecycle["root"] / "export"
-    code, _, stderr = cli("export", target, "--version", "1", "--lake", lifecycle["lake"])
+    code, _, stderr = cli("export", target, "--version", "1", *lifecycle["lake"])
     assert code == 0, stderr
     manifest = json.loads((target / "manifest.json").read_text())
     assert manifest["version"] == 1
@@ -126,13 +131,13 @@ def test_flow_readme_cookbook_queries_run_on_the_seeds(lifecycle: dict, cli) -> 
 
 
 def test_flow_validate_rechecks_a_published_version(lifecycle: dict, cli) -> None:
-    code, stdout, _ = cli("validate", "--version", "1", "--lake", lifecycle["lake"])
+    code, stdout, _ = cli("validate", "--version", "1", *lifecycle["lake"])
     assert code == 0
     assert "146 expectations evaluated, 0 failed" in stdout and "SQL checks" in stdout
 
 
 def test_flow_each_published_run_keeps_a_readable_report(lifecycle: dict) -> None:
-    reports = sorted((lifecycle["lake"] / "reports").glob("*.md"))
+    reports = sorted((lifecycle["store"].root / "reports").glob("*.md"))
     assert [p.name.rsplit("-", 1)[1] for p in reports] == ["v1.md", "v2.md"]
     assert "expectations:" in reports[0].read_text()
 

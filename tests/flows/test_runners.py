@@ -11,25 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from support.lake_tables import table_contents
 
-from schemas import TABLES
 from transcripts.store.lake import Lake
 
 pytestmark = pytest.mark.slow
 
 MAKE_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "tools" / "make_corpus.py"
-
-
-def table_contents(lake: Path) -> dict[str, list[tuple]]:
-    """Every table's rows in key order, without what differs between two runs by nature (times, versions)."""
-    con = Lake(lake).reader()
-    contents = {}
-    for name, table in TABLES.items():
-        if name == "versions":
-            continue
-        cols = ", ".join(c for c in table.column_names)
-        contents[name] = con.execute(f"SELECT {cols} FROM {name} ORDER BY ALL").fetchall()
-    return contents
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """The versioned store (flows/lake.py): publishing, time travel, diff, export, the read-only guard,
-the writer lock, and what readers and a killed writer see."""
+the writer lock, and what readers and a killed writer see. The tests on the `lake`, `lake2` and `shared2`
+fixtures run against a lake folder and against a remote lake (PostgreSQL catalog, data in S3)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pytest
+from support.lakes import data_files, lake_code, new_lake
 
 from schemas import TABLES
 from transcripts.store.lake import (
@@ -85,8 +87,8 @@ def passing(con: duckdb.DuckDBPyConnection, catalog: str) -> CheckOutcome:
 
 
 @pytest.fixture
-def lake(tmp_path: Path) -> Lake:
-    lk = Lake(tmp_path / "lake")
+def lake(make_lake: Any) -> Lake:
+    lk: Lake = make_lake("lake")
     lk.init()
     return lk
 
@@ -109,17 +111,18 @@ def lake2(lake: Lake) -> Lake:
     return publish_two_versions(lake)
 
 
-@pytest.fixture(scope="module")
-def shared2(tmp_path_factory: pytest.TempPathFactory) -> Lake:
+@pytest.fixture(scope="module", params=["local", "remote"])
+def shared2(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Lake:
     """The same two versions, shared by the tests that only read."""
-    lk = Lake(tmp_path_factory.mktemp("shared") / "lake")
+    lk: Lake = new_lake(request, request.param, tmp_path_factory.mktemp("shared") / "lake")
     lk.init()
     return publish_two_versions(lk)
 
 
 def _child(code: str) -> subprocess.Popen[str]:
     """A Python child process running `code` with this test module importable as `t`."""
-    prelude = (f"import sys; sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'tests' / 'store')!r}]\n"
+    paths = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "store")]
+    prelude = (f"import sys; sys.path[:0] = {paths!r}\n"
                "import test_lake as t\nfrom transcripts.store.lake import *\n")
     return subprocess.Popen([sys.executable, "-c", prelude + textwrap.dedent(code)], text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -182,7 +185,7 @@ def test_lakepublish_two_versions_and_time_travel(shared2: Lake) -> None:
     # snapshots carry the version in extra_info
     assert shared2.snapshot_of(2) > shared2.snapshot_of(1)
     # rows live in Parquet files under data/, not inlined in the catalog
-    assert list((shared2.data_path / "main" / "documents").glob("*.parquet"))
+    assert data_files(shared2, "documents")
     con = shared2.reader()
     msgs = con.execute("SELECT commit_message, commit_extra_info FROM lake.snapshots() "
                        "WHERE commit_extra_info LIKE '%\"version\"%' ORDER BY snapshot_id").fetchall()
@@ -349,14 +352,14 @@ def test_lake_writer_lock_refuses_second_writer(lake: Lake) -> None:
     proc = _child(f"""
         from pathlib import Path
         import time
-        lk = Lake(Path({str(lake.root)!r}))
+        lk = {lake_code(lake)}
         with lk.writer_lock():
             Path({str(lake.root / 'held')!r}).touch()
             time.sleep(30)
     """)
     try:
         _wait_for(lake.root / "held", proc)
-        busy = rf"another run is publishing to .* \(pid {proc.pid}\)"
+        busy = rf"another run is publishing to .*pid {proc.pid}\)"
         with pytest.raises(LakeBusy, match=busy), lake.writer_lock():
             pass
         with pytest.raises(LakeBusy):
@@ -374,7 +377,7 @@ def test_lake_writer_lock_refuses_second_writer(lake: Lake) -> None:
 
         def second_writer() -> None:
             try:
-                with Lake(lake.root).writer_lock():
+                with Lake(lake.location).writer_lock():
                     pass
             except LakeBusy as e:
                 other.append(e)
@@ -390,7 +393,7 @@ def test_lake_writer_lock_refuses_second_writer(lake: Lake) -> None:
 _SLOW_PUBLISH = """
     from pathlib import Path
     import time
-    lk = Lake(Path({root!r}))
+    lk = {lake}
     def check(con, catalog):
         Path({root!r}, "in-transaction").touch()
         deadline = time.monotonic() + 20
@@ -404,7 +407,7 @@ _SLOW_PUBLISH = """
 
 def test_lake_reader_during_long_write_sees_old_then_new(lake2: Lake) -> None:
     root = lake2.root
-    proc = _child(_SLOW_PUBLISH.format(root=str(root)))
+    proc = _child(_SLOW_PUBLISH.format(root=str(root), lake=lake_code(lake2)))
     try:
         _wait_for(root / "in-transaction", proc)
         # mid-transaction: readers are not blocked and see version 2 only
@@ -430,7 +433,7 @@ def test_lake_reader_during_long_write_sees_old_then_new(lake2: Lake) -> None:
 
 def test_lake_sigkill_during_publish_leaves_previous_version(lake2: Lake) -> None:
     root = lake2.root
-    proc = _child(_SLOW_PUBLISH.format(root=str(root)))
+    proc = _child(_SLOW_PUBLISH.format(root=str(root), lake=lake_code(lake2)))
     _wait_for(root / "in-transaction", proc)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -447,3 +450,43 @@ def test_lake_sigkill_during_publish_leaves_previous_version(lake2: Lake) -> Non
     assert v == 3
     assert lake2.query("SELECT count(*) FROM documents")[1] == [(3,)]
     assert lake2.diff(2, 3)["added"] == ["slow"]
+
+
+# Child: publish versions 3..6 one after the other, each through `publication` in three batches with pauses, so
+# that a reader in the parent meets open transactions, commits and the moments between them.
+_MANY_PUBLISHES = """
+    import time
+    from pathlib import Path
+    lk = {lake}
+    Path({root!r}, "started").touch()
+    for v in range(3, 7):
+        with lk.publication() as pub:
+            for b in range(3):
+                pub.insert(t.doc_rows(f"d{{v}}-{{b}}", speakers=("sam",), n_segments=v))
+                time.sleep(0.2)
+            pub.commit(t.version_row(f"v{{v}}"), check=t.passing)
+"""
+
+
+def test_lake_reader_in_a_loop_during_publishes_never_fails_nor_sees_a_mixed_version(lake2: Lake) -> None:
+    # Every version's rows must be exactly those its `versions` row recorded: a mixed version would differ.
+    sql = ("SELECT (SELECT max(version) FROM versions), (SELECT count(*) FROM documents), "
+           "(SELECT count(*) FROM segments), (SELECT rows['documents'] FROM versions ORDER BY version DESC LIMIT 1), "
+           "(SELECT rows['segments'] FROM versions ORDER BY version DESC LIMIT 1)")
+    proc = _child(_MANY_PUBLISHES.format(lake=lake_code(lake2), root=str(lake2.root)))
+    seen: list[int] = []
+    try:
+        _wait_for(lake2.root / "started", proc, timeout=60)
+        while proc.poll() is None or not seen or seen[-1] < 6:
+            _, [(version, docs, segments, recorded_docs, recorded_segments)] = lake2.query(sql)
+            assert (docs, segments) == (recorded_docs, recorded_segments), f"version {version} read mixed"
+            assert not seen or version >= seen[-1], "a reader went back in time"
+            seen.append(version)
+            if proc.poll() is not None and proc.returncode != 0:
+                raise AssertionError(proc.communicate())
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    assert proc.returncode == 0, proc.communicate()
+    assert seen[0] >= 2 and seen[-1] == 6 and len(seen) >= 10

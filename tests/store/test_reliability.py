@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import os
 import shutil
-import sqlite3
+import socket
 import subprocess
 import sys
 import textwrap
@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from support.lakes import data_files, lake_args, lake_code
 from test_lake import doc_rows, passing, version_row
 
 from schemas.rejects import REJECT_REASONS
@@ -26,19 +27,22 @@ from transcripts.cli import parse_duration
 from transcripts.model import Labeled, Reject, Source
 from transcripts.pipeline import make_plan, process_file, scan_input
 from transcripts.steps.decode import decode_page
+from transcripts.store.integrity import open_catalog
 from transcripts.store.lake import Changes, ExpiredVersion, Lake, UnknownVersion
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = "001_00c285dc558d520c.txt"
 
 
-def parquet_names(lake: Path) -> set[str]:
-    return {p.name for p in (lake / "data").rglob("*.parquet")}
+def parquet_names(lake: Lake | Path) -> set[str]:
+    return data_files(lake if isinstance(lake, Lake) else Lake(lake))
 
 
-def orphan_names(lake: Path) -> set[str]:
-    """Parquet files in data/ that the catalog does not know (checked with SQLite, not with DuckLake)."""
-    with contextlib.closing(sqlite3.connect(lake / "catalog.sqlite")) as db:
+def orphan_names(lake: Lake | Path) -> set[str]:
+    """Parquet files in the data folder that the catalog does not know (checked with SQLite or PostgreSQL
+    directly, not with DuckLake)."""
+    lake = lake if isinstance(lake, Lake) else Lake(lake)
+    with contextlib.closing(open_catalog(lake)) as db:
         known = {Path(r[0]).name for t in ("ducklake_data_file", "ducklake_delete_file",
                                             "ducklake_files_scheduled_for_deletion")
                  for r in db.execute(f"SELECT path FROM {t}")}
@@ -266,10 +270,10 @@ def test_reliability_run_with_nothing_to_do_still_removes_orphans(bad_run: dict,
 _KILLED_PUBLISH = """
     import sys, time
     from pathlib import Path
-    sys.path[:0] = [{root!r}, {tests!r}]
+    sys.path[:0] = [{root!r}, {tests!r}, {tests!r} + "/.."]
     import test_lake as t
     from transcripts.store.lake import Lake, CheckOutcome
-    lk, marks = Lake({lake!r}), Path({marks!r})
+    lk, marks = {lake}, Path({marks!r})
     def check(con, catalog):
         (marks / "check").touch()
         time.sleep(30)
@@ -288,7 +292,7 @@ _KILLED_PUBLISH = """
 def _publish_then_kill(lake: Lake, tmp_path: Path, moment: str) -> None:
     marks = tmp_path / f"marks-{moment}"
     marks.mkdir()
-    code = _KILLED_PUBLISH.format(root=str(ROOT), tests=str(ROOT / "tests" / "store"), lake=str(lake.root),
+    code = _KILLED_PUBLISH.format(root=str(ROOT), tests=str(ROOT / "tests" / "store"), lake=lake_code(lake),
                                   marks=str(marks), in_check=moment == "check")
     proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], stderr=subprocess.PIPE, text=True)
     try:
@@ -305,9 +309,9 @@ def _publish_then_kill(lake: Lake, tmp_path: Path, moment: str) -> None:
 
 
 @pytest.mark.parametrize("moment", ["batch0", "batch3", "check", "committed"])
-def test_reliability_sigkill_during_publish_loses_nothing_and_leaves_no_orphans(tmp_path: Path,
+def test_reliability_sigkill_during_publish_loses_nothing_and_leaves_no_orphans(tmp_path: Path, make_lake,
                                                                                moment: str) -> None:
-    lake = Lake(tmp_path / "lake")
+    lake = make_lake()
     lake.publish(Changes(rows=doc_rows("a"), version_row=version_row("v1")), check=passing)
     lake.publish(Changes(rows=doc_rows("b"), version_row=version_row("v2")), check=passing)
     before = {v: lake.query("SELECT doc_id, source_sha256 FROM documents ORDER BY 1", version=v)[1] for v in (1, 2)}
@@ -323,33 +327,33 @@ def test_reliability_sigkill_during_publish_loses_nothing_and_leaves_no_orphans(
         finally:
             con.close()
         assert counts == row["rows"]
-    assert bool(orphan_names(lake.root)) == (not committed)  # the killed transaction's files, uncommitted
+    assert bool(orphan_names(lake)) == (not committed)  # the killed transaction's files, uncommitted
     assert lake.has_orphans() == (not committed)
     # the next publish succeeds and removes them
     nxt = lake.publish(Changes(rows=doc_rows("c"), version_row=version_row("next")), check=passing)
     assert nxt.version == (4 if committed else 3)
-    assert orphan_names(lake.root) == set()
+    assert orphan_names(lake) == set()
     docs = [r[0] for r in lake.query("SELECT doc_id FROM documents ORDER BY 1")[1]]
     assert docs == (["b", "c", "k0", "k1", "k2", "k3"] if committed else ["a", "b", "c"])
 
 
-def test_reliability_remove_orphans_spares_an_open_publication(tmp_path: Path) -> None:
-    lake = Lake(tmp_path / "lake")
+def test_reliability_remove_orphans_spares_an_open_publication(make_lake) -> None:
+    lake = make_lake()
     lake.publish(Changes(rows=doc_rows("a"), version_row=version_row("v1")), check=passing)
     with lake.publication() as pub:
         pub.insert(doc_rows("b"))
-        pending = orphan_names(lake.root)
+        pending = orphan_names(lake)
         assert pending and lake.remove_orphans() == []  # same process, transaction still open
-        assert pending <= parquet_names(lake.root)
+        assert pending <= parquet_names(lake)
         assert pub.commit(version_row("v2"), check=passing).version == 2
-    assert orphan_names(lake.root) == set()
+    assert orphan_names(lake) == set()
     assert lake.query("SELECT count(*) FROM documents")[1] == [(2,)]
 
 
 @pytest.mark.slow
-def test_reliability_second_run_while_one_publishes_exits_3(tmp_path: Path, seeds_dir: Path, cli,
+def test_reliability_second_run_while_one_publishes_exits_3(tmp_path: Path, seeds_dir: Path, cli, make_lake,
                                                            prefect_harness: None) -> None:
-    lake = Lake(tmp_path / "lake")
+    lake = make_lake()
     lake.init()
     held = tmp_path / "held"
     proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
@@ -357,7 +361,7 @@ def test_reliability_second_run_while_one_publishes_exits_3(tmp_path: Path, seed
         from pathlib import Path
         sys.path.insert(0, {str(ROOT)!r})
         from transcripts.store.lake import Lake
-        with Lake({str(lake.root)!r}).writer_lock():
+        with {lake_code(lake)}.writer_lock():
             Path({str(held)!r}).touch()
             time.sleep(60)
     """)])
@@ -366,10 +370,11 @@ def test_reliability_second_run_while_one_publishes_exits_3(tmp_path: Path, seed
         while not held.exists():
             assert proc.poll() is None and time.monotonic() < deadline
             time.sleep(0.02)
-        code, _, stderr = cli("run", "--input", seeds_dir, "--lake", lake.root, "--ner-model", "none")
+        code, _, stderr = cli("run", "--input", seeds_dir, *lake_args(lake), "--ner-model", "none")
         assert code == 3
-        assert "cannot start" in stderr and f"another run is publishing to {lake.root} (pid {proc.pid})" in stderr
-        code, _, stderr = cli("gc", "--keep", "1", "--lake", lake.root)
+        holder = f"pid {proc.pid}" if not lake.remote else f"writer {socket.gethostname()} pid {proc.pid}"
+        assert "cannot start" in stderr and f"another run is publishing to {lake.display} ({holder})" in stderr
+        code, _, stderr = cli("gc", "--keep", "1", *lake_args(lake))
         assert code == 3 and "another run is publishing" in stderr
     finally:
         proc.kill()
@@ -404,8 +409,8 @@ def test_reliability_two_real_runs_at_once_one_exits_3(tmp_path: Path, seeds_dir
 
 
 @pytest.fixture
-def four_versions(tmp_path: Path) -> Lake:
-    lake = Lake(tmp_path / "lake")
+def four_versions(make_lake) -> Lake:
+    lake = make_lake()
     for i in range(4):  # document a changes every time: each version has its own files
         lake.publish(Changes(rows=doc_rows("a", f"s{i}", n_segments=3 + i), version_row=version_row(f"v{i + 1}")),
                      check=passing)
@@ -414,25 +419,25 @@ def four_versions(tmp_path: Path) -> Lake:
 
 def test_reliability_gc_keep_expires_old_versions_and_deletes_their_files(four_versions: Lake, cli) -> None:
     lake = four_versions
-    files_before = parquet_names(lake.root)
-    code, stdout, stderr = cli("gc", "--keep", "2", "--lake", lake.root, "--json")
+    files_before = parquet_names(lake)
+    code, stdout, stderr = cli("gc", "--keep", "2", *lake_args(lake), "--json")
     assert code == 0, stderr
     outcome = json.loads(stdout)
     assert outcome["expired"] == [1, 2] and outcome["kept"] == [3, 4] and outcome["files_deleted"] > 0
-    files_after = parquet_names(lake.root)
+    files_after = parquet_names(lake)
     assert files_after < files_before and len(files_before - files_after) == outcome["files_deleted"]
-    assert orphan_names(lake.root) == set()
+    assert orphan_names(lake) == set()
     # current and kept versions read as before; expired ones give a clear error
     assert lake.query("SELECT count(*) FROM segments")[1] == [(6,)]
     assert lake.query("SELECT count(*) FROM segments", version=3)[1] == [(5,)]
-    code, _, stderr = cli("query", "--lake", lake.root, "--version", "1", "SELECT 1")
+    code, _, stderr = cli("query", *lake_args(lake), "--version", "1", "SELECT 1")
     assert code == 2 and "version 1 was expired by `transcripts gc`" in stderr
     with pytest.raises(ExpiredVersion):
         lake.diff(1, 4)
     with pytest.raises(UnknownVersion, match="unknown version 9"):
         lake.reader(9)
     assert [(v["version"], v["expired"]) for v in lake.versions()] == [(1, True), (2, True), (3, False), (4, False)]
-    code, stdout, _ = cli("versions", "--lake", lake.root)
+    code, stdout, _ = cli("versions", *lake_args(lake))
     assert code == 0 and stdout.count("(expired by gc)") == 2
     # the lake goes on: the next version publishes and reads
     assert lake.publish(Changes(rows=doc_rows("b"), version_row=version_row("v5")), check=passing).version == 5
@@ -459,9 +464,9 @@ def test_reliability_gc_keep_and_older_than_must_both_hold(four_versions: Lake) 
 
 def test_reliability_gc_command_refuses_bad_arguments(four_versions: Lake, cli) -> None:
     for args in ([], ["--keep", "0"], ["--older-than", "soon"]):
-        code, _, stderr = cli("gc", *args, "--lake", four_versions.root)
+        code, _, stderr = cli("gc", *args, *lake_args(four_versions))
         assert code == 2 and stderr, args
-    assert len(parquet_names(four_versions.root)) > 0 and four_versions.current_version() == 4
+    assert len(parquet_names(four_versions)) > 0 and four_versions.current_version() == 4
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -15,9 +15,14 @@ from rich.markup import escape
 
 from transcripts.explore.output import closed_pipe_is_fine, render_rows
 
-LakeOpt = Annotated[Path, typer.Option("--lake", help="the dataset folder", show_default=True)]
+# Every command's way to name the lake (cli.py's commands take them from here); see store.location.
+LakeOpt = Annotated[str | None, typer.Option("--lake", help="the dataset folder, or a remote lake's catalog "
+                                              "postgresql://USER@HOST:PORT/DATABASE (default: $TRANSCRIPTS_LAKE, "
+                                              "transcripts.toml, else output)")]
+DataOpt = Annotated[str | None, typer.Option("--data", help="a remote lake's data files, s3://BUCKET/PREFIX "
+                                             "(default: $TRANSCRIPTS_DATA or transcripts.toml)")]
+DEFAULT_LAKE: str | None = None  # resolve_location: --lake, $TRANSCRIPTS_LAKE, transcripts.toml, output/
 VersionOpt = Annotated[int | None, typer.Option("--version", help="a published version (default: the latest)")]
-DEFAULT_LAKE = Path("output")
 EXIT_USAGE = 2
 
 
@@ -28,14 +33,15 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _reader(lake_dir: Path, version: int | None) -> tuple[Any, Any, int]:
+def _reader(lake_dir: str | None, version: int | None, data: str | None = None) -> tuple[Any, Any, int]:
     """(lake, read-only connection at the version, version number); exit 2 with one line when unreadable."""
-    from transcripts.cli import _open_lake
+    from transcripts.cli import _open_lake, _store_errors
     from transcripts.store.lake import UnknownVersion
 
-    lake = _open_lake(lake_dir)
+    lake = _open_lake(lake_dir, data)
     try:
-        con = lake.reader(version)  # one connection: it resolves the current version itself
+        with _store_errors(lake):  # a damaged or unreachable lake: one line, exit 1
+            con = lake.reader(version)  # one connection: it resolves the current version itself
     except UnknownVersion as exc:
         raise _fail(str(exc)) from exc
     row = con.execute("SELECT max(version) FROM versions").fetchone()  # the newest row is the version read
@@ -62,13 +68,13 @@ def show(doc: Annotated[str, typer.Argument(help="the document's doc_id")], vers
          fmt: Annotated[str, typer.Option("--format", help="text, md or json")] = "text",
          width: Annotated[int | None, typer.Option(min=30, help="wrap at N columns (default: the terminal's, "
                                                    "80 in a pipe)")] = None,
-         lake_dir: LakeOpt = DEFAULT_LAKE) -> None:
+         lake_dir: LakeOpt = DEFAULT_LAKE, data: DataOpt = None) -> None:
     """One transcript as a person reads it: title, program, year, then `Speaker (role): text` turns."""
     from transcripts.explore.show import SHOW_FORMATS, UnknownDocument, load_transcript, render
 
     if fmt not in SHOW_FORMATS:
         raise _fail(f"--format must be one of {', '.join(SHOW_FORMATS)}, not {fmt!r}")
-    _, con, _ = _reader(lake_dir, version)
+    _, con, _ = _reader(lake_dir, version, data)
     try:
         transcript = load_transcript(con, doc)
     except UnknownDocument as exc:
@@ -88,12 +94,12 @@ def search(words: Annotated[str, typer.Argument(help="words to look for (ranked 
            limit: Annotated[int, typer.Option(min=1, help="at most N hits")] = 20,
            version: VersionOpt = None,
            fmt: Annotated[str, typer.Option("--format", help="auto, table, tsv, csv or json")] = "auto",
-           lake_dir: LakeOpt = DEFAULT_LAKE) -> None:
+           lake_dir: LakeOpt = DEFAULT_LAKE, data: DataOpt = None) -> None:
     """Full-text search over turns and paragraphs: hits with document, speaker, role, year and a snippet."""
     from transcripts.explore.search import HIT_COLUMNS, Filters, SearchError, build_index, index_path
     from transcripts.explore.search import search as run_search
 
-    lake, con, chosen = _reader(lake_dir, version)
+    lake, con, chosen = _reader(lake_dir, version, data)
     try:
         path = index_path(lake.root, chosen)
         if not path.is_file():
@@ -112,12 +118,12 @@ def search(words: Annotated[str, typer.Argument(help="words to look for (ranked 
 
 def report(version: VersionOpt = None,
            out: Annotated[Path, typer.Option("--out", help="the HTML file to write")] = Path("report.html"),
-           lake_dir: LakeOpt = DEFAULT_LAKE) -> None:
+           lake_dir: LakeOpt = DEFAULT_LAKE, data: DataOpt = None) -> None:
     """One self-contained HTML page of charts about a version (opens with no network)."""
     from transcripts.explore.report import build_report
     from transcripts.store.lake import UnknownVersion
 
-    lake, con, chosen = _reader(lake_dir, version)
+    lake, con, chosen = _reader(lake_dir, version, data)
     try:
         earlier = [v["version"] for v in lake.versions() if v["version"] < chosen and not v["expired"]]
         try:
@@ -136,18 +142,19 @@ def report(version: VersionOpt = None,
     console.print(f"report of version {chosen}: {out}", highlight=False)
 
 
-def shell(ctx: typer.Context, version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE) -> None:
+def shell(ctx: typer.Context, version: VersionOpt = None, lake_dir: LakeOpt = DEFAULT_LAKE,
+          data: DataOpt = None) -> None:
     """The DuckDB command line with the version attached read-only (tables by bare name). Arguments after
     `--` go to duckdb, e.g. `transcripts shell -- -c "SELECT count(*) FROM documents"`."""
     from transcripts.cli import _open_lake
     from transcripts.explore.shell import ShellMissing, shell_command
     from transcripts.store.lake import UnknownVersion
 
-    lake = _open_lake(lake_dir)
+    lake = _open_lake(lake_dir, data)
     try:
         target = version if version is not None else lake.current_version()
         snapshot = lake.snapshot_of(target) if target is not None else None
-        argv = shell_command(lake.catalog_path, lake.data_path, snapshot, list(ctx.args))
+        argv = shell_command(lake.location, snapshot, list(ctx.args))
     except (UnknownVersion, ShellMissing) as exc:
         raise _fail(str(exc)) from exc
     sys.stdout.flush()

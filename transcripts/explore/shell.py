@@ -1,7 +1,9 @@
 """`transcripts shell`: the DuckDB command line with one version of the lake attached read-only.
 
 The set-up SQL is the README's recipe for plain DuckDB (extension directory, LOAD, ATTACH ... READ_ONLY),
-pinned to the version's DuckLake snapshot, so `transcripts shell` and a hand-typed session agree.
+pinned to the version's DuckLake snapshot, so `transcripts shell` and a hand-typed session agree. For a
+remote lake the S3 secret reads the AWS variables with `getenv`, and libpq reads $PGPASSWORD, so no
+credential is ever on the command line (where `ps` would show it).
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from transcripts.store.extensions import extension_dir, install_extensions
+from transcripts.store.remote_s3 import s3_secret_sql
 
 ATTACHED_AS = "lake"
 
@@ -34,18 +38,25 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def attach_sql(catalog: Path, data: Path, snapshot: int | None) -> str:
-    """SQL that attaches the lake read-only (at `snapshot` when given) and makes its tables the default."""
+def attach_sql(location: Any, snapshot: int | None) -> str:
+    """SQL that attaches the lake at `location` (store.location) read-only (at `snapshot` when given) and makes
+    its tables the default."""
     install_extensions()
     # the data folder from where the lake folder is now: a copied or moved lake reads its own files
-    options = [f"DATA_PATH {_lit(str(data) + '/')}", "OVERRIDE_DATA_PATH true", "READ_ONLY"]
+    options = [f"DATA_PATH {_lit(location.data_url)}", "OVERRIDE_DATA_PATH true", "READ_ONLY"]
     if snapshot is not None:
         options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
-    return (f"SET extension_directory = {_lit(str(extension_dir()))}; LOAD ducklake; LOAD sqlite; "
-            f"ATTACH {_lit('ducklake:sqlite:' + str(catalog))} AS {ATTACHED_AS} ({', '.join(options)}); "
+    loads = "LOAD ducklake; LOAD sqlite; "
+    if location.remote:
+        secret = s3_secret_sql(by_getenv=True)
+        loads = "LOAD ducklake; LOAD postgres; LOAD httpfs; " + (f"{secret}; " if secret else "")
+    return (f"SET extension_directory = {_lit(str(extension_dir()))}; {loads}"
+            f"ATTACH {_lit(location.attach_target)} AS {ATTACHED_AS} ({', '.join(options)}); "
             f"USE {ATTACHED_AS};")
 
 
-def shell_command(catalog: Path, data: Path, snapshot: int | None, extra: list[str]) -> list[str]:
+def shell_command(location: Any, snapshot: int | None, extra: list[str]) -> list[str]:
     """argv of the DuckDB CLI: an in-memory database, the lake attached by `-cmd`, then `extra` arguments."""
-    return [str(duckdb_cli()), "-cmd", attach_sql(catalog, data, snapshot), *extra]
+    # the set-up's only output (CREATE SECRET's "Success" table) goes nowhere, so a `-c` query prints alone
+    return [str(duckdb_cli()), "-cmd", ".output /dev/null", "-cmd", attach_sql(location, snapshot), "-cmd", ".output",
+            *extra]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from transcripts.store import integrity
 from transcripts.store.lock import held_guard, open_publications
 from transcripts.store.sql import CATALOG, literal
 
@@ -41,13 +41,19 @@ def remove_orphans(lake: Lake) -> list[str]:
 
 
 def has_orphans(lake: Lake) -> bool:
-    """Cheap test (no lock, no DuckDB): are there more Parquet files in data/ than the catalog knows?"""
-    if not lake.exists() or not lake.data_path.is_dir():
+    """Cheap test (no lock; no DuckDB for a lake folder, one S3 listing for a remote lake): are there more
+    Parquet files in the data folder than the catalog knows?"""
+    if not lake.exists():
         return False
-    on_disk = {p.name for p in lake.data_path.rglob("*.parquet")}
+    if lake.remote:
+        on_disk = {Path(name).name for name in integrity.remote_sizes(lake) if name.endswith(".parquet")}
+    elif not Path(lake.data_path).is_dir():
+        return False
+    else:
+        on_disk = {p.name for p in Path(lake.data_path).rglob("*.parquet")}
     if not on_disk:
         return False
-    with contextlib.closing(sqlite3.connect(f"{lake.catalog_path.as_uri()}?mode=ro", uri=True)) as db:
+    with contextlib.closing(integrity.open_catalog(lake)) as db:
         known: set[str] = set()
         for table in FILE_TABLES:
             known |= {Path(r[0]).name for r in db.execute(f"SELECT path FROM {table}")}
@@ -92,13 +98,13 @@ def collect(lake: Lake, keep: int | None = None, older_than: dt.timedelta | None
             if expire:
                 con.execute(f"CALL ducklake_expire_snapshots({literal(CATALOG)}, versions => ?::UBIGINT[])",
                             [expire])
-            before = _data_bytes(lake.data_path)
+            before = _data_bytes(lake)
             deleted = con.execute(f"SELECT * FROM ducklake_cleanup_old_files({literal(CATALOG)}, "
                                   "cleanup_all => true)").fetchall()
         finally:
             con.close()
         orphans = remove_orphans(lake)
-        freed = before - _data_bytes(lake.data_path)
+        freed = before - _data_bytes(lake)
     return {"expired": sorted(candidates), "kept": kept, "snapshots_expired": len(expire),
             "files_deleted": len(deleted), "orphans_deleted": len(orphans), "bytes_freed": freed}
 
@@ -109,5 +115,8 @@ def _aware(value: Any) -> dt.datetime:
     return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.UTC)
 
 
-def _data_bytes(folder: Path) -> int:
+def _data_bytes(lake: Lake) -> int:
+    if lake.remote:
+        return sum(integrity.remote_sizes(lake).values())
+    folder = Path(lake.data_path)
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0

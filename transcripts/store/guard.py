@@ -12,7 +12,6 @@ admitted from an allow list; everything else is refused.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,17 +54,18 @@ _parser: duckdb.DuckDBPyConnection | None = None
 _parser_guard = threading.Lock()
 
 
-def sandbox(con: duckdb.DuckDBPyConnection, data_path: Path) -> None:
+def sandbox(con: duckdb.DuckDBPyConnection, data_url: str) -> None:
     """Lock `con` down with DuckDB's own settings; from here on nothing can change them.
 
-    DuckLake reads data files through DuckDB's file system, so the data folder stays readable; the catalog
-    is read through SQLite's own I/O, opened at ATTACH, and needs no allowance.
+    DuckLake reads data files through DuckDB's file system, so the data folder (`data_url`, with its final
+    separator: a folder, or a remote lake's s3:// prefix) stays readable and nothing else does; the catalog
+    is read through SQLite's or PostgreSQL's own connection, opened at ATTACH, and needs no allowance.
     """
     # Settings that external access guards (temp_directory) come before it is switched off.
     for setting, value in (("memory_limit", f"'{READER_MEMORY_LIMIT}'"), ("threads", str(READER_THREADS)),
                            ("temp_directory", "''"), ("python_enable_replacements", "false"),
                            ("autoinstall_known_extensions", "false"), ("autoload_known_extensions", "false"),
-                           ("allowed_directories", f"['{_escaped(str(data_path) + os.sep)}']"),
+                           ("allowed_directories", f"['{_escaped(data_url)}']"),
                            ("enable_external_access", "false"), ("lock_configuration", "true")):
         con.execute(f"SET {setting} = {value}")
 
@@ -182,7 +182,7 @@ def check_read_only(sql: str) -> None:
 
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str, *, timeout: float,
-              hide: Path | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+              hide: Path | str | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run `sql` on a sandboxed connection, interrupted after `timeout` seconds; (column names, rows).
 
     duckdb.IOException (a data file missing or damaged) propagates for the caller to diagnose; other errors

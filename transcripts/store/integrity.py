@@ -2,14 +2,16 @@
 
 DuckLake records each data and delete file's path and size (`ducklake_data_file`, `ducklake_delete_file`)
 but no checksum, so a file is whole when it exists, has the recorded size and starts and ends with the
-Parquet magic bytes. The catalog is read with SQLite directly, so the check also works when DuckDB cannot
-attach the lake.
+Parquet magic bytes. The catalog is read with SQLite directly (a remote lake's with PostgreSQL), so the
+check also works when DuckDB cannot attach the lake. A remote lake's files are listed from S3 with their
+sizes; their magic bytes are not read (that would be two requests per file).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from transcripts.store import remote
 from transcripts.store.errors import LakeDamaged, QueryError
+from transcripts.store.location import RemoteLocation
 
 if TYPE_CHECKING:
     from transcripts.store.lake import Lake
@@ -67,33 +71,47 @@ class _File:
     table: str
     begin: int
     end: int | None
-    path: Path
+    path: str  # a file's path, or its s3:// URL
     size: int
 
 
-def _open_catalog(lake: Lake) -> sqlite3.Connection:
+def open_catalog(lake: Lake) -> Any:
+    """A DB-API connection to the catalog database, read-only for SQLite: both run the catalog SQL below."""
+    if isinstance(lake.location, RemoteLocation):
+        return remote.pg_connect(lake.location.dsn)
     return sqlite3.connect(f"{lake.catalog_path.as_uri()}?mode=ro", uri=True)
 
 
-def _catalog_files(db: sqlite3.Connection, data_path: Path) -> list[_File]:
-    """Every data and delete file the catalog knows, with its full path under the lake's data folder."""
+def catalog_errors() -> tuple[type[Exception], ...]:
+    """What reading a catalog database may raise (SQLite's and, for a remote lake, psycopg's errors)."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
+
+
+def _catalog_files(db: Any, data_url: str) -> list[_File]:
+    """Every data and delete file the catalog knows, with its full path under the lake's data folder (a
+    folder or an s3:// prefix: os.path.join puts one `/` between the parts either way)."""
+    join = os.path.join
     schemas = {sid: (p, rel) for sid, p, rel in db.execute("SELECT schema_id, path, path_is_relative "
                                                             "FROM ducklake_schema")}
-    tables: dict[int, tuple[str, Path]] = {}
+    tables: dict[int, tuple[str, str]] = {}
     for tid, name, sid, p, rel in db.execute("SELECT table_id, table_name, schema_id, path, path_is_relative "
                                              "FROM ducklake_table ORDER BY begin_snapshot"):
         schema_path, schema_rel = schemas.get(sid, ("", True))
-        base = data_path / schema_path if schema_rel else Path(schema_path)
-        tables[tid] = (name, base / p if rel else Path(p))
+        base = join(data_url, schema_path) if schema_rel else schema_path
+        tables[tid] = (name, join(base, p) if rel else p)
     files = []
     for tid, begin, end, p, rel, size in db.execute(_FILES_SQL):
-        name, table_path = tables.get(tid, (f"table {tid}", data_path))
+        name, table_path = tables.get(tid, (f"table {tid}", data_url))
         files.append(_File(name, int(begin), None if end is None else int(end),
-                           table_path / p if rel else Path(p), int(size or 0)))
+                           join(table_path, p) if rel else p, int(size or 0)))
     return files
 
 
-def _version_snapshots(db: sqlite3.Connection) -> dict[int, int]:
+def _version_snapshots(db: Any) -> dict[int, int]:
     """Readable dataset version -> snapshot id (snapshots gc expired are gone from ducklake_snapshot)."""
     out: dict[int, int] = {}
     for snapshot_id, extra in db.execute(
@@ -106,10 +124,32 @@ def _version_snapshots(db: sqlite3.Connection) -> dict[int, int]:
     return out
 
 
-def _problem(file: _File) -> str | None:
-    """What is wrong with a data file, or None when it is whole."""
+def remote_sizes(lake: Lake) -> dict[str, int]:
+    """Every file under a remote lake's data prefix with its size, listed from S3 (no file is read). Raises
+    LakeDamaged, in one line, when the prefix cannot be listed (wrong credentials, no such bucket)."""
+    con = lake.connect()
     try:
-        size = file.path.stat().st_size
+        return {str(name): int(size) for name, size in con.execute(
+            "SELECT filename, size FROM read_blob(?)", [lake.location.data_url + "**"]).fetchall()}
+    except duckdb.Error as exc:
+        if "No files found" in str(exc):
+            return {}
+        raise LakeDamaged(remote.redact(f"the data files at {lake.location.data_url} cannot be listed "
+                                        f"({_first(exc)})")) from None
+    finally:
+        con.close()
+
+
+def _problem(file: _File, listed: dict[str, int] | None = None) -> str | None:
+    """What is wrong with a data file, or None when it is whole (`listed`: a remote lake's files and sizes)."""
+    if listed is not None:
+        if file.path not in listed:
+            return "missing"
+        size = listed[file.path]
+        return None if size == file.size else f"{size} bytes, the catalog records {file.size}"
+    path = Path(file.path)
+    try:
+        size = path.stat().st_size
     except FileNotFoundError:
         return "missing"
     except OSError as exc:
@@ -117,7 +157,7 @@ def _problem(file: _File) -> str | None:
     if size != file.size:
         return f"{size} bytes, the catalog records {file.size}"
     try:
-        with file.path.open("rb") as f:
+        with path.open("rb") as f:
             head = f.read(4)
             f.seek(-4, 2)
             tail = f.read(4)
@@ -132,21 +172,28 @@ def _live(file: _File, snapshot: int) -> bool:
 
 def check(lake: Lake) -> Report:
     """Check the catalog opens (with SQLite and with DuckDB) and every file of every readable version."""
-    report = Report(str(lake.root))
-    if not lake.exists():
-        report.catalog_error = "no catalog.sqlite: not a lake, or nothing published yet"
-        return report
+    report = Report(lake.display)
+    unreadable: tuple[type[Exception], ...] = (*catalog_errors(), LakeDamaged)
     try:
-        with contextlib.closing(_open_catalog(lake)) as db:
-            files = _catalog_files(db, lake.data_path)
+        if not lake.exists():
+            what = "no catalog database" if lake.remote else "no catalog.sqlite"
+            report.catalog_error = f"{what}: not a lake, or nothing published yet"
+            return report
+        with contextlib.closing(open_catalog(lake)) as db:
+            files = _catalog_files(db, lake.location.data_url)
             snapshots = _version_snapshots(db)
-    except sqlite3.Error as exc:
-        report.catalog_error = f"the catalog cannot be read ({exc})"
+    except unreadable as exc:
+        report.catalog_error = remote.redact(f"the catalog cannot be read ({_first(exc)})")
         return report
     # Only the files some readable version reads: gc may leave rows of expired versions' deleted files.
     files = [f for f in files if any(_live(f, s) for s in snapshots.values())]
     report.files_checked = len(files)
-    problems = {f: p for f in files if (p := _problem(f)) is not None}
+    try:
+        listed = remote_sizes(lake) if lake.remote else None
+    except LakeDamaged as exc:
+        report.catalog_error = str(exc)
+        return report
+    problems = {f: p for f in files if (p := _problem(f, listed)) is not None}
     report.problems = {_shown(lake, f.path): p for f, p in problems.items()}
     for version, snapshot in sorted(snapshots.items()):
         report.versions[version] = sorted(_shown(lake, f.path) for f in problems if _live(f, snapshot))
@@ -164,44 +211,60 @@ def check(lake: Lake) -> Report:
 def current_files_whole(lake: Lake) -> bool:
     """Cheap (stat calls only): do the current version's files exist with their recorded sizes?"""
     try:
-        with contextlib.closing(_open_catalog(lake)) as db:
-            files = _catalog_files(db, lake.data_path)
+        with contextlib.closing(open_catalog(lake)) as db:
+            files = _catalog_files(db, lake.location.data_url)
             snapshots = _version_snapshots(db)
-    except sqlite3.Error:
+    except catalog_errors():
         return False
     if not snapshots:
         return True
     current = snapshots[max(snapshots)]
-    for f in files:
-        if _live(f, current):
-            try:
-                if f.path.stat().st_size != f.size:
-                    return False
-            except OSError:
+    live = [f for f in files if _live(f, current)]
+    if lake.remote:  # one listing of the prefix, no file read
+        listed = remote_sizes(lake)
+        return all(listed.get(f.path) == f.size for f in live)
+    for f in live:
+        try:
+            if Path(f.path).stat().st_size != f.size:
                 return False
+        except OSError:
+            return False
     return True
 
 
-def _shown(lake: Lake, path: Path) -> str:
+def _shown(lake: Lake, path: str) -> str:
+    if lake.remote:
+        return path.removeprefix(lake.location.data_url)
     with contextlib.suppress(ValueError):
-        return str(path.relative_to(lake.root))
-    return str(path)
+        return str(Path(path).relative_to(lake.root))
+    return path
 
 
 def _advice(lake: Lake) -> str:
-    return f"run `transcripts check --lake {lake.root}` to see what can still be read"
+    return f"run `transcripts check {lake.location.options}` to see what can still be read"
+
+
+def _first(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def damaged_catalog(lake: Lake, exc: duckdb.Error) -> LakeDamaged:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return LakeDamaged(f"the catalog of {lake.root} cannot be opened ({first}); {_advice(lake)}")
+    return LakeDamaged(remote.redact(f"the catalog of {lake.display} cannot be opened ({_first(exc)}); "
+                                     f"{_advice(lake)}"))
+
+
+def unreachable_catalog(lake: Lake, exc: BaseException) -> LakeDamaged:
+    """The catalog server did not answer or refused us (psycopg's error, in one line without secrets)."""
+    return LakeDamaged(remote.redact(f"the catalog of {lake.display} cannot be reached ({_first(exc)})"))
 
 
 def damaged_files(lake: Lake, exc: duckdb.Error | None) -> LakeDamaged | QueryError:
     """LakeDamaged when a data file is missing or damaged; else the I/O error itself, as a QueryError."""
     report = check(lake)
+    if lake.remote and report.damaged and not report.problems and report.catalog_error:
+        return LakeDamaged(f"{report.catalog_error}; {_advice(lake)}")
     if report.damaged:
         bad = ", ".join(report.problems) or "the catalog"
-        return LakeDamaged(f"the lake {lake.root} is damaged ({bad}); {_advice(lake)}")
+        return LakeDamaged(f"the lake {lake.display} is damaged ({bad}); {_advice(lake)}")
     message = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else "I/O error"
-    return QueryError(message.replace(str(lake.root), "<lake>"))
+    return QueryError(remote.redact(message.replace(str(lake.data_path if lake.remote else lake.root), "<lake>")))

@@ -1,4 +1,5 @@
-"""The versioned store: every table of `schemas.TABLES` in a DuckLake (SQLite catalog, Parquet data).
+"""The versioned store: every table of `schemas.TABLES` in a DuckLake (SQLite catalog, Parquet data; or, for a
+remote lake, a PostgreSQL catalog and Parquet data in S3: see location.py and remote.py).
 
 Layout of a lake folder:
 
@@ -22,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import shutil
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -37,7 +37,7 @@ from transcripts.explore.describe import apply_comments
 from transcripts.store import diff as _diff
 from transcripts.store import export as _export
 from transcripts.store import gc as _gc
-from transcripts.store import guard, integrity
+from transcripts.store import guard, integrity, remote
 from transcripts.store.errors import (
     ExpiredVersion,
     LakeBusy,
@@ -53,7 +53,8 @@ from transcripts.store.errors import (
 from transcripts.store.extensions import connect
 from transcripts.store.guard import check_read_only
 from transcripts.store.limits import DEFAULT_TIMEOUT
-from transcripts.store.lock import held_guard, lock_holder, open_publications, writer_lock
+from transcripts.store.location import LocalLocation, Location, RemoteLocation
+from transcripts.store.lock import held_guard, lock_holder, open_publications, remote_writer_lock, writer_lock
 from transcripts.store.publish import (
     Changes,
     CheckFn,
@@ -80,24 +81,39 @@ class LakeState(TypedDict):
 
 
 class Lake:
-    def __init__(self, root: Path | str) -> None:
-        self.root = Path(root).expanduser().resolve()
-        self.catalog_path = self.root / "catalog.sqlite"
-        self.data_path = self.root / "data"
-        self.lock_path = self.root / "lock"
+    def __init__(self, root: Path | str | Location) -> None:
+        """`root`: a lake folder, or a location from `location.resolve_location` (a remote lake). For a remote
+        lake `root` is the local folder of what is derived from it (run reports, search indexes)."""
+        self.location: Location = root if isinstance(root, LocalLocation | RemoteLocation) \
+            else LocalLocation(Path(root).expanduser().resolve())
+        self.remote = self.location.remote
+        self.root = self.location.root
+        self.catalog_path = self.root / "catalog.sqlite"  # local lakes only
+        self.data_path = self.location.data_path  # a folder, or the s3:// URL of a remote lake
+        self.lock_path = self.root / "lock"  # local lakes only
         self.catalog_name = CATALOG  # the name our connections attach the lake under (reader(): USE'd)
 
     def __repr__(self) -> str:
-        return f"Lake({str(self.root)!r})"
+        return f"Lake({self.location.display!r})"
+
+    @property
+    def display(self) -> str:
+        """The lake as messages name it: its folder, or its catalog URL (no password) and data URL."""
+        return self.location.display
 
     # ---------------------------------------------------------------- setup
 
     def exists(self) -> bool:
+        if isinstance(self.location, RemoteLocation):
+            try:
+                return remote.database_exists(self.location.dsn)
+            except Exception as exc:  # psycopg.Error: unreachable server, refused login
+                raise integrity.unreachable_catalog(self, exc) from None
         return self.catalog_path.is_file()
 
     def require(self) -> None:
         if not self.exists():
-            raise LakeMissing(f"no dataset at {self.root} (nothing published yet)")
+            raise LakeMissing(f"no dataset at {self.display} (nothing published yet)")
 
     def init(self) -> None:
         """Create the folder, the catalog (WAL) and every declared table; idempotent.
@@ -105,11 +121,15 @@ class Lake:
         Tables added to schemas.TABLES later are created on the next init (CREATE TABLE IF NOT EXISTS).
         """
         self.root.mkdir(parents=True, exist_ok=True)
-        self.data_path.mkdir(exist_ok=True)
+        if isinstance(self.location, RemoteLocation):
+            remote.create_database(self.location.dsn)  # the lock lives in it: it must exist first
+        else:
+            self.location.data_path.mkdir(exist_ok=True)
         with self.writer_lock():
-            # WAL lets readers in other processes read the catalog while a writer commits.
-            with contextlib.closing(sqlite3.connect(self.catalog_path)) as db:
-                db.execute("PRAGMA journal_mode=WAL").fetchall()
+            if not self.remote:
+                # WAL lets readers in other processes read the catalog while a writer commits.
+                with contextlib.closing(sqlite3.connect(self.catalog_path)) as db:
+                    db.execute("PRAGMA journal_mode=WAL").fetchall()
             con = self.writer()
             try:
                 existing = {r[0] for r in con.execute(
@@ -131,11 +151,22 @@ class Lake:
 
     def writer_lock(self, timeout: float = 0.0) -> contextlib.AbstractContextManager[None]:
         """Exclusive lock for publishing; raises LakeBusy if another process holds it past `timeout` s.
-        Re-entrant within one thread. The OS drops the lock when the holder dies, even on SIGKILL."""
+        Re-entrant within one thread. The OS drops the lock when the holder dies, even on SIGKILL (a remote
+        lake's: PostgreSQL, when the holder's connection ends)."""
+        if isinstance(self.location, RemoteLocation):
+            if not self.exists():
+                remote.create_database(self.location.dsn)
+            return remote_writer_lock(self.location.dsn, remote.lock_key(self.location.data_url), self.display,
+                                      timeout)
         return writer_lock(self.root, self.lock_path, timeout)
 
     def lock_holder(self) -> str | None:
-        """The pid (as written in the lock file) of the process holding the writer lock, or None when free."""
+        """Who holds the writer lock, or None when it is free: the pid written in the lock file, or for a
+        remote lake `writer HOST pid N` (the holder's PostgreSQL application_name)."""
+        if isinstance(self.location, RemoteLocation):
+            if not self.exists():
+                return None
+            return remote.advisory_holder(self.location.dsn, remote.lock_key(self.location.data_url))
         return lock_holder(self.lock_path)
 
     # ---------------------------------------------------------------- connections
@@ -143,14 +174,25 @@ class Lake:
     def attach_sql(self, *, read_only: bool, snapshot: int | None = None, name: str = CATALOG) -> str:
         # The data folder always comes from where the lake folder is now, not from the catalog, so that a
         # copied or moved lake reads its own files.
-        options = [f"DATA_PATH {literal(str(self.data_path) + os.sep)}", "OVERRIDE_DATA_PATH true"]
+        options = [f"DATA_PATH {literal(self.location.data_url)}", "OVERRIDE_DATA_PATH true"]
         if read_only:
             options.append("READ_ONLY")
             if snapshot is not None:
                 options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
         else:
             options.append("DATA_INLINING_ROW_LIMIT 0")
-        return f"ATTACH {literal('ducklake:sqlite:' + str(self.catalog_path))} AS {name} ({', '.join(options)})"
+        return f"ATTACH {literal(self.location.attach_target)} AS {name} ({', '.join(options)})"
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection with the extensions (and for a remote lake the S3 credentials) the lake needs."""
+        con = connect(extensions=self.location.extensions)
+        if self.remote:
+            try:
+                remote.configure_s3(con)
+            except BaseException:
+                con.close()
+                raise
+        return con
 
     def _attach(self, con: duckdb.DuckDBPyConnection, **options: Any) -> None:
         try:
@@ -160,14 +202,14 @@ class Lake:
             raise integrity.damaged_catalog(self, exc) from None
 
     def writer(self) -> duckdb.DuckDBPyConnection:
-        con = connect()
+        con = self.connect()
         self._attach(con, read_only=False)
         return con
 
     def plain_reader(self, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
         """Read-only attach, not sandboxed: for our own reads (and exports, which write files)."""
         self.require()
-        con = connect()
+        con = self.connect()
         self._attach(con, read_only=True, snapshot=snapshot)
         con.execute(f"USE {CATALOG}")
         return con
@@ -193,7 +235,7 @@ class Lake:
                 con.execute(self.attach_sql(read_only=True, snapshot=snapshot))
                 con.execute(f"USE {CATALOG}")
             if sandboxed:
-                guard.sandbox(con, self.data_path)
+                guard.sandbox(con, self.location.data_url)
         except BaseException:
             con.close()
             raise
@@ -314,7 +356,7 @@ class Lake:
             self.remove_orphans()  # files a killed run wrote; no other transaction is open (we hold the lock)
             staging = self.root / "staging"
             shutil.rmtree(staging, ignore_errors=True)  # a killed run's leftovers
-            staging.mkdir()
+            staging.mkdir(parents=True)
             con = self.writer()
             pub = Publication(con, staging)
             with held_guard:
@@ -369,7 +411,7 @@ class Lake:
         check_read_only(sql)
         con = self.reader(version)
         try:
-            return guard.run_query(con, sql, timeout=timeout, hide=self.root)
+            return guard.run_query(con, sql, timeout=timeout, hide=self.data_path if self.remote else self.root)
         except duckdb.IOException as exc:
             raise integrity.damaged_files(self, exc) from None
         finally:

@@ -1,6 +1,7 @@
-"""The writer lock of a lake folder (fcntl.flock on `<lake>/lock`, holding the holder's pid).
+"""The writer lock of a lake: fcntl.flock on `<lake>/lock` (holding the holder's pid) for a lake folder, a
+PostgreSQL advisory lock on a dedicated connection for a remote lake (see remote.py).
 
-The OS drops the lock when the holder dies, even on SIGKILL, so a killed run never leaves a stale lock.
+Either is dropped when the holder dies, even on SIGKILL, so a killed run never leaves a stale lock.
 """
 
 from __future__ import annotations
@@ -12,16 +13,56 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from transcripts.store import remote
 from transcripts.store.errors import LakeBusy
 
 # In-process bookkeeping: flock is per open file, so a second open in the same thread would refuse itself;
 # nested writer_lock() calls of one thread (publish inside the caller's lock) share one descriptor. Another
 # thread opens its own descriptor and is refused like another process.
-_held_locks: dict[tuple[Path, int], tuple[int, int]] = {}  # (lock path, thread) -> (fd, depth)
+_held_locks: dict[tuple[Any, int], tuple[Any, int]] = {}  # (lock, thread) -> (fd or connection, depth)
 held_guard = threading.Lock()
 # Lakes (roots) with a publishing transaction open in this process: remove_orphans must spare their files.
 open_publications: set[Path] = set()
+
+
+def _acquire_remote(dsn: str, key: tuple[int, int], shown: str, timeout: float) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        con = remote.try_advisory_lock(dsn, key)
+        if con is not None:
+            return con
+        if time.monotonic() >= deadline:
+            holder = remote.advisory_holder(dsn, key) or "a writer that just finished"
+            raise LakeBusy(f"another run is publishing to {shown} ({holder})")
+        time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def remote_writer_lock(dsn: str, key: tuple[int, int], shown: str, timeout: float = 0.0) -> Iterator[None]:
+    """The advisory lock `key` on the catalog server, held on its own connection; re-entrant within one
+    thread like the folder's lock. `shown` names the lake in LakeBusy's message."""
+    ident = ((dsn, key), threading.get_ident())
+    with held_guard:
+        nested = ident in _held_locks
+        if nested:
+            con, depth = _held_locks[ident]
+            _held_locks[ident] = (con, depth + 1)
+    if not nested:
+        con = _acquire_remote(dsn, key, shown, timeout)
+        with held_guard:
+            _held_locks[ident] = (con, 1)
+    try:
+        yield
+    finally:
+        with held_guard:
+            con, depth = _held_locks[ident]
+            if depth > 1:
+                _held_locks[ident] = (con, depth - 1)
+            else:
+                del _held_locks[ident]
+                con.close()  # the session ends, and with it the advisory lock
 
 
 def _acquire(lock_path: Path, root: Path, timeout: float) -> int:
