@@ -1,11 +1,18 @@
-"""Full-run benchmark over a synthetic corpus from ../shared/tools/make_corpus.py.
+"""Full-run benchmark over one synthetic corpus from ../shared/tools/make_corpus.py, every figure from one invocation.
 
-    python bench/bench_run.py --n 2000 [--runner threads] [--no-ner] [--keep DIR] [--queries-only]
+    python bench/bench_run.py --n 2000 [--seed 5] [--ner off|on|both] [--runners processes,threads] [--keep DIR]
 
-Measures, each as its own `transcripts run` process (as a scheduler would start it): the full run,
-a no-change re-run, a re-run with 1% of the pages changed; the peak RSS of each; the floor script
-(bench/floor.py) on the same corpus; the latency of the README's SQL cookbook queries. Prints the figures and
-writes the figures as JSON to bench/results/run-<n>-<runner>[-noner].json.
+On one corpus, in this order:
+  floor      bench/floor.py (read, one regex, one Parquet file)
+  steps      decode -> clean -> segment -> label in this process on one core (CPU time; bench/bench_steps.py's
+             loop), and with NER on, the NER step (add_mentions, fresh model) on one core too
+  nlp.pipe   spaCy alone over the same paragraphs with n_process = cores (the NER anchor)
+  runs       `transcripts run` as its own process per runner (NER off), then NER on with the first runner,
+             then a no-change re-run and a re-run with 1% of the pages changed
+and the ratios the issue asks for: run / (steps / cores), with and without Prefect's start-up (the run's wall time
+not spent in any of its stages), the validation share, the NER ratio to nlp.pipe over all cores, the 1%-changed
+re-run's share. Prints a table, writes bench/results/run-<n>.json. Wall times are noisy on a shared machine: note
+the load (printed) with the figures.
 """
 
 from __future__ import annotations
@@ -14,120 +21,197 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MAKE_CORPUS = ROOT.parent / "shared" / "tools" / "make_corpus.py"
+TOP_STAGES = ("plan", "load_model", "process", "publish")  # the others run during `process`
+sys.path.insert(0, str(ROOT / "bench"))
 
 
-def cookbook() -> dict[str, str]:
-    """The README's SQL cookbook: each ```sql block, named by the line that introduces it."""
-    readme = (ROOT / "README.md").read_text("utf-8")
-    return {name.strip().rstrip(":"): sql.strip().rstrip(";")
-            for name, sql in re.findall(r"([^\n]+)\n\n```sql\n(.*?)```", readme, re.S)}
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, dict[str, Any], str]:
+    """(seconds, {peak RSS in MB of the run process and of its process tree, CPU seconds of the tree}, stdout).
 
-
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, dict[str, float], str]:
-    """(seconds, peak RSS in MB of the run process and of its whole process tree, stdout).
-
-    The tree includes Prefect's temporary API server, a separate process the pipeline does not control."""
+    The tree includes Prefect's temporary API server, a separate process the pipeline does not control. Its CPU
+    seconds (each process's own user + system time, sampled every 0.1 s) measure the run's cost even when other
+    jobs share the cores and wall times mean little."""
     import psutil
 
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     main_peak = tree_peak = 0
+    cpu: dict[tuple[int, float], float] = {}  # (pid, create time) -> CPU seconds last seen
     ps = psutil.Process(proc.pid)
     while proc.poll() is None:
         with contextlib.suppress(psutil.Error):
-            main = ps.memory_info().rss
-            tree = main + sum(c.memory_info().rss for c in ps.children(recursive=True))
-            main_peak, tree_peak = max(main_peak, main), max(tree_peak, tree)
+            tree = [ps, *ps.children(recursive=True)]
+            rss = 0
+            for p in tree:
+                with contextlib.suppress(psutil.Error):
+                    rss += p.memory_info().rss
+                    t = p.cpu_times()
+                    cpu[(p.pid, p.create_time())] = t.user + t.system
+            main_peak, tree_peak = max(main_peak, ps.memory_info().rss), max(tree_peak, rss)
         time.sleep(0.1)
     stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr[-3000:]}")
-    return seconds, {"run_mb": round(main_peak / 2**20), "tree_mb": round(tree_peak / 2**20)}, stdout
+    return seconds, {"run_mb": round(main_peak / 2**20), "tree_mb": round(tree_peak / 2**20),
+                     "tree_cpu_s": round(sum(cpu.values()), 1)}, stdout
 
 
-def query_latencies(lake: Path) -> dict[str, int]:
-    """Milliseconds per cookbook query, in-process as a notebook would run it (the CLI adds ~1 s of start-up)."""
-    sys.path.insert(0, str(ROOT))
-    from transcripts.store.lake import Lake
+def steps_one_core(corpus: Path, ner: bool) -> dict[str, Any]:
+    """CPU seconds of the pure steps over the corpus on one core; with `ner`, of the NER step too (fresh model,
+    batches of 100 pages as a run sends them), its words, and spaCy's nlp.pipe over all cores on the same texts."""
+    from bench_steps import cold_caches, run
 
-    latencies = {}
-    for name, sql in cookbook().items():
-        t0 = time.perf_counter()
-        Lake(lake).query(sql)
-        latencies[name] = round((time.perf_counter() - t0) * 1000)
-    return latencies
+    from transcripts.model import Labeled, Source, count_words
+    from transcripts.rules.words import english_words
+    from transcripts.steps.clean import clean_page
+    from transcripts.steps.decode import decode_page
+    from transcripts.steps.entities import _pieces, add_mentions, load_nlp
+    from transcripts.steps.label import label_page
+    from transcripts.steps.segment import segment_page
+
+    pages = [(p.name, p.read_bytes()) for p in sorted(corpus.iterdir()) if p.is_file()]
+    english_words()
+    cold_caches()
+    times, _ = run(pages, keep=False)
+    out: dict[str, Any] = {"steps_s": round(sum(times.values()), 2),
+                           "steps_ms_per_page": round(1000 * sum(times.values()) / len(pages), 2)}
+    if not ner:
+        return out
+    labeled: list[Labeled] = []
+    for key, data in pages:
+        src = decode_page(data, key)
+        if isinstance(src, Source):
+            labeled.append(label_page(segment_page(clean_page(src))))
+    nlp = load_nlp(None)
+    texts = [piece for _, _, _, piece in _pieces(labeled)]
+    words = sum(count_words(t) for t in texts)
+    c0 = time.process_time()
+    for i in range(0, len(labeled), 100):
+        add_mentions(labeled[i:i + 100], nlp)
+    out.update(ner_s=round(time.process_time() - c0, 2), ner_words=words)
+    fresh = load_nlp(None)
+    t0 = time.perf_counter()
+    for _ in fresh.pipe(texts, batch_size=512, n_process=os.cpu_count() or 2):
+        pass
+    out["pipe_all_cores_s"] = round(time.perf_counter() - t0, 2)
+    return out
+
+
+def run_figures(seconds: float, rss: dict[str, Any], stdout: str, steps_s: float, cores: int) -> dict[str, Any]:
+    summary = json.loads(stdout)
+    cpu = rss.pop("tree_cpu_s")
+    stages = summary["seconds"]
+    startup = max(0.0, seconds - sum(stages.get(s, 0.0) for s in TOP_STAGES))
+    work = seconds - startup
+    return {"s": round(seconds, 1), "startup_s": round(startup, 1), "stages": stages, "peak_rss_mb": rss,
+            "cpu_s": cpu, "cpu_ratio_to_steps": round(cpu / steps_s, 2),
+            "ratio_to_steps_per_core": round(seconds / (steps_s / cores), 2),
+            "ratio_to_steps_per_core_without_startup": round(work / (steps_s / cores), 2),
+            "validate_share": round(stages.get("validate", 0.0) / seconds, 3),
+            "validate_share_without_startup": round(stages.get("validate", 0.0) / work, 3) if work else None,
+            "rows": summary["rows"]}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--runner", default="threads")
-    ap.add_argument("--no-ner", action="store_true")
-    ap.add_argument("--batch-size", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--ner", choices=("off", "on", "both"), default="both")
+    ap.add_argument("--runners", default="processes,threads", help="comma-separated; the first is used for NER "
+                                                                   "and the re-runs")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
-    ap.add_argument("--queries-only", action="store_true",
-                    help="only time the cookbook queries again on the lake kept in --keep (a quiet machine)")
     args = ap.parse_args()
 
-    runner_name = args.runner.replace("://", "-").replace(":", "-")
-    results = ROOT / "bench" / "results" / f"run-{args.n}-{runner_name}{'-noner' if args.no_ner else ''}.json"
-    results.parent.mkdir(exist_ok=True)
+    cores = os.cpu_count() or 2
+    runners = args.runners.split(",")
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-run-"))
-    corpus, lake = work / "corpus", work / "lake"
-    if args.queries_only:
-        figures: dict[str, object] = json.loads(results.read_text())
-        figures["query_ms"] = query_latencies(lake)
-        results.write_text(json.dumps(figures, indent=2) + "\n")
-        print(json.dumps(figures["query_ms"], indent=2))
-        return
+    corpus = work / "corpus"
     if not corpus.is_dir():
         subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--n", str(args.n), "--seed",
                         str(args.seed)], check=True, capture_output=True)
-    shutil.rmtree(lake, ignore_errors=True)
     mb = sum(p.stat().st_size for p in corpus.iterdir()) / 1e6
-    cli = [str(Path(sys.executable).with_name("transcripts"))]
-    run = [*cli, "run", "--input", str(corpus), "--lake", str(lake), "--runner", args.runner,
-           "--batch-size", str(args.batch_size), "--json"]
-    if args.no_ner:
-        run += ["--ner-model", "none"]
+    figures: dict[str, Any] = {"pages": args.n, "seed": args.seed, "mb": round(mb, 1), "cores": cores,
+                               "load_before": os.getloadavg()}
     env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false")
-
-    figures = {"pages": args.n, "mb": round(mb, 1), "runner": args.runner, "ner": not args.no_ner}
-    full_s, full_rss, out = timed(run, env)
-    summary = json.loads(out)
-    figures.update(full_s=round(full_s, 1), full_pages_per_s=round(args.n / full_s, 1),
-                   full_mb_per_s=round(mb / full_s, 2), full_peak_rss_mb=full_rss,
-                   stage_seconds=summary["seconds"], rows=summary["rows"])
-    again_s, again_rss, _ = timed(run, env)
-    figures.update(nochange_s=round(again_s, 1), nochange_share=round(again_s / full_s, 3),
-                   nochange_peak_rss_mb=again_rss)
-    changed = sorted(corpus.iterdir())[:: 100]
-    for path in changed:
-        path.write_bytes(path.read_bytes() + b"\n\nAn added closing paragraph for the benchmark.\n")
-    one_pct_s, _, _ = timed(run, env)
-    figures.update(one_pct_changed=len(changed), one_pct_s=round(one_pct_s, 1))
+    cli = [str(Path(sys.executable).with_name("transcripts"))]
 
     t0 = time.perf_counter()
     subprocess.run([sys.executable, str(ROOT / "bench" / "floor.py"), str(corpus), str(work / "floor.parquet")],
                    check=True, capture_output=True)
-    floor_s = time.perf_counter() - t0
-    figures.update(floor_s=round(floor_s, 2), ratio_to_floor=round(full_s / floor_s, 1))
+    figures["floor_s"] = round(time.perf_counter() - t0, 2)
+    figures.update(steps_one_core(corpus, ner=args.ner != "off"))
+    steps_s = figures["steps_s"]
 
-    figures["query_ms"] = query_latencies(lake)
+    def transcripts_run(lake: Path, runner: str, ner: bool) -> tuple[float, dict[str, int], str]:
+        cmd = [*cli, "run", "--input", str(corpus), "--lake", str(lake), "--runner", runner, "--json"]
+        return timed(cmd + ([] if ner else ["--ner-model", "none"]), env)
+
+    runs: dict[str, Any] = {}
+    if args.ner != "on":
+        for runner in runners:
+            shutil.rmtree(work / f"lake-{runner}", ignore_errors=True)
+            runs[f"{runner}, NER off"] = run_figures(*transcripts_run(work / f"lake-{runner}", runner, False),
+                                                     steps_s, cores)
+            runs[f"{runner}, NER off"]["floor_ratio"] = round(runs[f"{runner}, NER off"]["s"] / figures["floor_s"], 1)
+    if args.ner != "off":
+        lake = work / "lake-ner"
+        shutil.rmtree(lake, ignore_errors=True)
+        with_ner = run_figures(*transcripts_run(lake, runners[0], True), steps_s + figures["ner_s"], cores)
+        without = runs.get(f"{runners[0]}, NER off")
+        if without:  # the run's NER time: the NER-on run less the NER-off run, against nlp.pipe on all cores
+            ner_in_run = with_ner["s"] - without["s"]
+            with_ner["ner_words_per_s"] = round(figures["ner_words"] / ner_in_run) if ner_in_run > 0 else None
+            with_ner["ner_ratio_to_pipe_all_cores"] = round(figures["pipe_all_cores_s"] / ner_in_run, 2) \
+                if ner_in_run > 0 else None
+        runs[f"{runners[0]}, NER on"] = with_ner
+    figures["pipe_words_per_s"] = round(figures["ner_words"] / figures["pipe_all_cores_s"]) \
+        if "pipe_all_cores_s" in figures else None
+
+    # re-runs with the first runner (with NER when it was on): nothing changed, then 1% of the pages changed
+    ner = args.ner != "off"
+    base_name = f"{runners[0]}, NER {'on' if ner else 'off'}"
+    lake = work / ("lake-ner" if ner else f"lake-{runners[0]}")
+    again_s, _, _ = transcripts_run(lake, runners[0], ner)
+    changed = sorted(corpus.iterdir())[::100]
+    for path in changed:
+        path.write_bytes(path.read_bytes() + b"\n\nAn added closing paragraph for the benchmark.\n")
+    one_pct_s, one_pct_rss, _ = transcripts_run(lake, runners[0], ner)
+    full = runs[base_name]["s"]
+    figures["reruns"] = {"of": base_name, "nochange_s": round(again_s, 1), "nochange_share": round(again_s / full, 3),
+                         "one_pct_changed": len(changed), "one_pct_s": round(one_pct_s, 1),
+                         "one_pct_share": round(one_pct_s / full, 3), "one_pct_peak_rss_mb": one_pct_rss}
+    figures["runs"] = runs
+    figures["load_after"] = os.getloadavg()
+
+    results = ROOT / "bench" / "results" / f"run-{args.n}.json"
+    results.parent.mkdir(exist_ok=True)
     results.write_text(json.dumps(figures, indent=2) + "\n")
-    print(json.dumps(figures, indent=2))
+    print(f"{args.n} pages, {mb:.1f} MB, {cores} cores; load average {figures['load_before'][0]:.1f} before, "
+          f"{figures['load_after'][0]:.1f} after")
+    print(f"floor {figures['floor_s']} s; steps one core {steps_s} s ({figures['steps_ms_per_page']} ms/page)"
+          + (f"; NER one core {figures['ner_s']} s; nlp.pipe n_process={cores} {figures['pipe_all_cores_s']} s "
+             f"({figures['pipe_words_per_s']} words/s)" if "ner_s" in figures else ""))
+    for name, r in runs.items():
+        print(f"{name:22} {r['s']:7.1f} s (start-up {r['startup_s']} s) = {r['ratio_to_steps_per_core']}x "
+              f"steps/cores ({r['ratio_to_steps_per_core_without_startup']}x without start-up); validation "
+              f"{r['validate_share']:.1%} ({r['validate_share_without_startup']:.1%} without start-up); CPU "
+              f"{r['cpu_s']} s = {r['cpu_ratio_to_steps']}x the steps'"
+              + (f"; NER ratio to nlp.pipe {r.get('ner_ratio_to_pipe_all_cores')}" if "NER on" in name else ""))
+    rr = figures["reruns"]
+    print(f"re-runs of '{rr['of']}': no change {rr['nochange_s']} s ({rr['nochange_share']:.1%}); "
+          f"{rr['one_pct_changed']} pages changed {rr['one_pct_s']} s ({rr['one_pct_share']:.1%})")
+    print(f"figures: {results}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

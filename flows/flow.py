@@ -6,10 +6,12 @@ import contextlib
 import itertools
 import logging
 import os
+import signal
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,13 +51,13 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 
 def task_runner(spec: str) -> Any:
-    """threads (default), processes, dask (a local cluster) or dask://HOST:PORT (an existing scheduler)."""
+    """processes (the default, pipeline.DEFAULT_RUNNER), threads, dask (a local cluster) or dask://HOST:PORT."""
     spec = pipeline.check_runner(spec)
     workers = os.cpu_count() or 2
     if spec == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)
     if spec == "processes":
-        return ProcessPoolTaskRunner(max_workers=workers)
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=_pool_process_start)
     if spec == "dask" or spec.startswith(("dask://", "tcp://")):
         from prefect_dask import DaskTaskRunner
 
@@ -63,6 +65,12 @@ def task_runner(spec: str) -> Any:
             return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                                   "processes": True, "dashboard_address": None})
     return DaskTaskRunner(address="tcp://" + spec.split("://", 1)[1])
+
+
+def _pool_process_start() -> None:
+    """A pool process leaves Ctrl-C to the run, which stops it (transcripts.runtime), instead of printing a
+    KeyboardInterrupt traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _worker = threading.local()
@@ -222,19 +230,23 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
             blocked = False
             processed = 0
             _progress("pages processed", 0, len(plan.to_process))
-            with timer.stage("process"):
+            _progress("validated and written", 0, len(plan.to_process))
+            # Chunks are validated and written on one background thread while the next chunk's pages are
+            # processed: validation no longer stalls the page workers. At most one chunk waits for it.
+            with timer.stage("process"), _Flusher(flush) as flusher:
                 chunk: list[dict[str, pa.Table]] = []
                 for part in _bounded_map(plan.to_process, batch_size, max_bytes, model, version, page_timeout):
                     chunk.append(part)
                     processed += _pages(part)
                     _progress("pages processed", processed, len(plan.to_process))
                     if sum(_pages(p) for p in chunk) >= chunk_docs:
-                        if not flush(chunk):
+                        if not flusher.submit(chunk):
                             blocked = True
                             break
                         chunk = []
                 if not blocked and chunk:
-                    blocked = not flush(chunk)
+                    blocked = not flusher.submit(chunk)
+                blocked = not flusher.finish() or blocked
 
             summary.added = len(new_docs - plan.changed_doc_ids)
             summary.changed = len(new_docs & plan.changed_doc_ids)
@@ -268,6 +280,33 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
     return summary.__dict__
 
 
+class _Flusher:
+    """Runs `flush` (validate and write one chunk) on one background thread, one chunk at a time, in order.
+    `submit` waits for the previous chunk first and answers False once a chunk has blocked the publish;
+    `finish` waits for the last one. An error in `flush` is raised in the flow's thread."""
+
+    def __init__(self, flush: Callable[[list[dict[str, pa.Table]]], bool]) -> None:
+        self.flush = flush
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate")
+        self.pending: Future[bool] | None = None
+
+    def __enter__(self) -> _Flusher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def finish(self) -> bool:
+        done, self.pending = self.pending, None
+        return done is None or done.result()
+
+    def submit(self, chunk: list[dict[str, pa.Table]]) -> bool:
+        if not self.finish():
+            return False
+        self.pending = self.pool.submit(self.flush, chunk)
+        return True
+
+
 def _pages(part: dict[str, pa.Table]) -> int:
     """Pages behind a batch's tables: every page is a document or a reject."""
     return part["documents"].num_rows + part["rejects"].num_rows
@@ -292,7 +331,7 @@ def _bounded_map(files: list[InputFile], batch_size: int, *task_args: Any) -> An
 
     window = 2 * _workers()
     pending: deque[Any] = deque()
-    todo = iter(pipeline.batches(files, batch_size))
+    todo = iter(pipeline.batches(files, pipeline.progress_batch_size(len(files), batch_size)))
     try:
         for batch in itertools.islice(todo, window):
             pending.append(process_pages.submit(batch, *task_args))

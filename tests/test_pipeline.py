@@ -213,3 +213,11 @@ def test_pipeline_removing_most_documents_needs_allow_removals(tmp_path: Path) -
     with pytest.raises(InputError, match="remove 2 of the 3 published documents"):
         pipeline.check_removals(plan, 3, False, tmp_path)
     pipeline.check_removals(plan, 3, True, tmp_path)
+
+
+@pytest.mark.parametrize("n_pages", [1, 7, 200, 2000, 10_000])
+def test_pipeline_batches_let_progress_move_at_least_every_2_percent(n_pages: int) -> None:
+    size = pipeline.progress_batch_size(n_pages, pipeline.DEFAULT_BATCH_SIZE)
+    n_batches = -(-n_pages // size)  # the bar moves once per batch
+    assert 1 <= size <= pipeline.DEFAULT_BATCH_SIZE
+    assert n_batches >= min(n_pages, 50)

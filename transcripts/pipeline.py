@@ -35,6 +35,10 @@ from transcripts.steps.entities import ner_model_name as ner_model_name
 from transcripts.steps.suspect import suspect_line
 
 DEFAULT_BATCH_SIZE = 100
+# Task runner of `transcripts run`. processes, because measured on 2,000 pages (bench/bench_run.py, two cores) it
+# finished first: the steps run in page workers either way, but with threads the rows, NER and the Prefect task
+# machinery of every batch share the driver's GIL with validation (NER then uses about one core).
+DEFAULT_RUNNER = "processes"
 DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
 
 
@@ -241,12 +245,26 @@ def process_batch(batch: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES,
     return [f.problem if f.problem is not None else worker.run(f, max_bytes, page_timeout) for f in batch]
 
 
+PROGRESS_STEPS = 50  # a run reports progress at least this often: batches of at most 2% of its pages
+
+
+def progress_batch_size(n_pages: int, batch_size: int) -> int:
+    """Pages per task: `batch_size` (--batch-size), smaller when the run has fewer than 50 batches of it, so
+    that the progress bar moves at least every 2% of the pages."""
+    return max(1, min(batch_size, -(-n_pages // PROGRESS_STEPS)))
+
+
 def batches(items: list[InputFile], size: int) -> Iterator[list[InputFile]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
 
 # --------------------------------------------------------------------------------------------- result
+# The run's stages in pipeline order. assemble, validate and write run on a background thread during
+# `process` (flows/flow.py), so they overlap it rather than add to it.
+STAGES = ("plan", "load_model", "process", "assemble", "validate", "write", "publish")
+
+
 @dataclass
 class RunSummary:
     input_dir: str
@@ -294,8 +312,25 @@ class RunSummary:
                       *(f"| {d} | {'; '.join(r)} |" for d, r in sorted(self.suspects.items()))]
         if self.seconds:
             lines += ["", "| stage | seconds |", "|---|---:|",
-                      *(f"| {k} | {v:.2f} |" for k, v in self.seconds.items())]
+                      *(f"| {k} | {v:.2f} |" for k, v in self.ordered_seconds())]
         return "\n".join(lines) + ("\n\n" + self.report if self.report else "") + "\n"
+
+    def ordered_seconds(self) -> list[tuple[str, float]]:
+        """Seconds per stage in pipeline order (then any other stage)."""
+        rank = {name: i for i, name in enumerate(STAGES)}
+        return sorted(self.seconds.items(), key=lambda kv: rank.get(kv[0], len(STAGES)))
+
+    def seconds_line(self) -> str:
+        """e.g. "plan 0.4, process 14.1 (in the background: validate 3.8, write 0.5), publish 1.9"."""
+        background = ("assemble", "validate", "write")
+        parts, inner = [], [f"{k} {v:.2f}" for k, v in self.ordered_seconds() if k in background]
+        for k, v in self.ordered_seconds():
+            if k in background:
+                continue
+            parts.append(f"{k.replace('_', ' ')} {v:.2f}")
+            if k == "process" and inner:
+                parts[-1] += f" (during it: {', '.join(inner)})"
+        return ", ".join(parts)
 
     def to_json(self) -> str:
         return json.dumps({k: v for k, v in self.__dict__.items() if k != "report"}, indent=2, default=str)

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.util import find_spec
 from pathlib import Path
 from types import FrameType
@@ -60,10 +60,14 @@ def _server_class() -> Any:
 
 
 @contextlib.contextmanager
-def prefect_environment(verbose: bool) -> Iterator[None]:
+def prefect_environment(verbose: bool, announce: Callable[[str], None] | None = None) -> Iterator[None]:
     """Prefect's settings for a run from the command line, its temporary server when no API is configured
-    ($PREFECT_API_URL), and Ctrl-C/SIGTERM handlers that end the run within a second."""
+    ($PREFECT_API_URL), and Ctrl-C/SIGTERM handlers that end the run within a second. `announce` is told
+    what is starting, before the seconds that takes."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # else Prefect's client prints a telemetry notice on a terminal
+    if announce is not None:  # importing Prefect and starting its temporary server take 10-20 s
+        announce("starting Prefect...")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -83,6 +87,9 @@ def prefect_environment(verbose: bool) -> Iterator[None]:
         if server is not None and server.server_process is not None:
             with contextlib.suppress(ProcessLookupError):
                 server.server_process.kill()
+        for child in _children(os.getpid()):  # the processes runner's pool (their page workers die with them)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
         os._exit(128 + signum)
 
     for sig in previous:

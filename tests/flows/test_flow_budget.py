@@ -19,8 +19,9 @@ def test_flow_budget_slow_page_is_rejected_and_the_rest_published(tmp_path: Path
     pages = tmp_path / "pages"
     shutil.copytree(seeds_dir, pages)
     shutil.copy(next(seeds_dir.glob("*.txt")), pages / "slow.txt")
-    code, stdout, stderr = cli("run", "--input", pages, "--lake", tmp_path / "lake", "--ner-model", "none",
-                               "--page-timeout", "3", "--json")
+    # threads: the page workers are this process's, started with the hanging page function
+    code, stdout, stderr = cli("run", "--input", pages, "--lake", tmp_path / "lake", "--runner", "threads",
+                               "--ner-model", "none", "--page-timeout", "3", "--json")
     assert code == 0, stderr
     summary = json.loads(stdout)
     assert summary["status"] == "published" and summary["added"] == 3 and summary["rejected"] == 1

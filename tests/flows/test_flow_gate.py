@@ -21,7 +21,7 @@ Tables = dict[str, pa.Table]
 
 
 def corrupt_batches(monkeypatch: pytest.MonkeyPatch, corrupt: Callable[[Tables], Tables]) -> None:
-    """Make every batch the workers build go through `corrupt` (the default runner shares this process)."""
+    """Make every batch the workers build go through `corrupt` (the threads runner shares this process)."""
     build = flows.flow.batch_tables
     monkeypatch.setattr(flows.flow, "batch_tables", lambda *args: corrupt(build(*args)))
 
@@ -49,7 +49,8 @@ def test_flow_gate_quarantines_only_the_broken_document(pages: Path, tmp_path: P
 
     corrupt_batches(monkeypatch, bad_kind)
     lake = tmp_path / "lake"
-    code, stdout, stderr = cli("run", "--input", pages, "--lake", lake, "--ner-model", "none", "--json")
+    code, stdout, stderr = cli("run", "--input", pages, "--lake", lake, "--runner", "threads", "--ner-model", "none",
+                               "--json")
     assert code == 0, stderr
     summary = json.loads(stdout)
     assert summary["status"] == "published" and summary["quarantined"] == 1
@@ -70,7 +71,7 @@ def test_flow_gate_blocks_a_broken_run_and_keeps_the_previous_version(pages: Pat
         for copy in range(1, 4):
             (pages / f"{page.stem}-{copy}.txt").write_text(page.read_text("utf-8") + f"\n\nCopy {copy}.\n")
     lake = tmp_path / "lake"
-    assert cli("run", "--input", pages, "--lake", lake, "--ner-model", "none")[0] == 0
+    assert cli("run", "--input", pages, "--lake", lake, "--runner", "threads", "--ner-model", "none")[0] == 0
     before = rows(lake, "SELECT doc_id, seg_idx, kind, speaker_id FROM segments ORDER BY ALL")
 
     def no_turns(tables: Tables) -> Tables:  # every page loses its turns, as a broken segmenter would do
@@ -85,7 +86,8 @@ def test_flow_gate_blocks_a_broken_run_and_keeps_the_previous_version(pages: Pat
     corrupt_batches(monkeypatch, no_turns)
     for page in pages.iterdir():  # new content, so that every page is processed again
         page.write_text(page.read_text("utf-8") + "\n\nA closing line.\n", "utf-8")
-    code, stdout, stderr = cli("run", "--input", pages, "--lake", lake, "--ner-model", "none", "--json")
+    code, stdout, stderr = cli("run", "--input", pages, "--lake", lake, "--runner", "threads", "--ner-model", "none",
+                               "--json")
     assert code == 1, stderr
     summary = json.loads(stdout)
     assert summary["status"] == "blocked" and summary["validation"]["blocking"]
@@ -103,6 +105,6 @@ def test_flow_gate_marks_a_copied_page_as_a_duplicate(pages: Path, tmp_path: Pat
     original = "000_a2278f2a4c24a35c"
     shutil.copy(pages / f"{original}.txt", pages / "zz_copy.txt")
     lake = tmp_path / "lake"
-    assert cli("run", "--input", pages, "--lake", lake, "--ner-model", "none")[0] == 0
+    assert cli("run", "--input", pages, "--lake", lake, "--runner", "threads", "--ner-model", "none")[0] == 0
     marked = rows(lake, "SELECT doc_id, duplicate_of FROM documents WHERE duplicate_of IS NOT NULL")
     assert marked == [{"doc_id": "zz_copy", "duplicate_of": original}]

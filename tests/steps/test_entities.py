@@ -84,3 +84,27 @@ def test_entities_repaired_text_is_dropped_or_mapped_exactly(nlp: Any) -> None:
                                        ("NPR’s", "npr"), ("  Xi   Jinping ", "xi jinping")])
 def test_entities_key_groups_variants(text: str, key: str) -> None:
     assert entity_key(text) == key
+
+
+class _CountingNlp:
+    """The real model, counting the texts it is asked to read."""
+
+    def __init__(self, nlp: Any) -> None:
+        self.nlp, self.read = nlp, []
+
+    def pipe(self, texts: Any, batch_size: int = 512) -> Any:
+        texts = list(texts)
+        self.read += texts
+        return self.nlp.pipe(texts, batch_size=batch_size)
+
+
+def test_entities_a_paragraph_on_several_pages_goes_through_the_model_once(nlp: Any) -> None:
+    copies = [label_page(page_from(TWO_WAY, doc_id=f"station{i}")) for i in range(3)]
+    counting = _CountingNlp(nlp)
+    first = add_mentions(copies[:2], counting)
+    again = add_mentions(copies[2:], counting)  # a later batch: the same paragraphs are remembered
+    assert counting.read and len(counting.read) == len(set(counting.read))
+    vars(nlp).pop("_transcripts_entities", None)  # forget what earlier tests cached on the model
+    fresh = add_mentions(copies, nlp)  # the mentions are those the model finds without the cache
+    assert [p.mentions for p in first + again] == [p.mentions for p in fresh]
+    assert all(p.mentions for p in fresh)

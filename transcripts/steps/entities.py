@@ -3,7 +3,8 @@
     nlp = load_nlp()                       # once, before any work: a missing model fails fast
     pages = add_mentions(pages, nlp)       # the pages with their mentions (rejects pass through)
 
-Texts go to spaCy paragraph by paragraph in large batches; each entity is mapped back through the
+Texts go to spaCy paragraph by paragraph in large batches, each distinct paragraph once per process (a
+bounded cache: copies of a story on several stations' pages cost one pass); each entity is mapped back through the
 segment's paragraph offsets and kept only when the source text at those offsets is exactly the entity's text.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
@@ -128,6 +130,38 @@ def _pieces(pages: list[Labeled]) -> Iterator[tuple[int, int, int, str]]:
                 pos += len(piece) + 2
 
 
+# Entities found per paragraph text, kept on the loaded model (one per worker): a paragraph seen before (a
+# station's copy of a story, a duplicate page, a recurring sign-off) is not run through spaCy again. Bounded,
+# least recently used first out, so memory stays flat however large the corpus.
+CACHE_PARAGRAPHS = 50_000
+Ents = tuple[tuple[int, int, str], ...]  # (start_char, end_char, label) in the paragraph
+
+
+def paragraph_entities(texts: list[str], nlp: Any, batch_size: int = 512) -> list[Ents]:
+    """spaCy's entities of each text; each distinct text this model has not seen goes through nlp.pipe once."""
+    cache: OrderedDict[str, Ents] | None = getattr(nlp, "_transcripts_entities", None)
+    if cache is None:
+        cache = OrderedDict()
+        nlp._transcripts_entities = cache
+    known: dict[str, Ents] = {}
+    todo: list[str] = []
+    for text in texts:
+        if text in known:
+            continue
+        hit = cache.get(text)
+        if hit is None:
+            known[text] = ()
+            todo.append(text)
+        else:
+            cache.move_to_end(text)
+            known[text] = hit
+    for text, doc in zip(todo, nlp.pipe(todo, batch_size=batch_size), strict=True):
+        known[text] = cache[text] = tuple((e.start_char, e.end_char, e.label_) for e in doc.ents)
+    while len(cache) > CACHE_PARAGRAPHS:
+        cache.popitem(last=False)
+    return [known[text] for text in texts]
+
+
 def add_mentions(results: list[R], nlp: Any | None, batch_size: int = 512) -> list[R]:
     """The results with each page's `mentions` set to the entities spaCy finds in its segments; anything that is
     not a page (a Reject) passes through. The same results when nlp is None."""
@@ -138,9 +172,9 @@ def add_mentions(results: list[R], nlp: Any | None, batch_size: int = 512) -> li
     offsets: dict[tuple[int, int], SegmentOffsets] = {}
     speakers = [_Speakers(page) for page in pages]
     found: list[list[Mention]] = [[] for _ in pages]
-    texts = (piece for _, _, _, piece in meta)
-    for (p, s, pos, _), doc in zip(meta, nlp.pipe(texts, batch_size=batch_size), strict=True):
-        if not doc.ents:
+    entities = paragraph_entities([piece for _, _, _, piece in meta], nlp, batch_size)
+    for (p, s, pos, piece), ents in zip(meta, entities, strict=True):
+        if not ents:
             continue
         page = pages[p]
         seg = page.segmented.segments[s]
@@ -148,9 +182,8 @@ def add_mentions(results: list[R], nlp: Any | None, batch_size: int = 512) -> li
         mapper = offsets.get((p, s))
         if mapper is None:
             mapper = offsets[(p, s)] = SegmentOffsets(seg.text, seg.paragraphs, src, seg.char_start)
-        for ent in doc.ents:
-            text = ent.text
-            a, b = ent.start_char, ent.end_char
+        for a, b, label in ents:
+            text = piece[a:b]
             if not (text[:1].isalnum() and text[-1:].isalnum()):  # "Michael Calvey -": trim stray punctuation
                 x, y = _trim(text)
                 if x >= y:
@@ -159,8 +192,8 @@ def add_mentions(results: list[R], nlp: Any | None, batch_size: int = 512) -> li
             span = mapper.span(pos + a, pos + b)
             if span is None or src[span[0]:span[1]] != text:
                 continue  # a repaired stretch or an unmappable paragraph: no offsets rather than wrong ones
-            sid = speakers[p].find(text) if ent.label_ == "PERSON" else None
-            found[p].append(Mention(s, span[0], span[1], text, ent.label_, entity_key(text), sid))
+            sid = speakers[p].find(text) if label == "PERSON" else None
+            found[p].append(Mention(s, span[0], span[1], text, label, entity_key(text), sid))
     with_mentions = {id(page): dataclasses.replace(page, mentions=mentions)
                      for page, mentions in zip(pages, found, strict=True)}
     return [with_mentions.get(id(r), r) for r in results]  # type: ignore[misc]
