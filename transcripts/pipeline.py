@@ -35,18 +35,27 @@ from transcripts.steps.entities import ner_model_name as ner_model_name
 from transcripts.steps.suspect import suspect_line
 
 DEFAULT_BATCH_SIZE = 100
-# Task runner of `transcripts run`. processes, because measured on 2,000 pages (bench/bench_run.py, two cores) it
-# finished first: the steps run in page workers either way, but with threads the rows, NER and the Prefect task
-# machinery of every batch share the driver's GIL with validation (NER then uses about one core).
-DEFAULT_RUNNER = "processes"
+# Task runner of `transcripts run`: auto picks processes for a run with many pages to process and threads for
+# a small one. Measured (bench/bench_run.py, two cores): on 2,000 pages processes finished first (with threads
+# the rows, NER and the Prefect task machinery of every batch share the driver's GIL with validation), but its
+# pool processes cost a fixed ~10-15 s to start and import, which a small incremental run never earns back.
+DEFAULT_RUNNER = "auto"
+AUTO_PROCESSES_FROM = 1000  # pages to process from which `auto` takes processes
 DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
 
 
 def check_runner(spec: str) -> str:
-    """threads, processes, dask (a local cluster) or dask://HOST:PORT (an existing scheduler)."""
-    if spec in {"threads", "processes", "dask"} or (spec.startswith(("dask://", "tcp://")) and ":" in spec[7:]):
+    """auto, threads, processes, dask (a local cluster) or dask://HOST:PORT (an existing scheduler)."""
+    if spec in {"auto", "threads", "processes", "dask"} or (spec.startswith(("dask://", "tcp://")) and ":" in spec[7:]):
         return spec
-    raise ValueError(f"unknown runner {spec!r}: use threads, processes, dask or dask://HOST:PORT")
+    raise ValueError(f"unknown runner {spec!r}: use auto, threads, processes, dask or dask://HOST:PORT")
+
+
+def choose_runner(spec: str, pages_to_process: int) -> str:
+    """The runner `auto` stands for, given how many pages the run will process; any other spec as it is."""
+    if check_runner(spec) != "auto":
+        return spec
+    return "processes" if pages_to_process >= AUTO_PROCESSES_FROM else "threads"
 
 
 @dataclass(frozen=True)

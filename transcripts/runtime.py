@@ -196,9 +196,10 @@ class CannotStart(Exception):
 
 
 def preflight(input_dir: str | Path, location: Any, runner: str, ner_model: str | None, max_bytes: int,
-              allow_removals: bool) -> Any:
+              allow_removals: bool) -> tuple[Any, int]:
     """Every check of a run that needs no Prefect, in the order a user fixes them (`location`: the lake's,
-    from store.location.resolve_location). Returns the run's summary when there is nothing to do, else None.
+    from store.location.resolve_location). Returns the run's summary when there is nothing to do (else None),
+    and the number of pages the run will process.
     Raises ValueError or InputError for a mistake in the arguments or the input (exit 2), CannotStart when
     the run cannot start now (exit 3)."""
     from transcripts import pipeline
@@ -208,9 +209,9 @@ def preflight(input_dir: str | Path, location: Any, runner: str, ner_model: str 
     pipeline.check_input(input_dir)
     if not location.remote:
         pipeline.check_locations(input_dir, location.root)
-    quick = nothing_to_do(input_dir, location, ner_model, max_bytes, allow_removals)
+    quick, pages = nothing_to_do(input_dir, location, ner_model, max_bytes, allow_removals)
     if quick is not None:
-        return quick
+        return quick, 0
     holder = Lake(location).lock_holder()
     if holder is not None:
         raise CannotStart(f"another run is publishing to {location.named} "
@@ -218,19 +219,20 @@ def preflight(input_dir: str | Path, location: Any, runner: str, ner_model: str 
     problem = missing_model(ner_model)
     if problem:
         raise CannotStart(problem)
-    return None
+    return None, pages
 
 
 def nothing_to_do(input_dir: str | Path, location: Any, ner_model: str | None, max_bytes: int,
-                  allow_removals: bool) -> Any:
-    """The run's summary when the published dataset is already up to date with the input, else None. Raises
-    InputError when the run would remove more than half the published documents."""
+                  allow_removals: bool) -> tuple[Any, int]:
+    """The run's summary when the published dataset is already up to date with the input (else None), and
+    the number of pages to process. Raises InputError when the run would remove more than half the published
+    documents."""
     from transcripts import pipeline
     from transcripts.store.lake import Lake, LakeBusy, LakeDamaged
 
     lake = Lake(location)
     if not lake.exists():
-        return None
+        return None, sum(f.problem is None for f in pipeline.scan_input(input_dir, max_bytes))
     if not lake.current_files_whole():  # stat calls only: never "nothing to do" over a damaged version
         how = location.options if location.remote else f"--lake {location.named}"
         raise LakeDamaged(f"the current version of {lake.display} is damaged (a data file is missing or has the "
@@ -242,12 +244,12 @@ def nothing_to_do(input_dir: str | Path, location: Any, ner_model: str | None, m
     plan = pipeline.make_plan(files, state, version)
     pipeline.check_removals(plan, len(state.get("documents", {})), allow_removals, input_dir)
     if not plan.nothing_to_do:
-        return None
+        return None, len(plan.to_process)
     if lake.has_orphans():  # a killed run's files; a run that publishes removes them itself
         with contextlib.suppress(LakeBusy):
             lake.remove_orphans()
     return pipeline.RunSummary(str(input_dir), location.named, version, files=len(files), unchanged=plan.unchanged,
-                               version=lake.current_version())
+                               version=lake.current_version()), 0
 
 
 def missing_model(ner_model: str | None) -> str | None:
