@@ -62,7 +62,11 @@ def remote_writer_lock(dsn: str, key: tuple[int, int], shown: str, timeout: floa
                 _held_locks[ident] = (con, depth - 1)
             else:
                 del _held_locks[ident]
-                con.close()  # the session ends, and with it the advisory lock
+                # Unlock before closing: the server ends a closed session's backend (and its locks) a moment
+                # later, and the next publish of this process would find its own lock still held.
+                with contextlib.suppress(Exception):
+                    con.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+                con.close()
 
 
 def _acquire(lock_path: Path, root: Path, timeout: float) -> int:
