@@ -11,7 +11,7 @@ import fcntl
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from transcripts.store.errors import LakeBusy
 # In-process bookkeeping: flock is per open file, so a second open in the same thread would refuse itself;
 # nested writer_lock() calls of one thread (publish inside the caller's lock) share one descriptor. Another
 # thread opens its own descriptor and is refused like another process.
-_held_locks: dict[tuple[Any, int], tuple[Any, int]] = {}  # (lock, thread) -> (fd or connection, depth)
+_held_locks: dict[Hashable, tuple[Any, int]] = {}  # (lock, thread) -> (fd or connection, depth)
 held_guard = threading.Lock()
 # Lakes (roots) with a publishing transaction open in this process: remove_orphans must spare their files.
 open_publications: set[Path] = set()
@@ -40,33 +40,44 @@ def _acquire_remote(dsn: str, key: tuple[int, int], shown: str, timeout: float) 
 
 
 @contextlib.contextmanager
-def remote_writer_lock(dsn: str, key: tuple[int, int], shown: str, timeout: float = 0.0) -> Iterator[None]:
-    """The advisory lock `key` on the catalog server, held on its own connection; re-entrant within one
-    thread like the folder's lock. `shown` names the lake in LakeBusy's message."""
-    ident = ((dsn, key), threading.get_ident())
+def _reentrant(ident: Hashable, acquire: Callable[[], Any], release: Callable[[Any], None]) -> Iterator[None]:
+    """Hold what `acquire` returns until the outermost of nested uses by one thread ends, then `release` it;
+    `ident` names the lock and the thread. Another thread acquires its own, and is refused like a process."""
     with held_guard:
         nested = ident in _held_locks
         if nested:
-            con, depth = _held_locks[ident]
-            _held_locks[ident] = (con, depth + 1)
+            handle, depth = _held_locks[ident]
+            _held_locks[ident] = (handle, depth + 1)
     if not nested:
-        con = _acquire_remote(dsn, key, shown, timeout)
+        handle = acquire()
         with held_guard:
-            _held_locks[ident] = (con, 1)
+            _held_locks[ident] = (handle, 1)
     try:
         yield
     finally:
         with held_guard:
-            con, depth = _held_locks[ident]
+            handle, depth = _held_locks[ident]
             if depth > 1:
-                _held_locks[ident] = (con, depth - 1)
+                _held_locks[ident] = (handle, depth - 1)
             else:
                 del _held_locks[ident]
-                # Unlock before closing: the server ends a closed session's backend (and its locks) a moment
-                # later, and the next publish of this process would find its own lock still held.
-                with contextlib.suppress(Exception):
-                    con.execute("SELECT pg_advisory_unlock(%s, %s)", key)
-                con.close()
+                release(handle)
+
+
+def remote_writer_lock(dsn: str, key: tuple[int, int], shown: str,
+                       timeout: float = 0.0) -> contextlib.AbstractContextManager[None]:
+    """The advisory lock `key` on the catalog server, held on its own connection; re-entrant within one
+    thread like the folder's lock. `shown` names the lake in LakeBusy's message."""
+
+    def release(con: Any) -> None:
+        # Unlock before closing: the server ends a closed session's backend (and its locks) a moment later,
+        # and the next publish of this process would find its own lock still held.
+        with contextlib.suppress(Exception):
+            con.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+        con.close()
+
+    return _reentrant(((dsn, key), threading.get_ident()),
+                      lambda: _acquire_remote(dsn, key, shown, timeout), release)
 
 
 def _acquire(lock_path: Path, root: Path, timeout: float) -> int:
@@ -87,35 +98,19 @@ def _acquire(lock_path: Path, root: Path, timeout: float) -> int:
     return fd
 
 
-@contextlib.contextmanager
-def writer_lock(root: Path, lock_path: Path, timeout: float = 0.0) -> Iterator[None]:
+def writer_lock(root: Path, lock_path: Path, timeout: float = 0.0) -> contextlib.AbstractContextManager[None]:
     """Exclusive lock for publishing; raises LakeBusy if another process holds it past `timeout` s.
 
     Re-entrant within one thread.
     """
     root.mkdir(parents=True, exist_ok=True)
-    key = (lock_path, threading.get_ident())
-    with held_guard:
-        nested = key in _held_locks
-        if nested:
-            fd, depth = _held_locks[key]
-            _held_locks[key] = (fd, depth + 1)
-    if not nested:
-        fd = _acquire(lock_path, root, timeout)
-        with held_guard:
-            _held_locks[key] = (fd, 1)
-    try:
-        yield
-    finally:
-        with held_guard:
-            fd, depth = _held_locks[key]
-            if depth > 1:
-                _held_locks[key] = (fd, depth - 1)
-            else:
-                del _held_locks[key]
-                os.ftruncate(fd, 0)
-                fcntl.flock(fd, fcntl.LOCK_UN)
-                os.close(fd)
+
+    def release(fd: int) -> None:
+        os.ftruncate(fd, 0)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+    return _reentrant((lock_path, threading.get_ident()), lambda: _acquire(lock_path, root, timeout), release)
 
 
 def lock_holder(lock_path: Path) -> str | None:
