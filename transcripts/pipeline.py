@@ -35,12 +35,13 @@ from transcripts.steps.entities import ner_model_name as ner_model_name
 from transcripts.steps.suspect import suspect_line
 
 DEFAULT_BATCH_SIZE = 100
-# Task runner of `transcripts run`: auto picks processes for a run with many pages to process and threads for
-# a small one. Measured (bench/bench_run.py, two cores): on 2,000 pages processes finished first (with threads
-# the rows, NER and the Prefect task machinery of every batch share the driver's GIL with validation), but its
-# pool processes cost a fixed ~10-15 s to start and import, which a small incremental run never earns back.
+# Task runner of `transcripts run`: auto picks processes for a large run with NER and threads otherwise. Measured
+# on 2,000 pages, two cores, quiet (bench/bench_run.py, bench/results/run-2000.json): without NER threads were
+# as fast as processes (46.4 s against 48.6-54.4 s: the steps leave the run's process in page workers either
+# way, and the pool's processes cost ~10-15 s to start and import); with NER only processes spread the model
+# over the cores (under threads it shares one GIL). A small incremental run never earns back the pool's start.
 DEFAULT_RUNNER = "auto"
-AUTO_PROCESSES_FROM = 1000  # pages to process from which `auto` takes processes
+AUTO_PROCESSES_FROM = 1000  # pages to process from which `auto` takes processes, when NER is on
 DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
 
 
@@ -51,11 +52,19 @@ def check_runner(spec: str) -> str:
     raise ValueError(f"unknown runner {spec!r}: use auto, threads, processes, dask or dask://HOST:PORT")
 
 
-def choose_runner(spec: str, pages_to_process: int) -> str:
-    """The runner `auto` stands for, given how many pages the run will process; any other spec as it is."""
+def ner_enabled(ner_model: str | None) -> bool:
+    """Whether the run labels entities: the model named (or the default one) is not 'none'."""
+    from transcripts.steps.entities import DISABLED
+
+    return ner_model_name(ner_model).strip().lower() not in DISABLED
+
+
+def choose_runner(spec: str, pages_to_process: int, ner: bool) -> str:
+    """The runner `auto` stands for, given how many pages the run will process and whether NER is on; any
+    other spec as it is."""
     if check_runner(spec) != "auto":
         return spec
-    return "processes" if pages_to_process >= AUTO_PROCESSES_FROM else "threads"
+    return "processes" if ner and pages_to_process >= AUTO_PROCESSES_FROM else "threads"
 
 
 @dataclass(frozen=True)

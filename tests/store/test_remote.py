@@ -194,26 +194,33 @@ def test_readme_remote_attach_recipes_run_verbatim(published: Lake, tmp_path: Pa
 # ------------------------------------------------------------------ a real run killed while it publishes
 
 
-@pytest.mark.slow
-def test_a_run_killed_while_publishing_to_a_remote_lake_leaves_the_previous_version(
-        remote_lakes: Any, seeds_dir: Path, tmp_path: Path, prefect_harness: None, cli) -> None:
-    import signal
-    import time
-
+def _published_seeds_and_copies(remote_lakes: Any, name: str, seeds_dir: Path, tmp_path: Path, cli,
+                                 copies: int) -> tuple[Lake, Path, dict[str, str]]:
+    """A remote lake with the seeds published as version 1, `copies` edited copies of them waiting in its
+    input folder, and the environment for a `transcripts run` on the session's Prefect server."""
     from prefect.settings import PREFECT_API_URL
 
-    lake = Lake(remote_lakes.new("killed"))
+    lake = Lake(remote_lakes.new(name))
     pages = tmp_path / "pages"
     pages.mkdir()
     for p in sorted(seeds_dir.iterdir()):
         (pages / p.name).write_text(p.read_text("utf-8"), "utf-8")
     code, _, stderr = cli("run", "--input", pages, *lake_args(lake), "--ner-model", "none")
     assert code == 0, stderr
-    before = lake.query("SELECT doc_id, source_sha256 FROM documents ORDER BY 1")[1]
-    for i in range(12):  # enough work that the run is still publishing when it is killed
+    for i in range(copies):
         for p in sorted(seeds_dir.iterdir()):
             (pages / f"{i:02d}_{p.name}").write_text(p.read_text("utf-8").replace("Emily", f"Emily{i}"), "utf-8")
-    env = dict(os.environ, PREFECT_API_URL=str(PREFECT_API_URL.value()))
+    return lake, pages, dict(os.environ, PREFECT_API_URL=str(PREFECT_API_URL.value()))
+
+
+@pytest.mark.slow
+def test_a_run_killed_while_publishing_to_a_remote_lake_leaves_the_previous_version(
+        remote_lakes: Any, seeds_dir: Path, tmp_path: Path, prefect_harness: None, cli) -> None:
+    import signal
+    import time
+
+    lake, pages, env = _published_seeds_and_copies(remote_lakes, "killed", seeds_dir, tmp_path, cli, copies=12)
+    before = lake.query("SELECT doc_id, source_sha256 FROM documents ORDER BY 1")[1]  # the seeds, version 1
     run = subprocess.Popen([str(CLI), "run", "--input", str(pages), *lake_args(lake), "--ner-model", "none",
                             "--chunk-docs", "8"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -240,22 +247,12 @@ def test_a_run_killed_while_publishing_to_a_remote_lake_leaves_the_previous_vers
 @pytest.mark.slow
 def test_a_reader_in_a_loop_during_a_real_run_never_fails_nor_sees_a_mixed_version(
         remote_lakes: Any, seeds_dir: Path, tmp_path: Path, prefect_harness: None, cli) -> None:
-    from prefect.settings import PREFECT_API_URL
-
-    lake = Lake(remote_lakes.new("read_during_run"))
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for p in sorted(seeds_dir.iterdir()):
-        (pages / p.name).write_text(p.read_text("utf-8"), "utf-8")
-    assert cli("run", "--input", pages, *lake_args(lake), "--ner-model", "none")[0] == 0
-    for i in range(6):
-        for p in sorted(seeds_dir.iterdir()):
-            (pages / f"{i:02d}_{p.name}").write_text(p.read_text("utf-8").replace("Emily", f"Emily{i}"), "utf-8")
+    lake, pages, env = _published_seeds_and_copies(remote_lakes, "read_during_run", seeds_dir, tmp_path, cli,
+                                                   copies=6)
     # one query that would disagree with itself on a mixed version: rows read vs rows the version recorded
     sql = ("SELECT (SELECT max(version) FROM versions), (SELECT count(*) FROM documents), "
            "(SELECT count(*) FROM segments), (SELECT rows['documents'] FROM versions ORDER BY version DESC LIMIT 1), "
            "(SELECT rows['segments'] FROM versions ORDER BY version DESC LIMIT 1)")
-    env = dict(os.environ, PREFECT_API_URL=str(PREFECT_API_URL.value()))
     run = subprocess.Popen([str(CLI), "run", "--input", str(pages), *lake_args(lake), "--ner-model", "none",
                             "--chunk-docs", "4"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seen: list[int] = []
