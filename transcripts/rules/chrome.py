@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from transcripts.rules.names import PARTICLES
 from transcripts.rules.words import APOS_CHARS
 
 CHROME_PHRASES = [
@@ -55,8 +56,9 @@ _CAP_WORD = rf"[A-Z][\w{APOS_CHARS}.\-]+"
 _CAP_WORDS = rf"{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,3}}"
 BYLINE_LINE = re.compile(rf"^By\s+{_CAP_WORDS}(?:\s*(?:,|and|&)\s*{_CAP_WORDS})*$")  # "By Emily Feng and Lucian Kim"
 # A person's name on a line of its own (a byline above a story, the header of a bio)
+_PARTICLE = "|".join(sorted(PARTICLES, key=len, reverse=True))  # "de la", "van der": one home, names.PARTICLES
 _NAME = (rf"[A-ZÀ-ÖØ-ÞĀ-Ž?][\w{APOS_CHARS}.\-]+"
-         rf"(?: (?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w{APOS_CHARS}.\-]+|de|la|del|van|von|der|da|di|St\.)){{1,4}}")
+         rf"(?: (?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w{APOS_CHARS}.\-]+|{_PARTICLE}|St\.)){{1,4}}")
 NAME_LINE = re.compile(rf"^{_NAME}$")
 BIO = re.compile(rf"^(?P<name>{_NAME}) (?:is|was|has been|covers|reports)\b(?P<rest>.*)$")
 BIO_WORDS = re.compile(r"\b(?:NPR|host|correspondent|reporter|critic|editor|producer|journalist|contributor|"
