@@ -45,6 +45,8 @@ def test_sources_s3_prefix_lists_the_pages_and_rejects_of_the_same_folder(folder
     reasons = {f.source_path: f.problem.reason for f in remote if f.problem}
     assert reasons == {".cache": "hidden", ".notes.txt": "hidden", "huge.txt": "too_large"}
     assert all(f.abs_path == f"s3://{s3.bucket}/pages/{f.source_path}" for f in remote)
+    # the runner is chosen from a listing alone, which counts every file, rejects and hidden ones too
+    assert sources.count_input(folder) == 8 and sources.count_input(f"s3://{s3.bucket}/pages/") >= 8
 
 
 def test_sources_object_gone_between_listing_and_hashing_is_unreadable(s3: Any,

@@ -27,6 +27,7 @@ from transcripts.scan import MAX_DEPTH as MAX_DEPTH
 from transcripts.scan import InputError as InputError
 from transcripts.scan import InputFile as InputFile
 from transcripts.sources import check_input as check_input
+from transcripts.sources import count_input as count_input
 from transcripts.sources import is_s3 as is_s3
 from transcripts.sources import read_page
 from transcripts.sources import scan_input as scan_input

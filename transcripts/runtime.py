@@ -232,7 +232,7 @@ def nothing_to_do(input_dir: str | Path, location: Any, ner_model: str | None, m
 
     lake = Lake(location)
     if not lake.exists():
-        return None, sum(f.problem is None for f in pipeline.scan_input(input_dir, max_bytes))
+        return None, pipeline.count_input(input_dir)  # a listing: the flow hashes the pages once, itself
     if not lake.current_files_whole():  # stat calls only: never "nothing to do" over a damaged version
         how = location.options if location.remote else f"--lake {location.named}"
         raise LakeDamaged(f"the current version of {lake.display} is damaged (a data file is missing or has the "

@@ -12,6 +12,7 @@ credentials come from the usual AWS variables (transcripts.store.remote_s3).
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path, PurePosixPath
 
@@ -43,6 +44,14 @@ def scan_input(location: str | Path, max_bytes: int = scan.DEFAULT_MAX_BYTES) ->
     if is_s3(location):
         return scan_s3(str(location), max_bytes)
     return scan.scan_input(Path(location), max_bytes)
+
+
+def count_input(location: str | Path) -> int:
+    """How many files the input holds, from a listing alone (nothing read or hashed): a first run's size,
+    for choosing its runner."""
+    if is_s3(location):
+        return len(_list_s3(str(location))[1])
+    return sum(len(files) for _, _, files in os.walk(location))
 
 
 def read_page(location: str, max_bytes: int) -> bytes | int:
