@@ -48,6 +48,8 @@ def turns_by_gold(page: Labeled, gold: dict) -> list[tuple[str, str, str]]:
     "inv06_cohosts_surname_initial_typo",  # co-host intros, surname, initial+surname and typo labels
     "inv07_guest_host_opening_suffix",  # a guest host's opening, a III suffix
     "inv14_long_label_colon_in_parenthetical",  # a colon inside a label's quoted book title
+    "inv15_guest_host_never_labeled",  # a guest host's unlabeled opening, never labeled afterwards
+    "inv16_announcer_hands_over_surname_host",  # a surname label completed by the announcer's hand-over
 ])
 def test_layout_page_speakers_match_gold(name: str) -> None:
     gold = json.loads((LAYOUTS / "gold" / f"{name}.json").read_text())
@@ -80,3 +82,15 @@ def test_bracketed_cased_labels_make_a_transcript() -> None:
     assert set(names) == {"Daniel Alarcón", "Marcela Quiroga", "Anselmo Rivas"}
     assert names["Daniel Alarcón"].role == "host"  # "Esto es Radio Ambulante ... Soy Daniel Alarcón."
     assert set(names["Marcela Quiroga"].labels) == {"[Marcela Quiroga]", "[Marcela]"}
+
+
+def test_guest_host_who_names_herself_speaks_the_opening_not_the_first_labeled_guest() -> None:
+    names = {a.name: a for a in labeled("inv15_guest_host_never_labeled").appearances}
+    assert set(names) == {"Hollis Grant", "Mara Lindqvist"}
+    assert (names["Hollis Grant"].role, names["Mara Lindqvist"].role) == ("host", "guest")
+
+
+def test_surname_label_of_the_host_the_announcer_hands_over_to() -> None:
+    names = {a.name: a for a in labeled("inv16_announcer_hands_over_surname_host").appearances}
+    assert names["Peter Sagal"].labels == ["SAGAL"] and names["Peter Sagal"].role == "host"
+    assert names["Bill Kurtis"].role == "guest"  # the announcer who hands over is not the host

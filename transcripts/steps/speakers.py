@@ -78,6 +78,8 @@ class Voice:
 
 
 Bios = dict[str, tuple[str, str]]  # folded name -> (name, description) from bio lines
+# How far after "here's your host" the host's name may stand: "..., who's searching Amazon ... It's Peter Sagal."
+HANDED_NAME_CHARS = 250
 
 
 @dataclass
@@ -178,11 +180,12 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
     voices, order = _voices(turns)
     _listen(turns, order)
     staff = _staff_names(texts)
+    handed = _handed_hosts(turns)
     _assign_intro(voices, order, turns)
-    _name_voices(voices, bios, staff, book)
+    _name_voices(voices, bios, staff, handed, book)
     people = _merge_same_person(voices, order)
     for v in people.values():
-        v.role = _role(v, turns, bios, staff)
+        v.role = _role(v, turns, bios, staff, handed)
         bio = bios.get(fold(v.name))
         v.description = (bio[1] if bio else None) or (v.parsed.description if v.parsed else None)
         if v.description is None and v.kind == SpeakerKind.PERSON and len(v.name.split()) >= 2:
@@ -263,6 +266,22 @@ def _staff_names(texts: list[str]) -> set[str]:
     return staff
 
 
+def _handed_hosts(turns: Turns) -> dict[str, str]:
+    """Folded name -> name of whoever an announcer hands the show to: "And here's your host, ... Peter Sagal."
+    (the name that ends a sentence within reach of the hand-over)."""
+    out: dict[str, str] = {}
+    for _, seg in turns:
+        if "host" not in seg.text:
+            continue
+        for m in HANDS_OVER.finditer(seg.text):
+            window = seg.text[m.end():m.end() + HANDED_NAME_CHARS]
+            for _, b, name in find_names(window, 2):
+                if window[b:b + 1] in (".", "!", ""):
+                    out[fold(name)] = name.translate(APOSTROPHES)
+                    break
+    return out
+
+
 def _intro_host(intro: Voice, order: list[Voice], turns: Turns) -> Voice | None:
     """The labeled voice the unlabeled intro belongs to: whoever introduces themselves in it, else the first
     labeled person who is not the one it hands off to (a host label first)."""
@@ -271,6 +290,8 @@ def _intro_host(intro: Voice, order: list[Voice], turns: Turns) -> Voice | None:
         target = next((v for v in labeled if v.key == fold(said) or has_surname(said, v.key)), None)
         if target:
             return target
+    if intro.selfs:
+        return None  # "I'm David Bianculli, in for Terry Gross": a host no label names speaks the intro
     intro_text = " ".join(turns[t][1].text for t in intro.turns)
     mentioned = [fold(n) for _, _, n in find_names(intro_text, 2)]
     last = split_sentences(intro_text)[-1:]
@@ -306,7 +327,8 @@ def _assign_intro(voices: dict[str, Voice], order: list[Voice], turns: Turns) ->
     del voices[""]
 
 
-def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], book: NameBook) -> None:
+def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], handed: dict[str, str],
+                 book: NameBook) -> None:
     """Each voice's name and kind: full-name labels as the page spells them, surnames completed."""
     full_first: dict[str, int] = {}  # folded full-name label -> its first turn
     for v in sorted(voices.values(), key=lambda v: min(v.turns)):
@@ -328,7 +350,7 @@ def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], book: Na
         elif v.key in full_first:
             v.name = book.case(p.name)
         else:
-            name = _complete_surname(v, p, voices, full_first, bios, staff, book)
+            name = _complete_surname(v, p, voices, full_first, bios, staff, handed, book)
             v.name = name if name else book.case(p.name) if p.name.isupper() else title_case_name(p.name)
             v.resolved = name is not None
     _resolve_typos(voices, book)
@@ -369,9 +391,10 @@ def _resolve_typos(voices: dict[str, Voice], book: NameBook) -> None:
 
 
 def _complete_surname(v: Voice, p: ParsedLabel, voices: dict[str, Voice], full_first: dict[str, int], bios: Bios,
-                      staff: set[str], book: NameBook) -> str | None:
+                      staff: set[str], handed: dict[str, str], book: NameBook) -> str | None:
     """The full name of a surname label (KIM): its own self-introduction, an earlier full-name label, the first
-    name others greet it with, a bio, a staff mention, or a name the page writes once."""
+    name others greet it with, a bio, a staff mention, the host an announcer hands over to, or (after an
+    honorific) a name the page writes once."""
     own = [n for n in v.selfs if has_surname(n, v.key)]
     earlier = [k for k, first in full_first.items() if has_surname(k, v.key) and first < min(v.turns)]
     # "Hey, I'm Gene Demby." in an unlabeled turn names the DEMBY who speaks later
@@ -401,6 +424,9 @@ def _complete_surname(v: Voice, p: ParsedLabel, voices: dict[str, Voice], full_f
         return bio_hit[0]
     if len(set(staff_hit)) == 1:
         return staff_hit[0]
+    handed_hit = [n for k, n in handed.items() if has_surname(k, v.key)]
+    if len(handed_hit) == 1:
+        return handed_hit[0]
     if p.honorific and len(set(written)) == 1:  # "Ms. TIBBETTS" after "Joining us is Jane Tibbetts"
         return written[0]
     return None
@@ -449,12 +475,14 @@ def _surname_only(key: str) -> bool:
     return first == "st." or first in PARTICLES
 
 
-def _role(v: Voice, turns: Turns, bios: Bios, staff: set[str]) -> str:
+def _role(v: Voice, turns: Turns, bios: Bios, staff: set[str], handed: dict[str, str]) -> str:
     if v.kind != SpeakerKind.PERSON:
         return Role.UNIDENTIFIED
     hint = v.parsed.role_hint if v.parsed else None
     if hint:
         return hint
+    if fold(v.name) in handed:
+        return Role.HOST  # "And here's your host ... Peter Sagal."
     bio = bios.get(fold(v.name))
     if bio and HOST_DESC.search(bio[1]):
         return Role.HOST
