@@ -50,6 +50,7 @@ def turns_by_gold(page: Labeled, gold: dict) -> list[tuple[str, str, str]]:
     "inv14_long_label_colon_in_parenthetical",  # a colon inside a label's quoted book title
     "inv15_guest_host_never_labeled",  # a guest host's unlabeled opening, never labeled afterwards
     "inv16_announcer_hands_over_surname_host",  # a surname label completed by the announcer's hand-over
+    "inv17_teaser_above_station_id",  # a web teaser above the station ID that opens the show
 ])
 def test_layout_page_speakers_match_gold(name: str) -> None:
     gold = json.loads((LAYOUTS / "gold" / f"{name}.json").read_text())
@@ -94,3 +95,19 @@ def test_surname_label_of_the_host_the_announcer_hands_over_to() -> None:
     names = {a.name: a for a in labeled("inv16_announcer_hands_over_surname_host").appearances}
     assert names["Peter Sagal"].labels == ["SAGAL"] and names["Peter Sagal"].role == "host"
     assert names["Bill Kurtis"].role == "guest"  # the announcer who hands over is not the host
+
+
+@pytest.mark.parametrize("name", [
+    "inv08_es_bracket_labels",  # an app promo above a first labeled turn that opens the show
+    "inv09_mixedcase_qa",  # an interview's introduction above title-case Q&A labels
+    "inv17_teaser_above_station_id",  # a web teaser above the unlabeled station ID
+])
+def test_lines_above_the_shows_opening_are_not_a_turn(name: str) -> None:
+    gold = json.loads((LAYOUTS / "gold" / f"{name}.json").read_text())
+    page = labeled(name)
+    turns = [s for s in page.segmented.segments if s.kind == "turn"]
+    assert len(turns) == len(gold["turns"])
+    assert all(_flat(t.text).startswith(_flat(g["starts"])) for t, g in zip(turns, gold["turns"], strict=True))
+    assert {a.name for a in page.appearances} == {s["name"] for s in gold["speakers"]}
+    removed = [r.reason for r in page.segmented.cleaned.removed]
+    assert "teaser" in removed

@@ -78,6 +78,7 @@ class Voice:
 
 
 Bios = dict[str, tuple[str, str]]  # folded name -> (name, description) from bio lines
+UNNAMED_HOST = "Unidentified Host"  # the unlabeled opening's voice when nothing on the page names it
 # How far after "here's your host" the host's name may stand: "..., who's searching Amazon ... It's Peter Sagal."
 HANDED_NAME_CHARS = 250
 
@@ -124,7 +125,15 @@ def _self_names(text: str) -> list[str]:
     for m in SELF_INTRO_IN.finditer(text):  # "I'm B.A. Parker.": initials the name finder does not join
         if "." in m.group("name").split()[0]:
             names.setdefault(m.start("name"), m.group("name"))
-    return [names[m.end()].translate(APOSTROPHES) for m in SELF_INTRO.finditer(text) if m.end() in names]
+    out = []
+    for m in SELF_INTRO.finditer(text):
+        name = names.get(m.end())
+        joined = names.get(m.start(), "")
+        if name is None and joined.startswith(m.group()) and len(joined[m.end() - m.start():].split()) >= 2:
+            name = joined[m.end() - m.start():]  # "Soy Daniel Alarcón": a capitalised intro word ran into the name
+        if name is not None:
+            out.append(name.translate(APOSTROPHES))
+    return out
 
 
 def _self_role(text: str, name: str) -> str | None:
@@ -342,7 +351,8 @@ def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], handed: 
         if p is None:  # an intro nobody could be linked to: a host the page never names
             host_bios = [n for n, d in bios.values() if HOST_DESC.search(d)]
             own = v.selfs[:1] or host_bios[:1]
-            v.name, v.kind = (own[0], SpeakerKind.PERSON) if own else ("Host", SpeakerKind.UNIDENTIFIED)
+            # never a made-up "Host" person: an unnamed voice is named as NPR prints one, "Unidentified ..."
+            v.name, v.kind = (own[0], SpeakerKind.PERSON) if own else (UNNAMED_HOST, SpeakerKind.UNIDENTIFIED)
         elif p.kind != SpeakerKind.PERSON:
             v.kind = p.kind
             v.name = p.name if not p.name.isupper() else " ".join(
