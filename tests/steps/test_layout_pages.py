@@ -51,6 +51,7 @@ def turns_by_gold(page: Labeled, gold: dict) -> list[tuple[str, str, str]]:
     "inv15_guest_host_never_labeled",  # a guest host's unlabeled opening, never labeled afterwards
     "inv16_announcer_hands_over_surname_host",  # a surname label completed by the announcer's hand-over
     "inv17_teaser_above_station_id",  # a web teaser above the station ID that opens the show
+    "inv18_short_qa_names_in_intro",  # two title-case labels whose names the introduction writes
 ])
 def test_layout_page_speakers_match_gold(name: str) -> None:
     gold = json.loads((LAYOUTS / "gold" / f"{name}.json").read_text())
@@ -101,6 +102,7 @@ def test_surname_label_of_the_host_the_announcer_hands_over_to() -> None:
     "inv08_es_bracket_labels",  # an app promo above a first labeled turn that opens the show
     "inv09_mixedcase_qa",  # an interview's introduction above title-case Q&A labels
     "inv17_teaser_above_station_id",  # a web teaser above the unlabeled station ID
+    "inv18_short_qa_names_in_intro",  # an interview's introduction, photo caption and credit above two labels
 ])
 def test_lines_above_the_shows_opening_are_not_a_turn(name: str) -> None:
     gold = json.loads((LAYOUTS / "gold" / f"{name}.json").read_text())
@@ -111,3 +113,14 @@ def test_lines_above_the_shows_opening_are_not_a_turn(name: str) -> None:
     assert {a.name for a in page.appearances} == {s["name"] for s in gold["speakers"]}
     removed = [r.reason for r in page.segmented.cleaned.removed]
     assert "teaser" in removed
+
+
+@pytest.mark.parametrize(("name", "interviewer", "interviewee"), [
+    ("inv09_mixedcase_qa", "Hollis Vance", "Priya Lindgren"),
+    ("inv18_short_qa_names_in_intro", "Nadia Ferreira", "Ravi Chandran"),
+])
+def test_printed_interview_is_run_by_the_one_who_asks(name: str, interviewer: str, interviewee: str) -> None:
+    page = labeled(name)
+    assert page.segmented.doc_type == "transcript"
+    roles = {a.name: a.role for a in page.appearances}
+    assert roles[interviewer] == "host" and roles[interviewee] != "host"

@@ -157,14 +157,26 @@ def _cased_label(line: str) -> tuple[str, int] | None:
     return m.group("label"), m.end("label") + 1
 
 
-def cased_labels(lines: list[str]) -> list[tuple[str, int] | None]:
+def cased_labels(lines: list[str], removed: tuple[str, ...] = ()) -> list[tuple[str, int] | None]:
     """Per line, a label in title case or brackets, when the page uses them as its labels: the same small set
-    of names opens at least MIN_CASED_LABEL_LINES paragraphs, with at least MIN_CASED_LABELS names."""
+    of names opens at least MIN_CASED_LABEL_LINES paragraphs, with at least MIN_CASED_LABELS names; or, on a
+    short excerpt, MIN_CASED_LABELS full names the page also writes in its own prose ("In an interview with
+    Thelisha Eaddy, Meghna Chakrabarti ..." above "Thelisha Eaddy: ..." and "Meghna Chakrabarti: ..."); prose
+    the clean step removed (title, teaser) counts in `removed`."""
     found = [_cased_label(line) for line in lines]
     names = Counter(parse_label(f[0]).name.split()[0].casefold() for f in found if f)
-    if sum(names.values()) < MIN_CASED_LABEL_LINES or len(names) < MIN_CASED_LABELS:
+    if len(names) < MIN_CASED_LABELS:
+        return [None] * len(lines)
+    if sum(names.values()) < MIN_CASED_LABEL_LINES and not _named_in_prose(lines, found, removed):
         return [None] * len(lines)
     return found
+
+
+def _named_in_prose(lines: list[str], found: list[tuple[str, int] | None], removed: tuple[str, ...]) -> bool:
+    """Every label is a full name (two words or more) that a line without a label also writes."""
+    prose = [line for line, f in zip(lines, found, strict=True) if f is None] + list(removed)
+    full = {parse_label(f[0]).name for f in found if f}
+    return all(len(name.split()) >= 2 and any(name in line for line in prose) for name in full)
 
 
 # ------------------------------------------------------------------------------------------- markers

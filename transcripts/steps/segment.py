@@ -164,7 +164,8 @@ def _cut(cleaned: Cleaned) -> list[_Seg]:
     text, lines = cleaned.source.text, cleaned.lines
     labels = [match_label(ln.text) for ln in lines]
     if not any(labels):
-        labels = cased_labels([ln.text for ln in lines])
+        removed = (cleaned.title or "", *cleaned.notes.get("teaser", ()))  # the interview's introduction
+        labels = cased_labels([ln.text for ln in lines], removed)
     transcript = _is_transcript(lines, labels) or _host_opening(cleaned)
     captions = _caption_lines(cleaned)
     segs: list[_Seg] = []

@@ -184,7 +184,7 @@ Turns = list[tuple[int, Segment]]  # (seg_idx, turn segment) of each turn, in or
 def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], book: NameBook) -> Cast:
     """The page's speakers: voices read from the labels, then evidence gathered and applied pass by pass."""
     turns = [(i, s) for i, s in enumerate(segments) if s.kind == K.TURN]
-    texts = [s.text for s in segments]
+    texts = [s.text for s in segments] + notes.get("teaser", [])  # an interview's introduction describes its cast
     bios = parse_bios(notes.get("bio", []))
     voices, order = _voices(turns)
     _listen(turns, order)
@@ -199,7 +199,21 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
         v.description = (bio[1] if bio else None) or (v.parsed.description if v.parsed else None)
         if v.description is None and v.kind == SpeakerKind.PERSON and len(v.name.split()) >= 2:
             v.description = describe(v.name, texts)
+    _interviewer_hosts(people, turns)
     return _cast(people, turns, doc_id, bios)
+
+
+def _interviewer_hosts(people: dict[str, Voice], turns: Turns) -> None:
+    """A printed interview has no host label and no spoken opening: whoever speaks first, opening with a
+    question and asking in most turns, runs it."""
+    if not people or any(v.role == Role.HOST for v in people.values()):
+        return
+    first = min(people.values(), key=lambda v: min(v.turns))
+    if first.role != Role.GUEST or first.intro or first.parsed is None:
+        return
+    asked = [turns[t][1].text.rstrip().endswith("?") for t in first.turns]
+    if asked[0] and 2 * sum(asked) >= len(asked):
+        first.role = Role.HOST
 
 
 def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
