@@ -169,3 +169,10 @@ def test_two_cased_labels_count_when_the_page_writes_both_full_names() -> None:
 def test_bracketed_cues_are_markers() -> None:
     assert is_marker_line("[PRE-ROLL]") and is_marker_line("[AUDIO de olas y viento]")
     assert not is_marker_line("[Daniel Alarcón]: Esto es Radio Ambulante.")
+
+
+def test_time_coded_clip_label() -> None:
+    lines = ["[00:33] (Daniel) Mudanzas, el primer episodio. [00:44]", "Daniel: Recuerdo.", "Carolina: Fue."]
+    assert [f[0] if f else None for f in cased_labels(lines)] == ["[00:33] (Daniel)", "Daniel", "Carolina"]
+    assert parse_label("[00:33] (Daniel)").name == "Daniel"
+    assert parse_label("[00:33] (Daniel)").description is None

@@ -124,3 +124,20 @@ def test_printed_interview_is_run_by_the_one_who_asks(name: str, interviewer: st
     assert page.segmented.doc_type == "transcript"
     roles = {a.name: a.role for a in page.appearances}
     assert roles[interviewer] == "host" and roles[interviewee] != "host"
+
+
+def test_timed_clip_label_is_a_turn_and_the_host_speaks_again_after_it() -> None:
+    src = decode_page((LAYOUTS.parent / "es_timecode_clip.txt").read_bytes(), "es_timecode_clip.txt")
+    page = label_page(segment_page(clean_page(src)))  # type: ignore[arg-type]
+    apps = {a.speaker_id: a for a in page.appearances}
+    turns = [(s.speaker_label, apps[s.speaker_id].name, s.text.split(".")[0])
+             for s in page.segmented.segments if s.kind == "turn"]
+    assert turns == [
+        (None, "Inés Barrera", "Bienvenidos a Radio Ambulante desde NPR, soy Inés Barrera"),
+        ("[01:12] (Tomás)", "Tomás Ledesma", "El mercado abre a las cuatro de la mañana y no cierra nunca"),
+        (None, "Inés Barrera", "Así empezaba aquel episodio"),  # the closing time code ended the clip
+        ("Tomás", "Tomás Ledesma", "¿Se acuerda de la primera vez que vine?"),  # first names completed
+        ("Rosa", "Rosa Villalba", "Claro"),
+        ("Tomás", "Tomás Ledesma", "Es verdad"),
+    ]
+    assert {a.name: a.role for a in page.appearances}["Inés Barrera"] == "host"

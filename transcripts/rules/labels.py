@@ -139,8 +139,15 @@ def label_is_strong(label: str) -> bool:
 
 # Labels not in capitals, trusted per page: "[Daniel Alarcón]: ...", "Daniel: ...", "Meghna Chakrabarti: ...".
 _CASED_WORD = rf"[^\W\d_][\w.{APOS_CHARS}-]*"
-CASED_LABEL_RE = re.compile(rf"^(?P<label>\[(?P<bname>{_CASED_WORD}(?: {_CASED_WORD}){{0,3}})\]"
-                            rf"|(?P<name>{_CASED_WORD}(?: {_CASED_WORD}){{0,3}})):[ \t]+(?=\S)")
+_TIME_CODE = r"\[\d{1,2}:\d{2}(?::\d{2})?\]"
+TIME_CODE_LABEL = re.compile(rf"^{_TIME_CODE} *\((?P<name>[^()]+)\)$")
+# the clip's closing time code: "... en radioambulante.org [00:44]"; the narrator speaks again after it
+CLIP_END = re.compile(rf"{_TIME_CODE}$")
+CASED_LABEL_RE = re.compile(rf"^(?:(?P<label>\[(?P<bname>{_CASED_WORD}(?: {_CASED_WORD}){{0,3}})\]"
+                            rf"|(?P<name>{_CASED_WORD}(?: {_CASED_WORD}){{0,3}})):"
+                            # "[00:33] (Daniel) Mudanzas...": a clip's time code and its speaker in parentheses
+                            rf"|(?P<tlabel>{_TIME_CODE} *\((?P<tname>{_CASED_WORD}(?: {_CASED_WORD}){{0,3}})\)))"
+                            r"[ \t]+(?=\S)")
 MIN_CASED_LABEL_LINES = 3  # paragraphs the page's set of such labels must open
 MIN_CASED_LABELS = 2  # distinct names: one repeated prefix is a heading style, two voices are a dialogue
 
@@ -149,11 +156,13 @@ def _cased_label(line: str) -> tuple[str, int] | None:
     m = CASED_LABEL_RE.match(line)
     if m is None:
         return None
-    name = m.group("bname") or m.group("name")
+    name = m.group("bname") or m.group("name") or m.group("tname")
     words = name.split()
     if not all(w[0].isupper() for w in words) or name.upper() in NOT_SPEAKERS \
             or name.casefold() in {w.casefold() for w in NOT_SPEAKERS}:
         return None
+    if m.group("tlabel"):
+        return m.group("tlabel"), m.end("tlabel")
     return m.group("label"), m.end("label") + 1
 
 
@@ -239,6 +248,8 @@ def parse_label(label: str) -> ParsedLabel:
     text = label.strip().rstrip(":").strip()
     if text.startswith("[") and text.endswith("]"):  # "[Daniel Alarcón]"
         text = text[1:-1].strip()
+    elif (tm := TIME_CODE_LABEL.match(text)) is not None:  # "[00:33] (Daniel)"
+        text = tm.group("name").strip()
     desc = None
     m = _PARENTHETICAL.search(text)
     if m:

@@ -18,7 +18,14 @@ from schemas.segments import SegmentKind as K
 from transcripts.model import Cleaned, Line, Removed, Segment, Segmented, Sentence
 from transcripts.rules.dates import find_dateline
 from transcripts.rules.head import SPEECH_OPENING
-from transcripts.rules.labels import cased_labels, is_marker_line, label_is_strong, match_label
+from transcripts.rules.labels import (
+    CLIP_END,
+    TIME_CODE_LABEL,
+    cased_labels,
+    is_marker_line,
+    label_is_strong,
+    match_label,
+)
 from transcripts.rules.sentences import split_sentences
 from transcripts.rules.speech import (
     SELF_INTRO,
@@ -184,6 +191,8 @@ def _cut(cleaned: Cleaned) -> list[_Seg]:
             if para is not None:
                 current.paras.append(para)
             segs.append(current)
+            if para is not None and TIME_CODE_LABEL.match(label) and CLIP_END.search(para.text):
+                current = None  # "[00:33] (Daniel) ... [00:44]": a timed clip, closed by its end time
             continue
         para = _para_of(line, 0, text)
         if para is None:

@@ -19,7 +19,7 @@ from schemas.appearances import Role
 from schemas.segments import SegmentKind as K
 from schemas.speakers import SpeakerKind
 from transcripts.model import Appearance, Segment, speaker_id_for
-from transcripts.rules.labels import ParsedLabel, parse_label
+from transcripts.rules.labels import TIME_CODE_LABEL, ParsedLabel, parse_label
 from transcripts.rules.names import (
     NOT_NAME,
     PARTICLES,
@@ -223,6 +223,9 @@ def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
     for t, (_, seg) in enumerate(turns):
         if seg.speaker_label is None:  # before any label: the host's intro; later: the turn goes on
             v = order[-1] if order else voices.setdefault("", Voice("", None, intro=True))
+            before = turns[t - 1][1].speaker_label if t else None
+            if before is not None and len(order) > 1 and TIME_CODE_LABEL.match(before):
+                v = order[-2]  # after a timed clip ("[00:33] (Daniel) ... [00:44]") the one who played it goes on
             said = _self_names(seg.text)[:1]
             if order and said and not _is_voice_of(v, said[0], turns):
                 # "And I'm B.A. Parker." where a label was lost: the one who introduces themselves speaks
@@ -429,6 +432,11 @@ def _complete_surname(v: Voice, p: ParsedLabel, voices: dict[str, Voice], full_f
         return own[0]
     if len(by_first) == 1 and not earlier:
         return voices[by_first.pop()].parsed.name  # type: ignore[union-attr]
+    if p.name != p.name.upper() and len(v.key.split()) == 1 and not earlier:
+        # "Daniel:" on a page that writes "Daniel Alarcón" (and no other Daniel): a cased first-name label
+        firsts = {fold(n): n for n in book.order if fold(n).split()[0] == v.key and len(n.split()) <= 3}
+        if len(firsts) == 1:
+            return next(iter(firsts.values()))
     if len(introduced) == 1 and not earlier:
         return introduced.pop()
     if _initialed(v.key):
