@@ -52,6 +52,7 @@ def turns_by_gold(page: Labeled, gold: dict) -> list[tuple[str, str, str]]:
     "inv16_announcer_hands_over_surname_host",  # a surname label completed by the announcer's hand-over
     "inv17_teaser_above_station_id",  # a web teaser above the station ID that opens the show
     "inv18_short_qa_names_in_intro",  # two title-case labels whose names the introduction writes
+    "inv19_cold_open_names_other_program",  # a cold open before the host's self-introduction
 ])
 def test_layout_page_speakers_match_gold(name: str) -> None:
     gold = json.loads((LAYOUTS / "gold" / f"{name}.json").read_text())
@@ -141,3 +142,8 @@ def test_timed_clip_label_is_a_turn_and_the_host_speaks_again_after_it() -> None
         ("Tomás", "Tomás Ledesma", "Es verdad"),
     ]
     assert {a.name: a.role for a in page.appearances}["Inés Barrera"] == "host"
+
+
+def test_program_in_capitals_after_the_self_introduction_outranks_a_cold_open_mention() -> None:
+    # the cold open says "All Things Considered host Ari Shapiro"; the host says "IT'S BEEN A MINUTE here"
+    assert labeled("inv19_cold_open_names_other_program").program == "It's Been a Minute"
