@@ -46,6 +46,7 @@ from transcripts.rules.speech import (
     HOST_ACTS,
     HOST_DESC,
     NPRS,
+    OUR_STAFF,
     SELF_HOST,
     SELF_INTRO,
     SELF_INTRO_HINTS,
@@ -54,6 +55,7 @@ from transcripts.rules.speech import (
     SELF_STAFF,
     STAFF_DESC,
     THANKS_NAME,
+    WORKING_ON_STORY,
 )
 from transcripts.rules.words import APOS, APOSTROPHES, count_words
 
@@ -90,6 +92,7 @@ class Cast:
     appearances: list[Appearance]
     by_turn: dict[int, str]  # seg_idx -> speaker_id
     bios: dict[str, tuple[str, str]]  # folded name -> (name, description) from bio lines
+    crew: set[str] = field(default_factory=set)  # speaker_ids of the show's staff the page never credits
 
 
 def parse_bios(lines: list[str]) -> dict[str, tuple[str, str]]:
@@ -188,19 +191,24 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
     bios = parse_bios(notes.get("bio", []))
     voices, order = _voices(turns)
     _listen(turns, order)
-    staff = _staff_names(texts)
+    staff, crew = _staff_names(texts)
     handed = _handed_hosts(turns)
     _assign_intro(voices, order, turns)
     _name_voices(voices, bios, staff, handed, book)
     people = _merge_same_person(voices, order)
     for v in people.values():
-        v.role = _role(v, turns, bios, staff, handed)
+        v.role = _role(v, turns, bios, staff | crew, handed)
         bio = bios.get(fold(v.name))
         v.description = (bio[1] if bio else None) or (v.parsed.description if v.parsed else None)
         if v.description is None and v.kind == SpeakerKind.PERSON and len(v.name.split()) >= 2:
             v.description = describe(v.name, texts)
     _interviewer_hosts(people, turns)
-    return _cast(people, turns, doc_id, bios)
+    cast = _cast(people, turns, doc_id, bios)
+    # "our producer X" makes X staff, but no byline: only a label (BYLINE) or "NPR's X" credits a reporter
+    cast.crew.update(speaker_id_for(v.name, v.kind, doc_id) for v in people.values() if v.role == Role.CORRESPONDENT
+                     and not (v.parsed and v.parsed.role_hint) and fold(v.name) not in staff
+                     and (fold(v.name) in crew or fold(v.name).split()[0] in crew))
+    return cast
 
 
 def _interviewer_hosts(people: dict[str, Voice], turns: Turns) -> None:
@@ -279,17 +287,22 @@ def _listen(turns: Turns, order: list[Voice]) -> None:
                 order[t].self_roles.append(role)
 
 
-def _staff_names(texts: list[str]) -> set[str]:
-    """Folded names the page calls "NPR's Lucian Kim": staff journalists."""
-    staff = set()
+def _staff_names(texts: list[str]) -> tuple[set[str], set[str]]:
+    """Staff journalists: folded names the page credits as "NPR's Lucian Kim"; and the show's crew, "our producer
+    Marcela Quiroga" or a first name the host hands a story to ("Lisette está trabajando en la crónica ...")."""
+    staff: set[str] = set()
+    crew: set[str] = set()
     for text in texts:
-        if "NPR" not in text:  # cheap test first: most segments never say "NPR's"
-            continue
-        for m in NPRS.finditer(text):
-            after = find_names(text[m.end():m.end() + 80], 2)
-            if after and after[0][0] == 0:
-                staff.add(fold(after[0][2]))
-    return staff
+        for cues, found in ((NPRS.finditer(text) if "NPR" in text else (), staff),  # cheap tests first
+                            (OUR_STAFF.finditer(text) if "ur " in text or "uestr" in text else (), crew)):
+            for m in cues:
+                after = find_names(text[m.end():m.end() + 80], 2)
+                if after and after[0][0] == 0:
+                    found.add(fold(after[0][2]))
+        for a, b in split_sentences(text) if "work" in text or "trabaj" in text else ():
+            if (w := WORKING_ON_STORY.match(text[a:b])) is not None:
+                crew.add(fold(w.group("name")))
+    return staff, crew
 
 
 def _handed_hosts(turns: Turns) -> dict[str, str]:
@@ -526,7 +539,7 @@ def _role(v: Voice, turns: Turns, bios: Bios, staff: set[str], handed: dict[str,
         return Counter(v.self_roles).most_common(1)[0][0]
     if v.intro:
         return Role.HOST
-    if fold(v.name) in staff:
+    if fold(v.name) in staff or fold(v.name).split()[0] in staff:  # a first name: the host's "Lisette está ..."
         return Role.CORRESPONDENT
     if any(HOST_ACTS.search(turns[t][1].text) for t in v.turns[:3]):
         return Role.HOST
