@@ -101,6 +101,8 @@ PRONOUNS: list[Part] = [
                         '"The audience paid for the ceiling," he says.'),
     ("paragraph", None, "Some regulars miss the old hall. Pete Varga is one of them, and so is Lind."),
     ("paragraph", None, '"It used to feel like a living room with a projector," she says.'),
+    ("paragraph", None, "Mae Soto, who runs the kiosk, said the hall works well. The old seats make "
+                        '"terrible beds but excellent stages."'),
 ]
 
 
@@ -113,4 +115,5 @@ def test_a_pronoun_points_to_the_person_the_text_last_named_as_speaking() -> Non
         ("Otto Reyes", "said", "I like films"),
         ("Pete Varga", "says", "The audience paid"),  # "According to Varga" completed from the page's full name
         ("Nora Lind", "says", "It used to"),  # the last person the previous paragraph names
+        ("Mae Soto", None, "terrible beds but"),  # reported speech goes on into the next sentence
     ]

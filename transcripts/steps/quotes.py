@@ -224,6 +224,8 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
                     name = para_speaker
                 elif not text[:q.oa].strip() and prev_para_speaker:
                     name = prev_para_speaker
+                else:  # "X, who manages the farm, said the mall ... The escalators make \"...\""
+                    name = _named_speaker(text[:q.oa], people)
             full = people.resolve(name) if name else None  # None for a lone word naming nobody introduced
             span = offsets.span(a, b)
             if span is None:
