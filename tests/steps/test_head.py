@@ -25,7 +25,9 @@ HEAD_PAGES = ["inv01_program_scifri_bio_mention", "inv02_title_teaser_no_separat
               "inv13_station_listing_two_stories",
               # a teaser above the station ID, a section name above the headline, a listing's air-times line
               "inv17_teaser_above_station_id", "inv18_short_qa_names_in_intro",
-              "inv20_listing_airtimes_story_headline"]
+              "inv20_listing_airtimes_story_headline",
+              # a listing whose transcript is the second story, and a story without one after its "Read more"
+              "inv21_listing_story_after_read_more"]
 
 
 def run_text(text: str, name: str = "page.txt") -> Labeled:

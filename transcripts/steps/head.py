@@ -138,7 +138,10 @@ def read_head(texts: list[str], general: Callable[[str], R | None]) -> Head | No
     title = _player_title(texts, first, end) if player else None
     if title is None:
         listing = max((i for i in range(start, end + 1) if LISTING_START.match(texts[i])), default=start - 1)
-        title = _first_title(texts, listing + 1, end + 1, general)
+        # a listing of several stories: the one holding the anchor starts after the last date line above it
+        story = max((i for i in range(listing + 1, end + 1) if DATE_LINE.match(texts[i])), default=listing) \
+            if listing >= start else listing
+        title = _first_title(texts, story + 1, end + 1, general) or _first_title(texts, listing + 1, end + 1, general)
     head = Head(title=title, body_start=end + 1)
     head.notes += _title_notes(title, texts[first] if player else "")
     for i in range(0, end + 1):
@@ -210,7 +213,8 @@ def site_block_end(texts: list[str]) -> int:
 
 def story_heads(texts: list[str], body_start: int) -> dict[int, R]:
     """On a station's program page, the lines from a story's `Read more` to the next story's transcript anchor
-    (section, air time, date, headline, `Originally published on`) are the next story's head, not speech."""
+    (section, air time, date, headline, `Originally published on`) are the next story's head, not speech; a
+    next story without a transcript is related content to the page's end."""
     out: dict[int, R] = {}
     for i in range(body_start, len(texts)):
         if not STORY_END.match(texts[i]):
@@ -219,7 +223,18 @@ def story_heads(texts: list[str], body_start: int) -> dict[int, R]:
                     or match_label(texts[k]) is not None), None)
         if nxt is not None:
             out.update({k: R.PAGE_CHROME for k in range(i + 1, nxt + (not match_label(texts[nxt])))})
+        elif _story_without_transcript(texts, i):
+            out.update({k: R.RELATED for k in range(i + 1, len(texts))})
+            break
     return out
+
+
+def _story_without_transcript(texts: list[str], end: int) -> bool:
+    """After a story's `Read more`, the page lists a next story (its date line or `Originally published on`
+    comes soon) and no label follows anywhere: that story is an article of the listing, not speech."""
+    head = texts[end + 1:end + 12]
+    return (any(DATE_LINE.match(t) or ORIGINALLY_PUBLISHED.match(t) for t in head)
+            and not any(match_label(t) is not None or TRANSCRIPT_ANCHOR.match(t) for t in texts[end + 1:]))
 
 
 def _opens_show(text: str) -> bool:
