@@ -29,6 +29,11 @@ def labeled(parts: list[Part], notes: dict[str, list[str]] | None = None, doc_ty
                            "podcast Up First."], "Morning Edition"),
     (["We live in the here and now, and the morning edition of the paper is late."], [], [], None),
     (["World leaders gathered in France this week."], [], [], None),
+    # a station's interview about a program, in quotation marks: the program is its topic, not the page's
+    (['Thank you so much for bringing "On Point" back to Charlotte.'], [], [], None),
+    # a cold open's mention in mixed case loses to the program the host says in capitals
+    (["Next, Morning Edition host Steve Inskeep.", "From NPR, I'm Sam Sanders. IT'S BEEN A MINUTE here."], [], [],
+     "It's Been a Minute"),
 ])
 def test_metadata_program_only_when_the_page_names_it(spoken, heard, bios, expected) -> None:  # type: ignore[no-untyped-def]
     assert find_program(spoken, heard, bios) == expected

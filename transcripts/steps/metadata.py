@@ -22,6 +22,9 @@ _PROGRAM_OF = {fold(form): program for form, program in PROGRAM_FORMS}
 _BY = re.compile(r"^\s*By\s+", re.I)
 
 
+QUOTE_MARKS = ('"', "“", "‘", "'")
+
+
 def find_program(spoken: list[str], heard: list[str], bios: list[str],
                  stated: list[str] | None = None) -> str | None:
     """The program the page names: a station ID in speech, the page's own program line (`PROGRAM Fresh Air`,
@@ -45,6 +48,8 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str],
                 if (context or " " not in form) and not (context or STATION_ID).search(
                         text[max(0, m.start() - 40):m.start()]):
                     continue
+                if context is None and text[m.start() - 1:m.start()] in QUOTE_MARKS:
+                    continue  # 'bringing "On Point" back': a program talked about, not the page's own
                 return _PROGRAM_OF.get(fold(form)) or _PROGRAM_OF[fold(core)]
         return None
 
