@@ -132,7 +132,7 @@ def test_printed_interview_is_run_by_the_one_who_asks(name: str, interviewer: st
 def test_timed_clip_label_is_a_turn_and_the_host_speaks_again_after_it() -> None:
     src = decode_page((LAYOUTS.parent / "es_timecode_clip.txt").read_bytes(), "es_timecode_clip.txt")
     page = label_page(segment_page(clean_page(src)))  # type: ignore[arg-type]
-    apps = {a.speaker_id: a for a in page.appearances}
+    apps: dict[str | None, Appearance] = {a.speaker_id: a for a in page.appearances}
     turns = [(s.speaker_label, apps[s.speaker_id].name, s.text.split(".")[0])
              for s in page.segmented.segments if s.kind == "turn"]
     assert turns == [
