@@ -131,7 +131,7 @@ def staff_names(texts: list[str]) -> tuple[set[str], set[str]]:
     crew: set[str] = set()
     for text in texts:
         for cues, found in ((NPRS.finditer(text) if "NPR" in text else (), staff),  # cheap tests first
-                            (OUR_STAFF.finditer(text) if "ur " in text or "uestr" in text else (), crew)):
+                            (OUR_STAFF.finditer(text), crew)):
             for m in cues:
                 after = find_names(text[m.end():m.end() + 80], 2)
                 if after and after[0][0] == 0:
