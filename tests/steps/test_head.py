@@ -136,3 +136,15 @@ def test_a_page_without_a_headline_has_no_title_not_its_date_or_teaser() -> None
 def test_an_image_line_is_never_the_title(line: str) -> None:
     out = run_text(f"{line}\n\nThe Pier Reopens\n\nKAI ROWAN, HOST: Good morning.\n\nDANA PIKE, BYLINE: Hi, Kai.\n")
     assert out.segmented.cleaned.title == "The Pier Reopens"
+
+
+def test_a_rundown_of_segments_gives_no_title() -> None:
+    # show notes above the transcript: segment names with their blurbs, no story headline and date
+    out = run_text("This week's show was taped at the Lakeshore Theater in Chicago, with host Peter Sagal, judge and "
+                   "scorekeeper Bill Kurtis and panelists Dana Whitfield, Omar Reyes and Tess Yoon. Our guest is the "
+                   "pastry chef June Alder.\n\n"
+                   "Panel Questions\nA Robot Butler; A Very Tall Cake\n\n"
+                   "Lightning Round Of Questions\nAll the news we could not fit anywhere else\n\n"
+                   "BILL KURTIS: From NPR and WBEZ Chicago, this is WAIT WAIT... DON'T TELL ME. I'm Bill Kurtis.\n\n"
+                   "PETER SAGAL, HOST: Thank you, Bill.\n")
+    assert out.segmented.cleaned.title is None

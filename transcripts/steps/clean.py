@@ -403,9 +403,10 @@ def _before_opening(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
 
 def _listed_headline(lines: list[_Ln]) -> str | None:
     """On a program's listing, the headline of the story that holds the transcript: the last headline among the
-    lines above its opening (removed as teaser)."""
-    heads = [ln for ln in lines if ln.reason == R.TEASER and count_words(ln.text) > MAX_SECTION_WORDS
-             and _headline_like(ln.text.replace(":", " "))]
+    lines above its opening (removed as teaser) that a date line follows, as a story's head prints it."""
+    heads = [ln for ln, nxt in pairwise(lines) if ln.reason == R.TEASER and count_words(ln.text) > MAX_SECTION_WORDS
+             and _headline_like(ln.text.replace(":", " "))
+             and (DATE_LINE.match(nxt.text) or ORIGINALLY_PUBLISHED.match(nxt.text))]
     if not heads:
         return None
     heads[-1].reason = R.TITLE
