@@ -14,7 +14,7 @@ STOPWORDS = {
     "it": "il la di che e è un una per non con del della le si sono da gli nel anche al come",
 }
 _STOP = {lang: set(words.split()) for lang, words in STOPWORDS.items()}
-_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTERS = re.compile(r"[^\W\d_]++")
 
 
 def detect_language(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cached_property
 
 from schemas.segments import SegmentKind as K
 from transcripts.model import Quote, Segment
@@ -84,13 +85,18 @@ class _People:
     """Person names in document order, to complete a surname or first mention ("Greene" -> "Sam Greene")."""
 
     def __init__(self, texts: list[str], extra: list[str]) -> None:
-        self.full: list[str] = []
-        seen: set[str] = set()
-        for n in [n.translate(APOSTROPHES) for text in texts for _, _, n in find_names(text, 2)] + extra:
-            if n not in seen:
-                seen.add(n)
-                self.full.append(n)
-        self._folded = [fold(n).split() for n in self.full]  # resolve() compares folded words
+        self._texts = texts
+        self._extra = extra
+
+    @cached_property
+    def full(self) -> list[str]:
+        """Read when first needed: most pages resolve no lone surname, and reading every name costs a scan."""
+        names = [n.translate(APOSTROPHES) for text in self._texts for _, _, n in find_names(text, 2)]
+        return list(dict.fromkeys(names + self._extra))
+
+    @cached_property
+    def _folded(self) -> list[list[str]]:
+        return [fold(n).split() for n in self.full]  # resolve() compares folded words
 
     def resolve(self, name: str) -> str | None:
         name = name.translate(APOSTROPHES)
