@@ -19,6 +19,18 @@ def wordset(words: str, sep: str | None = None) -> frozenset[str]:
     return frozenset(w.strip() for w in words.split(sep) if w.strip())
 
 
+# A class of Unicode categories (\w, [^\W\d_]) costs the regex engine database calls for every character it
+# tests; the same class spelled as code point ranges costs two table lookups. Spelled for the Basic Multilingual
+# Plane only, it matches as the category class does in any text without an astral character (ASTRAL).
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def bmp_ranges(category: str) -> str:
+    r"""The BMP characters a category class (r"\w", r"[^\W\d_]") matches, as ranges to put in [...]."""
+    plane = "".join(map(chr, range(0x10000)))
+    return "".join(f"{re.escape(m[0][0])}-{re.escape(m[0][-1])}" for m in re.finditer(f"{category}+", plane))
+
+
 # possessive: the same words (nothing follows a run to give back to), without the backtracking bookkeeping
 _WORD = re.compile(rf"\w++(?:{APOS}\w++)*+")
 
