@@ -280,7 +280,7 @@ class NameBook:
                             for t in self._texts]
         return [(t, f) for t, f in zip(self._texts, self._folded, strict=True) if all(k in f for k in keys)]
 
-    def _names(self, keys: list[str]) -> Iterator[str]:
+    def names_with(self, keys: list[str]) -> Iterator[str]:
         """Every name (apostrophes unified) of the texts that hold `keys`, in page order."""
         for text, _ in self._having(keys):
             for _, _, name, _ in _scan(text)[1]:
@@ -348,6 +348,6 @@ class NameBook:
     def with_surname(self, surname: str, first: str | None = None) -> list[str]:
         """Full names on the page ending in `surname` (and starting with `first`, if given), in order of first
         appearance."""
-        full = dict.fromkeys(n for n in self._names(fold(surname).split()) if len(n.split()) >= 2)
+        full = dict.fromkeys(n for n in self.names_with(fold(surname).split()) if len(n.split()) >= 2)
         return [name for name in full if has_surname(name, surname)
                 and (first is None or fold(name).split()[0] == fold(first))]
