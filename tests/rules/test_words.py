@@ -2,7 +2,15 @@ import re
 
 import pytest
 
-from transcripts.rules.words import APOSTROPHES, bmp_ranges, count_words, english_words, page_splits, repair_glued
+from transcripts.rules.words import (
+    APOSTROPHES,
+    bmp_ranges,
+    count_words,
+    english_words,
+    page_splits,
+    repair_glued,
+    unify_apostrophes,
+)
 
 
 def test_words_count_keeps_inner_apostrophes() -> None:
@@ -12,6 +20,7 @@ def test_words_count_keeps_inner_apostrophes() -> None:
 
 def test_words_apostrophe_table_unifies_curly_quotes() -> None:
     assert "it’s ʼtwas ‘x".translate(APOSTROPHES) == "it's 'twas 'x"
+    assert unify_apostrophes("it’s ʼtwas ‘x") == "it's 'twas 'x"
 
 
 @pytest.mark.parametrize(("glued", "split"), [

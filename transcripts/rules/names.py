@@ -13,7 +13,7 @@ from functools import lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
 
-from transcripts.rules.words import APOS_CHARS, APOSTROPHES, wordset
+from transcripts.rules.words import APOS_CHARS, APOSTROPHES, unify_apostrophes, wordset
 
 # Words printed before a speaker's name in capitals, in any case: "Mr. JOHN DOE", "Senator HARRY REID",
 # "SEN. JOHN MCCAIN", "President GEORGE W. BUSH". Full titles, longest first, then abbreviations.
@@ -275,9 +275,7 @@ class NameBook:
     def _having(self, keys: list[str]) -> list[tuple[str, str]]:
         """(text, folded text) of the texts whose folded form holds every one of `keys`, in page order."""
         if self._folded is None:
-            # str.replace: the same as fold's apostrophe table, and far cheaper than str.translate on long text
-            self._folded = [t.replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'").upper().casefold()
-                            for t in self._texts]
+            self._folded = [unify_apostrophes(t).upper().casefold() for t in self._texts]  # fold, for long text
         return [(t, f) for t, f in zip(self._texts, self._folded, strict=True) if all(k in f for k in keys)]
 
     def names_with(self, keys: list[str]) -> Iterator[str]:

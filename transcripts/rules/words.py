@@ -9,9 +9,17 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 # Apostrophes pages print, unified to the straight one by `APOSTROPHES`; `APOS` is the class for patterns.
-APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_APOSTROPHE_FORMS = {"\u2019": "'", "\u2018": "'", "\u02bc": "'"}
+APOSTROPHES = str.maketrans(_APOSTROPHE_FORMS)
 APOS_CHARS = "'\u2019"  # straight and right single quote, as pages print them
 APOS = f"[{APOS_CHARS}]"
+
+
+def unify_apostrophes(text: str) -> str:
+    """text.translate(APOSTROPHES), by str.replace: several times cheaper on a long text."""
+    for form, straight in _APOSTROPHE_FORMS.items():
+        text = text.replace(form, straight)
+    return text
 
 
 def wordset(words: str, sep: str | None = None) -> frozenset[str]:

@@ -57,7 +57,7 @@ from transcripts.rules.speech import (
     STAFF_DESC,
     THANKS_NAME,
 )
-from transcripts.rules.words import APOS, APOSTROPHES, count_words
+from transcripts.rules.words import APOS, APOSTROPHES, count_words, unify_apostrophes
 
 
 @dataclass(eq=False)
@@ -134,9 +134,10 @@ def _self_names(text: str) -> tuple[str, ...]:
 
 def _self_role(text: str, name: str) -> str | None:
     """Role a self-introduction implies: station ID -> host, 'I cover' / 'NPR News' sign-off -> correspondent."""
+    unified = unify_apostrophes(text)
     for a, b in split_sentences(text):
         s = text[a:b]
-        if name not in s.translate(APOSTROPHES):
+        if name not in unified[a:b]:
             continue
         nxt = text[b:b + 40]
         if SELF_STAFF.search(s + " " + nxt) or SELF_SIGNOFF.search(s):
