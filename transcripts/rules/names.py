@@ -269,20 +269,30 @@ class NameBook:
 
     def __init__(self, texts: list[str]) -> None:
         self._texts = texts
-        self._folded: list[str] | None = None
+        self._folded: list[tuple[str, str]] = []  # (text, folded text), once asked
+        self._joined = ""  # the folded texts, joined: one test rules out a key the page never holds
+        self._names_with: dict[tuple[str, ...], list[str]] = {}
         self._word_forms: dict[str, Counter[str]] = {}
 
     def _having(self, keys: list[str]) -> list[tuple[str, str]]:
         """(text, folded text) of the texts whose folded form holds every one of `keys`, in page order."""
-        if self._folded is None:
-            self._folded = [unify_apostrophes(t).upper().casefold() for t in self._texts]  # fold, for long text
-        return [(t, f) for t, f in zip(self._texts, self._folded, strict=True) if all(k in f for k in keys)]
+        if not self._folded and self._texts:
+            self._folded = [(t, unify_apostrophes(t).upper().casefold()) for t in self._texts]  # fold, for long text
+            self._joined = "\n".join(f for _, f in self._folded)
+        if not all(k in self._joined for k in keys):
+            return []
+        found = self._folded
+        for k in keys:
+            found = [tf for tf in found if k in tf[1]]
+        return found
 
-    def names_with(self, keys: list[str]) -> Iterator[str]:
+    def names_with(self, keys: list[str]) -> list[str]:
         """Every name (apostrophes unified) of the texts that hold `keys`, in page order."""
-        for text, _ in self._having(keys):
-            for _, _, name, _ in _scan(text)[1]:
-                yield name.translate(APOSTROPHES)
+        names = self._names_with.get(tuple(keys))
+        if names is None:
+            names = self._names_with[tuple(keys)] = [
+                name.translate(APOSTROPHES) for text, _ in self._having(keys) for _, _, name, _ in _scan(text)[1]]
+        return names
 
     def _names_folding_to(self, key: str) -> Iterator[str]:
         """Every name (apostrophes unified) whose folded form is `key`, in page order."""

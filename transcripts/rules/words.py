@@ -183,16 +183,25 @@ class PageWords(Mapping[str, int]):
         return len(self._get())
 
 
-def find_glued(text: str, page_words: Mapping[str, int], lexicon: frozenset[str]) -> dict[str, tuple[str, str]]:
-    """Every run-together token of `text` with its split; one scan of the page."""
-    unknown = set(_GLUE_CANDIDATE.findall(text)).difference(lexicon)  # set algebra in C: most pages stop here
+def unknown_tokens(text: str, lexicon: frozenset[str]) -> set[str]:
+    """The tokens of `text` that may be words run together: lower-case, standing alone, not in the lexicon."""
+    return set(_GLUE_CANDIDATE.findall(text)).difference(lexicon)  # set algebra in C: most pages stop here
+
+
+def find_glued(text: str, page_words: Mapping[str, int], lexicon: frozenset[str],
+               unknown: set[str] | None = None) -> dict[str, tuple[str, str]]:
+    """Every run-together token of `text` with its split; one scan of the page (none if the caller has made
+    it: `unknown`, the text's unknown_tokens)."""
+    if unknown is None:
+        unknown = unknown_tokens(text, lexicon)
     return {w: sp for w in unknown if (sp := split_glued(w, page_words, lexicon)) is not None}
 
 
-def page_splits(text: str, page_words: Mapping[str, int], lexicon: frozenset[str]) -> dict[str, tuple[str, str]]:
+def page_splits(text: str, page_words: Mapping[str, int], lexicon: frozenset[str],
+                unknown: set[str] | None = None) -> dict[str, tuple[str, str]]:
     """The run-together tokens of a whole page's text, sparing its last word: an excerpt is cut mid-word
     ("themsel", "candi"), and a cut word is no glue."""
-    splits = find_glued(text, page_words, lexicon)
+    splits = find_glued(text, page_words, lexicon, unknown)
     last = _GLUE_CANDIDATE.findall(text[-200:])
     if last and re.search(rf"{re.escape(last[-1])}\W*$", text):
         splits.pop(last[-1], None)
