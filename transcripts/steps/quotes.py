@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from schemas.segments import SegmentKind as K
 from transcripts.model import Quote, Segment
-from transcripts.rules.names import PARTICLES, find_names, fold, has_surname
+from transcripts.rules.names import PARTICLES, NameBook, find_names, fold, has_surname
 from transcripts.rules.offsets import SegmentOffsets
 from transcripts.rules.sentences import split_sentences
 from transcripts.rules.words import APOSTROPHES, count_words
@@ -84,13 +84,8 @@ class _People:
     """Person names in document order, to complete a surname or first mention ("Greene" -> "Sam Greene")."""
 
     def __init__(self, texts: list[str], extra: list[str]) -> None:
-        self.full: list[str] = []
-        seen: set[str] = set()
-        for n in [n.translate(APOSTROPHES) for text in texts for _, _, n in find_names(text, 2)] + extra:
-            if n not in seen:
-                seen.add(n)
-                self.full.append(n)
-        self._folded = [fold(n).split() for n in self.full]  # resolve() compares folded words
+        self._book = NameBook(texts)  # read only where a lone name's words occur
+        self._extra = extra
 
     def resolve(self, name: str) -> str | None:
         name = name.translate(APOSTROPHES)
@@ -98,8 +93,9 @@ class _People:
         if len(words) >= 2 and not words[0].islower():
             return name
         w = fold(name).split()  # a surname ("Greene", "del Río") or a first mention ("Xi")
-        hits = [n for n in self.full if has_surname(n, name)] or \
-               [n for n, f in zip(self.full, self._folded, strict=True) if f[:len(w)] == w and len(w) == 1]
+        full = list(dict.fromkeys([n for n in self._book.names_with(w) if len(n.split()) >= 2] + self._extra))
+        hits = [n for n in full if has_surname(n, name)] or \
+               [n for n in full if fold(n).split()[:len(w)] == w and len(w) == 1]
         return hits[0] if hits else None
 
 
@@ -178,7 +174,7 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
             prev_para_speaker = None
         prev_idx = idx
         text = seg.text
-        offsets = SegmentOffsets(text, seg.paragraphs, source, seg.char_start)
+        offsets = None  # mapped only for a paragraph that has a quotation to place
         sents = split_sentences(text)
         para_speaker: str | None = None
         for q in quotations(text):
@@ -202,6 +198,8 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
                 elif not text[:q.oa].strip() and prev_para_speaker:
                     name = prev_para_speaker
             full = people.resolve(name) if name else None  # None for a lone word naming nobody introduced
+            if offsets is None:
+                offsets = SegmentOffsets(text, seg.paragraphs, source, seg.char_start)
             span = offsets.span(a, b)
             if span is None:
                 continue

@@ -12,6 +12,7 @@ import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -28,6 +29,7 @@ from transcripts.rules.names import (
     find_names,
     fold,
     has_surname,
+    name_at,
     title_case_name,
 )
 from transcripts.rules.sentences import split_sentences
@@ -55,7 +57,7 @@ from transcripts.rules.speech import (
     STAFF_DESC,
     THANKS_NAME,
 )
-from transcripts.rules.words import APOS, APOSTROPHES, count_words
+from transcripts.rules.words import APOS, APOSTROPHES, count_words, unify_apostrophes
 
 
 @dataclass(eq=False)
@@ -114,22 +116,28 @@ def _vocative(sentence: str) -> str | None:
     return None if word.casefold() in NOT_NAME or word.casefold() in TITLE_WORDS else word
 
 
-def _self_names(text: str) -> list[str]:
+# a turn is asked while reading the labels, again while listening, and for each unlabeled turn after it
+@lru_cache(maxsize=1 << 12)
+def _self_names(text: str) -> tuple[str, ...]:
     # every SELF_INTRO form holds one of these strings: substring tests are far cheaper than the regex scan
-    if not any(s in text for s in SELF_INTRO_HINTS) or not SELF_INTRO.search(text):
-        return []
-    names = {a: n for a, _, n in find_names(text, 2)}
-    for m in SELF_INTRO_IN.finditer(text):  # "I'm B.A. Parker.": initials the name finder does not join
-        if "." in m.group("name").split()[0]:
-            names.setdefault(m.start("name"), m.group("name"))
-    return [names[m.end()].translate(APOSTROPHES) for m in SELF_INTRO.finditer(text) if m.end() in names]
+    if not any(s in text for s in SELF_INTRO_HINTS):
+        return ()
+    ends = [m.end() for m in SELF_INTRO.finditer(text)]
+    # the names right after the introductions, read where they stand rather than in the whole turn
+    names = {e: name for e in ends if (name := name_at(text, e, 2))}
+    if len(names) < len(ends):
+        for m in SELF_INTRO_IN.finditer(text):  # "I'm B.A. Parker.": initials the name finder does not join
+            if "." in m.group("name").split()[0]:
+                names.setdefault(m.start("name"), m.group("name"))
+    return tuple(names[e].translate(APOSTROPHES) for e in ends if e in names)
 
 
 def _self_role(text: str, name: str) -> str | None:
     """Role a self-introduction implies: station ID -> host, 'I cover' / 'NPR News' sign-off -> correspondent."""
+    unified = unify_apostrophes(text)
     for a, b in split_sentences(text):
         s = text[a:b]
-        if name not in s.translate(APOSTROPHES):
+        if name not in unified[a:b]:
             continue
         nxt = text[b:b + 40]
         if SELF_STAFF.search(s + " " + nxt) or SELF_SIGNOFF.search(s):
@@ -360,7 +368,7 @@ def _resolve_typos(voices: dict[str, Voice], book: NameBook) -> None:
     named = [v for v in voices.values() if v.kind == SpeakerKind.PERSON and v.resolved and v.name]
     for v in voices.values():
         if v.resolved or v.parsed is None or len(v.key.split()) != 1 or len(v.key) < MIN_TYPO_LABEL_CHARS \
-                or v.key in book.words:
+                or book.word_forms(v.key):
             continue
         near = {fold(w.name): w.name for w in named if w is not v and fold(w.name).split()[-1] != v.key
                 and OSA.distance(fold(w.name).split()[-1], v.key) <= MAX_TYPO_DISTANCE}
