@@ -156,6 +156,23 @@ def test_cased_labels_only_when_the_page_uses_them_as_labels() -> None:
     assert not any(cased_labels(["Washington: a quiet day.", "Paris: rain."]))
 
 
+def test_two_cased_labels_count_when_the_page_writes_both_full_names() -> None:
+    intro = "In a conversation with Bayside Radio's Nadia Ferreira, Ravi Chandran talks about the night desk."
+    qa = ["Nadia Ferreira: What is a normal night?", "Ravi Chandran:  There is no normal night."]
+    assert [f[0] if f else None for f in cased_labels([intro, *qa])] == [None, "Nadia Ferreira", "Ravi Chandran"]
+    assert cased_labels(qa, removed=(intro,))[1] == ("Ravi Chandran", 14)  # the intro the clean step removed
+    assert not any(cased_labels(qa))  # nothing else on the page names them
+    # sentence starts and one-word prefixes are not labels, however the page names them
+    assert not any(cased_labels(["Note: the vote moved.", "Update: it moved again.", "A note and an update."]))
+
+
 def test_bracketed_cues_are_markers() -> None:
     assert is_marker_line("[PRE-ROLL]") and is_marker_line("[AUDIO de olas y viento]")
     assert not is_marker_line("[Daniel Alarcón]: Esto es Radio Ambulante.")
+
+
+def test_time_coded_clip_label() -> None:
+    lines = ["[00:33] (Daniel) Mudanzas, el primer episodio. [00:44]", "Daniel: Recuerdo.", "Carolina: Fue."]
+    assert [f[0] if f else None for f in cased_labels(lines)] == ["[00:33] (Daniel)", "Daniel", "Carolina"]
+    assert parse_label("[00:33] (Daniel)").name == "Daniel"
+    assert parse_label("[00:33] (Daniel)").description is None

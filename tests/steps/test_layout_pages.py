@@ -48,6 +48,11 @@ def turns_by_gold(page: Labeled, gold: dict) -> list[tuple[str, str, str]]:
     "inv06_cohosts_surname_initial_typo",  # co-host intros, surname, initial+surname and typo labels
     "inv07_guest_host_opening_suffix",  # a guest host's opening, a III suffix
     "inv14_long_label_colon_in_parenthetical",  # a colon inside a label's quoted book title
+    "inv15_guest_host_never_labeled",  # a guest host's unlabeled opening, never labeled afterwards
+    "inv16_announcer_hands_over_surname_host",  # a surname label completed by the announcer's hand-over
+    "inv17_teaser_above_station_id",  # a web teaser above the station ID that opens the show
+    "inv18_short_qa_names_in_intro",  # two title-case labels whose names the introduction writes
+    "inv19_cold_open_names_other_program",  # a cold open before the host's self-introduction
 ])
 def test_layout_page_speakers_match_gold(name: str) -> None:
     gold = json.loads((LAYOUTS / "gold" / f"{name}.json").read_text())
@@ -80,3 +85,65 @@ def test_bracketed_cased_labels_make_a_transcript() -> None:
     assert set(names) == {"Daniel Alarcón", "Marcela Quiroga", "Anselmo Rivas"}
     assert names["Daniel Alarcón"].role == "host"  # "Esto es Radio Ambulante ... Soy Daniel Alarcón."
     assert set(names["Marcela Quiroga"].labels) == {"[Marcela Quiroga]", "[Marcela]"}
+
+
+def test_guest_host_who_names_herself_speaks_the_opening_not_the_first_labeled_guest() -> None:
+    names = {a.name: a for a in labeled("inv15_guest_host_never_labeled").appearances}
+    assert set(names) == {"Hollis Grant", "Mara Lindqvist"}
+    assert (names["Hollis Grant"].role, names["Mara Lindqvist"].role) == ("host", "guest")
+
+
+def test_surname_label_of_the_host_the_announcer_hands_over_to() -> None:
+    names = {a.name: a for a in labeled("inv16_announcer_hands_over_surname_host").appearances}
+    assert names["Peter Sagal"].labels == ["SAGAL"] and names["Peter Sagal"].role == "host"
+    assert names["Bill Kurtis"].role == "guest"  # the announcer who hands over is not the host
+
+
+@pytest.mark.parametrize("name", [
+    "inv08_es_bracket_labels",  # an app promo above a first labeled turn that opens the show
+    "inv09_mixedcase_qa",  # an interview's introduction above title-case Q&A labels
+    "inv17_teaser_above_station_id",  # a web teaser above the unlabeled station ID
+    "inv18_short_qa_names_in_intro",  # an interview's introduction, photo caption and credit above two labels
+])
+def test_lines_above_the_shows_opening_are_not_a_turn(name: str) -> None:
+    gold = json.loads((LAYOUTS / "gold" / f"{name}.json").read_text())
+    page = labeled(name)
+    turns = [s for s in page.segmented.segments if s.kind == "turn"]
+    assert len(turns) == len(gold["turns"])
+    assert all(_flat(t.text).startswith(_flat(g["starts"])) for t, g in zip(turns, gold["turns"], strict=True))
+    assert {a.name for a in page.appearances} == {s["name"] for s in gold["speakers"]}
+    removed = [r.reason for r in page.segmented.cleaned.removed]
+    assert "teaser" in removed
+
+
+@pytest.mark.parametrize(("name", "interviewer", "interviewee"), [
+    ("inv09_mixedcase_qa", "Hollis Vance", "Priya Lindgren"),
+    ("inv18_short_qa_names_in_intro", "Nadia Ferreira", "Ravi Chandran"),
+])
+def test_printed_interview_is_run_by_the_one_who_asks(name: str, interviewer: str, interviewee: str) -> None:
+    page = labeled(name)
+    assert page.segmented.doc_type == "transcript"
+    roles = {a.name: a.role for a in page.appearances}
+    assert roles[interviewer] == "host" and roles[interviewee] != "host"
+
+
+def test_timed_clip_label_is_a_turn_and_the_host_speaks_again_after_it() -> None:
+    src = decode_page((LAYOUTS.parent / "es_timecode_clip.txt").read_bytes(), "es_timecode_clip.txt")
+    page = label_page(segment_page(clean_page(src)))  # type: ignore[arg-type]
+    apps = {a.speaker_id: a for a in page.appearances}
+    turns = [(s.speaker_label, apps[s.speaker_id].name, s.text.split(".")[0])
+             for s in page.segmented.segments if s.kind == "turn"]
+    assert turns == [
+        (None, "Inés Barrera", "Bienvenidos a Radio Ambulante desde NPR, soy Inés Barrera"),
+        ("[01:12] (Tomás)", "Tomás Ledesma", "El mercado abre a las cuatro de la mañana y no cierra nunca"),
+        (None, "Inés Barrera", "Así empezaba aquel episodio"),  # the closing time code ended the clip
+        ("Tomás", "Tomás Ledesma", "¿Se acuerda de la primera vez que vine?"),  # first names completed
+        ("Rosa", "Rosa Villalba", "Claro"),
+        ("Tomás", "Tomás Ledesma", "Es verdad"),
+    ]
+    assert {a.name: a.role for a in page.appearances}["Inés Barrera"] == "host"
+
+
+def test_program_in_capitals_after_the_self_introduction_outranks_a_cold_open_mention() -> None:
+    # the cold open says "All Things Considered host Ari Shapiro"; the host says "IT'S BEEN A MINUTE here"
+    assert labeled("inv19_cold_open_names_other_program").program == "It's Been a Minute"

@@ -139,8 +139,15 @@ def label_is_strong(label: str) -> bool:
 
 # Labels not in capitals, trusted per page: "[Daniel Alarcón]: ...", "Daniel: ...", "Meghna Chakrabarti: ...".
 _CASED_WORD = rf"[^\W\d_][\w.{APOS_CHARS}-]*"
-CASED_LABEL_RE = re.compile(rf"^(?P<label>\[(?P<bname>{_CASED_WORD}(?: {_CASED_WORD}){{0,3}})\]"
-                            rf"|(?P<name>{_CASED_WORD}(?: {_CASED_WORD}){{0,3}})):[ \t]+(?=\S)")
+_TIME_CODE = r"\[\d{1,2}:\d{2}(?::\d{2})?\]"
+TIME_CODE_LABEL = re.compile(rf"^{_TIME_CODE} *\((?P<name>[^()]+)\)$")
+# the clip's closing time code: "... en radioambulante.org [00:44]"; the narrator speaks again after it
+CLIP_END = re.compile(rf"{_TIME_CODE}$")
+CASED_LABEL_RE = re.compile(rf"^(?:(?P<label>\[(?P<bname>{_CASED_WORD}(?: {_CASED_WORD}){{0,3}})\]"
+                            rf"|(?P<name>{_CASED_WORD}(?: {_CASED_WORD}){{0,3}})):"
+                            # "[00:33] (Daniel) Mudanzas...": a clip's time code and its speaker in parentheses
+                            rf"|(?P<tlabel>{_TIME_CODE} *\((?P<tname>{_CASED_WORD}(?: {_CASED_WORD}){{0,3}})\)))"
+                            r"[ \t]+(?=\S)")
 MIN_CASED_LABEL_LINES = 3  # paragraphs the page's set of such labels must open
 MIN_CASED_LABELS = 2  # distinct names: one repeated prefix is a heading style, two voices are a dialogue
 
@@ -149,22 +156,36 @@ def _cased_label(line: str) -> tuple[str, int] | None:
     m = CASED_LABEL_RE.match(line)
     if m is None:
         return None
-    name = m.group("bname") or m.group("name")
+    name = m.group("bname") or m.group("name") or m.group("tname")
     words = name.split()
     if not all(w[0].isupper() for w in words) or name.upper() in NOT_SPEAKERS \
             or name.casefold() in {w.casefold() for w in NOT_SPEAKERS}:
         return None
+    if m.group("tlabel"):
+        return m.group("tlabel"), m.end("tlabel")
     return m.group("label"), m.end("label") + 1
 
 
-def cased_labels(lines: list[str]) -> list[tuple[str, int] | None]:
+def cased_labels(lines: list[str], removed: tuple[str, ...] = ()) -> list[tuple[str, int] | None]:
     """Per line, a label in title case or brackets, when the page uses them as its labels: the same small set
-    of names opens at least MIN_CASED_LABEL_LINES paragraphs, with at least MIN_CASED_LABELS names."""
+    of names opens at least MIN_CASED_LABEL_LINES paragraphs, with at least MIN_CASED_LABELS names; or, on a
+    short excerpt, MIN_CASED_LABELS full names the page also writes in its own prose ("In an interview with
+    Thelisha Eaddy, Meghna Chakrabarti ..." above "Thelisha Eaddy: ..." and "Meghna Chakrabarti: ..."); prose
+    the clean step removed (title, teaser) counts in `removed`."""
     found = [_cased_label(line) for line in lines]
     names = Counter(parse_label(f[0]).name.split()[0].casefold() for f in found if f)
-    if sum(names.values()) < MIN_CASED_LABEL_LINES or len(names) < MIN_CASED_LABELS:
+    if len(names) < MIN_CASED_LABELS:
+        return [None] * len(lines)
+    if sum(names.values()) < MIN_CASED_LABEL_LINES and not _named_in_prose(lines, found, removed):
         return [None] * len(lines)
     return found
+
+
+def _named_in_prose(lines: list[str], found: list[tuple[str, int] | None], removed: tuple[str, ...]) -> bool:
+    """Every label is a full name (two words or more) that a line without a label also writes."""
+    prose = [line for line, f in zip(lines, found, strict=True) if f is None] + list(removed)
+    full = {parse_label(f[0]).name for f in found if f}
+    return all(len(name.split()) >= 2 and any(name in line for line in prose) for name in full)
 
 
 # ------------------------------------------------------------------------------------------- markers
@@ -227,6 +248,8 @@ def parse_label(label: str) -> ParsedLabel:
     text = label.strip().rstrip(":").strip()
     if text.startswith("[") and text.endswith("]"):  # "[Daniel Alarcón]"
         text = text[1:-1].strip()
+    elif (tm := TIME_CODE_LABEL.match(text)) is not None:  # "[00:33] (Daniel)"
+        text = tm.group("name").strip()
     desc = None
     m = _PARENTHETICAL.search(text)
     if m:

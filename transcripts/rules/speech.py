@@ -50,4 +50,4 @@ DESC_END = re.compile(r"[.,;:!?]+([\"”]?)$")
 NPRS = re.compile(rf"NPR{APOS}s ")
 BIO_SENTENCE = re.compile(r"^(.+?) is (.+?)[.!]?$")  # "Emily Feng is NPR's Beijing correspondent."
 DESC_STOP = re.compile(r",? and (?:he|she|they|I)\b.*$|, (?:put it|said|says|told|who|argues|explains|explained|"
-                        r"adds|added|joins)\b.*$")
+                        r"adds|added|joins|talks|discusses|speaks|reflects)\b.*$")

@@ -47,7 +47,14 @@ from transcripts.rules.language import detect_language
 from transcripts.rules.programs import HEARD_ON
 from transcripts.rules.words import PageWords, apply_splits, count_words, english_words, page_splits, unknown_tokens
 from transcripts.rules.wrapping import join_wrapped
-from transcripts.steps.head import head_line_reason, program_line, read_head, site_block_end, story_heads
+from transcripts.steps.head import (
+    head_line_reason,
+    lines_before_opening,
+    program_line,
+    read_head,
+    site_block_end,
+    story_heads,
+)
 
 
 def _is_chrome(line: str) -> bool:
@@ -362,6 +369,15 @@ def _captions(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
             seen.add(ln.text)
 
 
+def _before_opening(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
+    """Above a transcript's first label, what comes before the show's opening is a teaser (steps/head.py)."""
+    kept = [k for k in range(body_start, len(lines)) if lines[k].reason is None]
+    texts = [lines[k].text for k in kept]
+    for j in range(lines_before_opening(texts)):
+        lines[kept[j]].reason = R.TEASER
+        notes.add("teaser", texts[j])
+
+
 def _duplicated_body(lines: list[_Ln]) -> bool:
     """A body printed twice in a row: the second copy is removed."""
     kept = [ln for ln in lines if ln.reason is None]
@@ -450,6 +466,7 @@ def clean_page(source: Source) -> Cleaned:
     _related_tail(lines, body_start)
     _bio_tail(lines, body_start)
     _captions(lines, body_start, notes)
+    _before_opening(lines, body_start, notes)
     duplicated_body = _duplicated_body(lines)
     removed, kept_lines, repairs = _assemble(source.text, lines, notes)
     return Cleaned(source=source, title=title, lines=kept_lines, removed=removed, notes=notes.by_kind,

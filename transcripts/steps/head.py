@@ -4,6 +4,7 @@ anchor is speech. Finds the title (the standalone line the player repeats, or th
 says why every other head line is not segment text: chrome, dates and program lines (noted), teasers.
 
     read_head(texts, general_reason) -> Head | None      (pure; None: the page has no anchored head)
+    lines_before_opening(texts) -> int                    (body lines above the show's opening: not speech)
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from transcripts.rules.head import (
     TITLE_TAIL,
     TRANSCRIPT_ANCHOR,
 )
-from transcripts.rules.labels import is_marker_line, match_label
+from transcripts.rules.labels import cased_labels, is_marker_line, match_label
 from transcripts.rules.programs import HEARD_ON, PROGRAM_RE
+from transcripts.rules.speech import SELF_INTRO
 from transcripts.rules.words import count_words
 
 HEAD_LINES = 60  # an anchor further down is in the story, not its head
@@ -218,3 +220,27 @@ def story_heads(texts: list[str], body_start: int) -> dict[int, R]:
         if nxt is not None:
             out.update({k: R.PAGE_CHROME for k in range(i + 1, nxt + (not match_label(texts[nxt])))})
     return out
+
+
+def _opens_show(text: str) -> bool:
+    """A station ID with a self-introduction: "This is TALK OF THE NATION. I'm Neal Conan." """
+    return SPEECH_OPENING.match(text) is not None and SELF_INTRO.search(text) is not None
+
+
+def lines_before_opening(texts: list[str]) -> int:
+    """How many of the body's first lines, above a transcript's first label, come before the show's opening:
+    a teaser, a blurb, an app promo or an interview's introduction, not speech. The opening is a later
+    unlabeled paragraph that is a station ID, else the first labeled turn when it is one, or when the page's
+    labels are print-interview names in title case (nobody speaks before the first question)."""
+    labels = [match_label(t) for t in texts]
+    cased = not any(labels)
+    if cased:
+        labels = cased_labels(texts)
+    first = next((j for j, lab in enumerate(labels) if lab), None)
+    if not first or any(is_marker_line(t) for t in texts[:first]):
+        return 0  # no label, nothing above it, or a cold open of soundbites: speech
+    label_end = labels[first][1]  # type: ignore[index]
+    cut = next((j for j in range(first) if _opens_show(texts[j])), None)
+    if cut is None and (cased or _opens_show(texts[first][label_end:].lstrip())):
+        cut = first
+    return cut or 0

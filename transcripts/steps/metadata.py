@@ -27,11 +27,12 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str],
     """The program the page names: a station ID in speech, the page's own program line (`PROGRAM Fresh Air`,
     the name above the title or after it on the player's first line; it wins when it is a more specific
     form of the spoken one: `Weekend Edition Saturday`), a 'Heard on' line, a host bio; else a mention of the
-    program printed as NPR transcripts print it (capitals)."""
+    program printed as NPR transcripts print their own program (capitals: "IT'S BEEN A MINUTE here" over an
+    earlier "Morning Edition host"), else any mention."""
     found: dict[str, list[re.Match[str]]] = {}  # the passes below read the same texts: scan each once
     needles = program_needles([*spoken, *heard, *bios, *(stated or [])])
 
-    def hits(texts: list[str], context: re.Pattern[str] | None) -> str | None:
+    def hits(texts: list[str], context: re.Pattern[str] | None, caps: bool = False) -> str | None:
         for text in texts:
             matches = found.get(text)
             if matches is None:
@@ -39,7 +40,7 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str],
             for m in matches:
                 form = m.group(1)
                 core = LEADING_THE.sub("", form)
-                if not (core.isupper() or form in EXACT_FORMS or core in EXACT_FORMS):
+                if not (core.isupper() or (not caps and (form in EXACT_FORMS or core in EXACT_FORMS))):
                     continue  # "here and now" in prose is not a program
                 if (context or " " not in form) and not (context or STATION_ID).search(
                         text[max(0, m.start() - 40):m.start()]):
@@ -51,7 +52,7 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str],
     if said and own and own != said and own.startswith(said):
         return own
     return (said or own or hits(heard, None) or hits(bios, BIO_ID)
-            or hits(spoken, None) or hits(bios, None))
+            or hits(spoken, None, caps=True) or hits(spoken, None) or hits(bios, None))
 
 
 def find_year(copyright_texts: list[str], date_lines: list[str], spoken: list[str]) -> tuple[int | None, str | None]:

@@ -18,7 +18,14 @@ from schemas.segments import SegmentKind as K
 from transcripts.model import Cleaned, Line, Removed, Segment, Segmented, Sentence
 from transcripts.rules.dates import find_dateline
 from transcripts.rules.head import SPEECH_OPENING
-from transcripts.rules.labels import cased_labels, is_marker_line, label_is_strong, match_label
+from transcripts.rules.labels import (
+    CLIP_END,
+    TIME_CODE_LABEL,
+    cased_labels,
+    is_marker_line,
+    label_is_strong,
+    match_label,
+)
 from transcripts.rules.sentences import split_sentences
 from transcripts.rules.speech import (
     SELF_INTRO,
@@ -164,7 +171,8 @@ def _cut(cleaned: Cleaned) -> list[_Seg]:
     text, lines = cleaned.source.text, cleaned.lines
     labels = [match_label(ln.text) for ln in lines]
     if not any(labels):
-        labels = cased_labels([ln.text for ln in lines])
+        removed = (cleaned.title or "", *cleaned.notes.get("teaser", ()))  # the interview's introduction
+        labels = cased_labels([ln.text for ln in lines], removed)
     transcript = _is_transcript(lines, labels) or _host_opening(cleaned)
     captions = _caption_lines(cleaned)
     segs: list[_Seg] = []
@@ -183,6 +191,8 @@ def _cut(cleaned: Cleaned) -> list[_Seg]:
             if para is not None:
                 current.paras.append(para)
             segs.append(current)
+            if para is not None and TIME_CODE_LABEL.match(label) and CLIP_END.search(para.text):
+                current = None  # "[00:33] (Daniel) ... [00:44]": a timed clip, closed by its end time
             continue
         para = _para_of(line, 0, text)
         if para is None:

@@ -20,7 +20,7 @@ from schemas.appearances import Role
 from schemas.segments import SegmentKind as K
 from schemas.speakers import SpeakerKind
 from transcripts.model import Appearance, Segment, speaker_id_for
-from transcripts.rules.labels import ParsedLabel, parse_label
+from transcripts.rules.labels import TIME_CODE_LABEL, ParsedLabel, parse_label
 from transcripts.rules.names import (
     NOT_NAME,
     PARTICLES,
@@ -80,6 +80,9 @@ class Voice:
 
 
 Bios = dict[str, tuple[str, str]]  # folded name -> (name, description) from bio lines
+UNNAMED_HOST = "Unidentified Host"  # the unlabeled opening's voice when nothing on the page names it
+# How far after "here's your host" the host's name may stand: "..., who's searching Amazon ... It's Peter Sagal."
+HANDED_NAME_CHARS = 250
 
 
 @dataclass
@@ -122,14 +125,22 @@ def _self_names(text: str) -> tuple[str, ...]:
     # every SELF_INTRO form holds one of these strings: substring tests are far cheaper than the regex scan
     if not any(s in text for s in SELF_INTRO_HINTS):
         return ()
-    ends = [m.end() for m in SELF_INTRO.finditer(text)]
+    intros = list(SELF_INTRO.finditer(text))
     # the names right after the introductions, read where they stand rather than in the whole turn
-    names = {e: name for e in ends if (name := name_at(text, e, 2))}
-    if len(names) < len(ends):
+    names: dict[int, str] = {}
+    for m in intros:
+        name = name_at(text, m.end(), 2)
+        if name is None:  # "Soy Daniel Alarcón": a capitalised intro word ran into the name
+            joined = name_at(text, m.start(), 2) or ""
+            if joined.startswith(m.group()) and len(joined[m.end() - m.start():].split()) >= 2:
+                name = joined[m.end() - m.start():]
+        if name is not None:
+            names[m.end()] = name
+    if len(names) < len(intros):
         for m in SELF_INTRO_IN.finditer(text):  # "I'm B.A. Parker.": initials the name finder does not join
             if "." in m.group("name").split()[0]:
                 names.setdefault(m.start("name"), m.group("name"))
-    return tuple(names[e].translate(APOSTROPHES) for e in ends if e in names)
+    return tuple(names[m.end()].translate(APOSTROPHES) for m in intros if m.end() in names)
 
 
 def _self_role(text: str, name: str) -> str | None:
@@ -181,21 +192,36 @@ Turns = list[tuple[int, Segment]]  # (seg_idx, turn segment) of each turn, in or
 def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], book: NameBook) -> Cast:
     """The page's speakers: voices read from the labels, then evidence gathered and applied pass by pass."""
     turns = [(i, s) for i, s in enumerate(segments) if s.kind == K.TURN]
-    texts = [s.text for s in segments]
+    texts = [s.text for s in segments] + notes.get("teaser", [])  # an interview's introduction describes its cast
     bios = parse_bios(notes.get("bio", []))
     voices, order = _voices(turns)
     _listen(turns, order)
     staff = _staff_names(texts)
+    handed = _handed_hosts(turns)
     _assign_intro(voices, order, turns)
-    _name_voices(voices, bios, staff, book)
+    _name_voices(voices, bios, staff, handed, book)
     people = _merge_same_person(voices, order)
     for v in people.values():
-        v.role = _role(v, turns, bios, staff)
+        v.role = _role(v, turns, bios, staff, handed)
         bio = bios.get(fold(v.name))
         v.description = (bio[1] if bio else None) or (v.parsed.description if v.parsed else None)
         if v.description is None and v.kind == SpeakerKind.PERSON and len(v.name.split()) >= 2:
             v.description = describe(v.name, texts)
+    _interviewer_hosts(people, turns)
     return _cast(people, turns, doc_id, bios)
+
+
+def _interviewer_hosts(people: dict[str, Voice], turns: Turns) -> None:
+    """A printed interview has no host label and no spoken opening: whoever speaks first, opening with a
+    question and asking in most turns, runs it."""
+    if not people or any(v.role == Role.HOST for v in people.values()):
+        return
+    first = min(people.values(), key=lambda v: min(v.turns))
+    if first.role != Role.GUEST or first.intro or first.parsed is None:
+        return
+    asked = [turns[t][1].text.rstrip().endswith("?") for t in first.turns]
+    if asked[0] and 2 * sum(asked) >= len(asked):
+        first.role = Role.HOST
 
 
 def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
@@ -205,6 +231,9 @@ def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
     for t, (_, seg) in enumerate(turns):
         if seg.speaker_label is None:  # before any label: the host's intro; later: the turn goes on
             v = order[-1] if order else voices.setdefault("", Voice("", None, intro=True))
+            before = turns[t - 1][1].speaker_label if t else None
+            if before is not None and len(order) > 1 and TIME_CODE_LABEL.match(before):
+                v = order[-2]  # after a timed clip ("[00:33] (Daniel) ... [00:44]") the one who played it goes on
             said = _self_names(seg.text)[:1]
             if order and said and not _is_voice_of(v, said[0], turns):
                 # "And I'm B.A. Parker." where a label was lost: the one who introduces themselves speaks
@@ -271,6 +300,22 @@ def _staff_names(texts: list[str]) -> set[str]:
     return staff
 
 
+def _handed_hosts(turns: Turns) -> dict[str, str]:
+    """Folded name -> name of whoever an announcer hands the show to: "And here's your host, ... Peter Sagal."
+    (the name that ends a sentence within reach of the hand-over)."""
+    out: dict[str, str] = {}
+    for _, seg in turns:
+        if "host" not in seg.text:
+            continue
+        for m in HANDS_OVER.finditer(seg.text):
+            window = seg.text[m.end():m.end() + HANDED_NAME_CHARS]
+            for _, b, name in find_names(window, 2):
+                if window[b:b + 1] in (".", "!", ""):
+                    out[fold(name)] = name.translate(APOSTROPHES)
+                    break
+    return out
+
+
 def _intro_host(intro: Voice, order: list[Voice], turns: Turns) -> Voice | None:
     """The labeled voice the unlabeled intro belongs to: whoever introduces themselves in it, else the first
     labeled person who is not the one it hands off to (a host label first)."""
@@ -279,6 +324,8 @@ def _intro_host(intro: Voice, order: list[Voice], turns: Turns) -> Voice | None:
         target = next((v for v in labeled if v.key == fold(said) or has_surname(said, v.key)), None)
         if target:
             return target
+    if intro.selfs:
+        return None  # "I'm David Bianculli, in for Terry Gross": a host no label names speaks the intro
     intro_text = " ".join(turns[t][1].text for t in intro.turns)
     mentioned = [fold(n) for _, _, n in find_names(intro_text, 2)]
     last = split_sentences(intro_text)[-1:]
@@ -314,7 +361,8 @@ def _assign_intro(voices: dict[str, Voice], order: list[Voice], turns: Turns) ->
     del voices[""]
 
 
-def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], book: NameBook) -> None:
+def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], handed: dict[str, str],
+                 book: NameBook) -> None:
     """Each voice's name and kind: full-name labels as the page spells them, surnames completed."""
     full_first: dict[str, int] = {}  # folded full-name label -> its first turn
     for v in sorted(voices.values(), key=lambda v: min(v.turns)):
@@ -328,7 +376,8 @@ def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], book: Na
         if p is None:  # an intro nobody could be linked to: a host the page never names
             host_bios = [n for n, d in bios.values() if HOST_DESC.search(d)]
             own = v.selfs[:1] or host_bios[:1]
-            v.name, v.kind = (own[0], SpeakerKind.PERSON) if own else ("Host", SpeakerKind.UNIDENTIFIED)
+            # never a made-up "Host" person: an unnamed voice is named as NPR prints one, "Unidentified ..."
+            v.name, v.kind = (own[0], SpeakerKind.PERSON) if own else (UNNAMED_HOST, SpeakerKind.UNIDENTIFIED)
         elif p.kind != SpeakerKind.PERSON:
             v.kind = p.kind
             v.name = p.name if not p.name.isupper() else " ".join(
@@ -336,7 +385,7 @@ def _name_voices(voices: dict[str, Voice], bios: Bios, staff: set[str], book: Na
         elif v.key in full_first:
             v.name = book.case(p.name)
         else:
-            name = _complete_surname(v, p, voices, full_first, bios, staff, book)
+            name = _complete_surname(v, p, voices, full_first, bios, staff, handed, book)
             v.name = name if name else book.case(p.name) if p.name.isupper() else title_case_name(p.name)
             v.resolved = name is not None
     _resolve_typos(voices, book)
@@ -377,9 +426,10 @@ def _resolve_typos(voices: dict[str, Voice], book: NameBook) -> None:
 
 
 def _complete_surname(v: Voice, p: ParsedLabel, voices: dict[str, Voice], full_first: dict[str, int], bios: Bios,
-                      staff: set[str], book: NameBook) -> str | None:
+                      staff: set[str], handed: dict[str, str], book: NameBook) -> str | None:
     """The full name of a surname label (KIM): its own self-introduction, an earlier full-name label, the first
-    name others greet it with, a bio, a staff mention, or a name the page writes once."""
+    name others greet it with, a bio, a staff mention, the host an announcer hands over to, or (after an
+    honorific) a name the page writes once."""
     own = [n for n in v.selfs if has_surname(n, v.key)]
     earlier = [k for k, first in full_first.items() if has_surname(k, v.key) and first < min(v.turns)]
     # "Hey, I'm Gene Demby." in an unlabeled turn names the DEMBY who speaks later
@@ -390,6 +440,11 @@ def _complete_surname(v: Voice, p: ParsedLabel, voices: dict[str, Voice], full_f
         return own[0]
     if len(by_first) == 1 and not earlier:
         return voices[by_first.pop()].parsed.name  # type: ignore[union-attr]
+    if p.name != p.name.upper() and len(v.key.split()) == 1 and not earlier:
+        # "Daniel:" on a page that writes "Daniel Alarcón" (and no other Daniel): a cased first-name label
+        firsts = {fold(n): n for n in book.order if fold(n).split()[0] == v.key and len(n.split()) <= 3}
+        if len(firsts) == 1:
+            return next(iter(firsts.values()))
     if len(introduced) == 1 and not earlier:
         return introduced.pop()
     if _initialed(v.key):
@@ -409,6 +464,9 @@ def _complete_surname(v: Voice, p: ParsedLabel, voices: dict[str, Voice], full_f
         return bio_hit[0]
     if len(set(staff_hit)) == 1:
         return staff_hit[0]
+    handed_hit = [n for k, n in handed.items() if has_surname(k, v.key)]
+    if len(handed_hit) == 1:
+        return handed_hit[0]
     if p.honorific and len(set(written)) == 1:  # "Ms. TIBBETTS" after "Joining us is Jane Tibbetts"
         return written[0]
     return None
@@ -457,12 +515,14 @@ def _surname_only(key: str) -> bool:
     return first == "st." or first in PARTICLES
 
 
-def _role(v: Voice, turns: Turns, bios: Bios, staff: set[str]) -> str:
+def _role(v: Voice, turns: Turns, bios: Bios, staff: set[str], handed: dict[str, str]) -> str:
     if v.kind != SpeakerKind.PERSON:
         return Role.UNIDENTIFIED
     hint = v.parsed.role_hint if v.parsed else None
     if hint:
         return hint
+    if fold(v.name) in handed:
+        return Role.HOST  # "And here's your host ... Peter Sagal."
     bio = bios.get(fold(v.name))
     if bio and HOST_DESC.search(bio[1]):
         return Role.HOST
