@@ -148,6 +148,12 @@ def _configurations_once() -> Iterator[None]:
         _memo.table = None
 
 
+def prepare_validation(expectations_dir: Path = EXPECTATIONS_DIR) -> None:
+    """Import GE, load the suites and set up the context that every later validate_tables reuses."""
+    _cached_suites(str(expectations_dir))
+    _batch_definitions()
+
+
 # ---------------------------------------------------------------------------------------------- GE run
 
 
