@@ -201,7 +201,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
         def prepare() -> None:
             """Import GE and set up its context (a few seconds), on the validation thread while the first pages
             are processed, rather than before them."""
-            with timer.stage("validate"):
+            with timer.stage("validate_setup"):
                 if quiet:
                     _quiet_great_expectations()
                 prepare_validation()
@@ -223,7 +223,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
                     tables = concat_batches(parts)
                     tables["documents"] = mark_duplicates(tables["documents"], first_by_body)
                 with timer.stage("validate"):
-                    result = validate_tables({name: t.to_pandas() for name, t in tables.items()})
+                    result = validate_tables(tables)
                     tables = quarantine(tables, result.quarantined, version)
                 validation.add(result)
                 if result.blocking:

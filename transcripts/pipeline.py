@@ -295,9 +295,10 @@ def batches(items: list[InputFile], size: int) -> Iterator[list[InputFile]]:
 
 
 # --------------------------------------------------------------------------------------------- result
-# The run's stages in pipeline order. assemble, validate and write run on a background thread during
-# `process` (flows/flow.py), so they overlap it rather than add to it.
-STAGES = ("plan", "load_model", "process", "assemble", "validate", "write", "publish")
+# The run's stages in pipeline order. validate_setup (importing GE, its context), assemble, validate and write
+# run on a background thread during `process` (flows/flow.py), so they overlap it rather than add to it.
+STAGES = ("plan", "load_model", "process", "validate_setup", "assemble", "validate", "write", "publish")
+BACKGROUND_STAGES = ("validate_setup", "assemble", "validate", "write")
 
 
 @dataclass
@@ -357,10 +358,10 @@ class RunSummary:
 
     def seconds_line(self) -> str:
         """e.g. "plan 0.4, process 14.1 (in the background: validate 3.8, write 0.5), publish 1.9"."""
-        background = ("assemble", "validate", "write")
-        parts, inner = [], [f"{k} {v:.2f}" for k, v in self.ordered_seconds() if k in background]
+        parts = []
+        inner = [f"{k.replace('_', ' ')} {v:.2f}" for k, v in self.ordered_seconds() if k in BACKGROUND_STAGES]
         for k, v in self.ordered_seconds():
-            if k in background:
+            if k in BACKGROUND_STAGES:
                 continue
             parts.append(f"{k.replace('_', ' ')} {v:.2f}")
             if k == "process" and inner:
