@@ -442,7 +442,8 @@ def _complete_surname(v: Voice, p: ParsedLabel, voices: dict[str, Voice], full_f
         return voices[by_first.pop()].parsed.name  # type: ignore[union-attr]
     if p.name != p.name.upper() and len(v.key.split()) == 1 and not earlier:
         # "Daniel:" on a page that writes "Daniel Alarcón" (and no other Daniel): a cased first-name label
-        firsts = {fold(n): n for n in book.order if fold(n).split()[0] == v.key and len(n.split()) <= 3}
+        firsts = {fold(n): n for n in book.names_with([v.key])
+                  if 2 <= len(n.split()) <= 3 and fold(n).split()[0] == v.key}
         if len(firsts) == 1:
             return next(iter(firsts.values()))
     if len(introduced) == 1 and not earlier:
