@@ -22,7 +22,10 @@ LAYOUTS = Path(__file__).resolve().parents[1] / "pages" / "layouts"
 HEAD_PAGES = ["inv01_program_scifri_bio_mention", "inv02_title_teaser_no_separator",
               "inv04_player_chrome_unlabeled_host", "inv05_station_chrome_headline", "inv10_year_dateline_station",
               "inv11_unlabeled_monologue_only", "inv12_showNotes_waitwait_announcer",
-              "inv13_station_listing_two_stories"]
+              "inv13_station_listing_two_stories",
+              # a teaser above the station ID, a section name above the headline, a listing's air-times line
+              "inv17_teaser_above_station_id", "inv18_short_qa_names_in_intro",
+              "inv20_listing_airtimes_story_headline"]
 
 
 def run_text(text: str, name: str = "page.txt") -> Labeled:
@@ -113,3 +116,21 @@ def test_head_heard_on_under_the_player_is_no_turn() -> None:
     assert [s.speaker_label for s in out.segmented.segments if s.kind == "turn"] == ["KAI ROWAN, HOST",
                                                                                       "DANA PIKE, BYLINE"]
     assert out.program == "Morning Edition"
+
+
+def test_a_page_without_a_headline_has_no_title_not_its_date_or_teaser() -> None:
+    out = run_text("Mar 3, 2016\nOriginally published on March 4, 2016 9:12 am\n\n"
+                   "It's a game where every answer lives underwater. Listen as host Ruth Okonkwo asks our contestants "
+                   "to name the sea creatures hiding inside ordinary phrases. But watch out for\n\n"
+                   "From NPR and KBAY, this is TIDE POOL TRIVIA. I'm Ruth Okonkwo, your host.\n\n"
+                   "OKONKWO: Let's meet our first contestant.\n\nDEV TAMURA: Hi, Ruth.\n")
+    assert out.segmented.cleaned.title is None
+    assert [s.text.split(".")[0] for s in out.segmented.segments if s.kind == "turn"] == [
+        "From NPR and KBAY, this is TIDE POOL TRIVIA", "Let's meet our first contestant", "Hi, Ruth"]
+
+
+@pytest.mark.parametrize("line", ["![](https://cdn.example.org/img/2023/11/pier-wide.jpg)",
+                                  "Radio Website Header-Dunes 2 1.0.jpg"])
+def test_an_image_line_is_never_the_title(line: str) -> None:
+    out = run_text(f"{line}\n\nThe Pier Reopens\n\nKAI ROWAN, HOST: Good morning.\n\nDANA PIKE, BYLINE: Hi, Kai.\n")
+    assert out.segmented.cleaned.title == "The Pier Reopens"

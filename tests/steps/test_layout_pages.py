@@ -53,6 +53,7 @@ def turns_by_gold(page: Labeled, gold: dict) -> list[tuple[str, str, str]]:
     "inv17_teaser_above_station_id",  # a web teaser above the station ID that opens the show
     "inv18_short_qa_names_in_intro",  # two title-case labels whose names the introduction writes
     "inv19_cold_open_names_other_program",  # a cold open before the host's self-introduction
+    "inv08_es_bracket_labels",  # bracketed labels, an app promo, the show's own producer
 ])
 def test_layout_page_speakers_match_gold(name: str) -> None:
     gold = json.loads((LAYOUTS / "gold" / f"{name}.json").read_text())
@@ -147,3 +148,25 @@ def test_timed_clip_label_is_a_turn_and_the_host_speaks_again_after_it() -> None
 def test_program_in_capitals_after_the_self_introduction_outranks_a_cold_open_mention() -> None:
     # the cold open says "All Things Considered host Ari Shapiro"; the host says "IT'S BEEN A MINUTE here"
     assert labeled("inv19_cold_open_names_other_program").program == "It's Been a Minute"
+
+
+def test_the_shows_own_producer_is_a_correspondent() -> None:
+    # "Nuestra productora Marcela Quiroga viajó hasta allá": staff, not a guest
+    page = labeled("inv08_es_bracket_labels")
+    roles = {a.name: a.role for a in page.appearances}
+    assert roles == {"Daniel Alarcón": "host", "Marcela Quiroga": "correspondent", "Anselmo Rivas": "guest"}
+    assert page.bylines == []  # the show's crew; nothing on the page credits her as the story's reporter
+
+
+def test_the_reporter_the_host_hands_a_story_to_is_a_correspondent() -> None:
+    text = ("El mercado que nunca cierra\n\n"
+            "[Inés Barrera]: Esto es Radio Ambulante, desde NPR. Soy Inés Barrera.\n\n"
+            "Bueno, empecemos con Rosa Villalba.\n\n"
+            "[Rosa Villalba]: Hola, desde Lima.\n\n"
+            "[Inés]: Rosa está trabajando en la crónica de un mercado que nunca cierra.\n\n"
+            "[Tomás Ledesma]: El mercado abre a las cuatro de la mañana.\n")
+    src = decode_page(text.encode("utf-8"), "staff.txt")
+    page = label_page(segment_page(clean_page(src)))  # type: ignore[arg-type]
+    roles = {a.name: a.role for a in page.appearances}
+    assert roles == {"Inés Barrera": "host", "Rosa Villalba": "correspondent", "Tomás Ledesma": "guest"}
+    assert page.bylines == []

@@ -88,3 +88,29 @@ def test_quotes_local_titles_are_not_part_of_the_name() -> None:
     got = quotes_of([("paragraph", None, '"We can\'t wait any longer," said Councilor Maria Lopez.'),
                      ("paragraph", None, '"It\'s a giveaway," Assemblywoman Jo Park told reporters.')])
     assert [(who, cue) for who, cue, _ in got] == [("Maria Lopez", "said"), ("Jo Park", "told")]
+
+
+PRONOUNS: list[Part] = [
+    ("paragraph", None, '"We counted every seat twice," says Nora Lind, who runs the theater.'),
+    ("paragraph", None, "The festival's director, retired teacher Ada Brennan, says she never wanted it big. "
+                        '"I wanted ten films and a popcorn machine," she says.'),
+    ("paragraph", None, "Councilman Otto Reyes, who voted against the lease, called the plan "
+                        '"a very long movie with no ending."'),
+    ("paragraph", None, '"I like films as much as anybody," he said.'),
+    ("paragraph", None, "According to Varga, the town will spend the ticket money on the roof. "
+                        '"The audience paid for the ceiling," he says.'),
+    ("paragraph", None, "Some regulars miss the old hall. Pete Varga is one of them, and so is Lind."),
+    ("paragraph", None, '"It used to feel like a living room with a projector," she says.'),
+]
+
+
+def test_a_pronoun_points_to_the_person_the_text_last_named_as_speaking() -> None:
+    got = [(who, cue, " ".join(text.split()[:3])) for who, cue, text in quotes_of(PRONOUNS)]
+    assert got == [
+        ("Nora Lind", "says", "We counted every"),
+        ("Ada Brennan", "says", "I wanted ten"),  # "Ada Brennan, says she ...": not the previous quote's Lind
+        ("Otto Reyes", "called", "a very long"),  # "called the plan": a cue before the quotation
+        ("Otto Reyes", "said", "I like films"),
+        ("Pete Varga", "says", "The audience paid"),  # "According to Varga" completed from the page's full name
+        ("Nora Lind", "says", "It used to"),  # the last person the previous paragraph names
+    ]

@@ -28,6 +28,8 @@ CHROME_MARKUP = re.compile(
       | listen\s*[·•|-]\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[·•|]\s*\S.*)?  # Listen · 7:57
       | <\s*/?\s*(?:iframe|embed|audio|video|script|div|span|a)\b.*      # an embedded player's markup
       | (?:image|photo|illustration)\s+credit.*
+      | !\[[^\]]*\]\([^)\s]*\)                                       # a markdown image: ![](https://...)
+      | [^\s/]\S*(?:\s\S+){0,6}\.(?:jpe?g|png|gif|webp)               # an image's file name
     )$""",
     re.IGNORECASE | re.VERBOSE)
 # A member station's name alone on its line: "WBUR", "KQED", "WAMU 88.5", "KUOW-FM", "WNYC Public Radio"

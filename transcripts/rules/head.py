@@ -19,8 +19,11 @@ HEAD_CHROME = re.compile(
     r"""^(?:NPR\s+logo|Download\s+Audio|Resume|Genre:.*|Composer\s+ID:.*|[0-9a-f|]{16,}
       |\d{1,2}:\d{2}\s*[ap]\.?m\.?                                      # a story's air time: "1:48 pm"
       |(?:Weekdays|Weekends|Daily|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?)\b.{0,30}\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?.*
+      |(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)\.?(?:\s*[-–]\s*(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)\.?)?
+        \s+(?:from\s+)?\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?.*               # air times: "Mon. - Thurs. from 11am"
       |Listen(?:\s+to\s+(?:this|the)\s+(?:story|episode|segment))?
-      |[\w .&|-]{0,40}\bArchive|Browse\s+by\s+\w+(?:\s*\|.*)?|Search\s+the\s+archive|Pages?|Hosted\s+by\b.{0,60}
+      |[\w .&|-]{0,40}\bArchive|Browse\s+by\s+\w+(?:\s*\|.*)?|Search\s+the\s+archive|Pages?
+      |(?:•\s*)?Hosted\s+by\b.{0,60}
       |(?:Spring|Fall|Summer|Winter|Year-End|Annual)?\s*(?:Membership|Fund)\s+Drive.{0,60}
       |(?:Donate|Give|Pledge|Become\s+a\s+(?:member|sustainer)|Support)\b.{0,80}(?:\bnow\b|\btoday\b|\bsupport\b
         |\bstation\b|\bnews\b|\bmember\b).{0,60}

@@ -48,6 +48,12 @@ DESC_IS = re.compile(r"^,? is (.+)$")
 DESC_NOT = re.compile(r"^(?:on|in|at|now|here|not|also)\b")
 DESC_END = re.compile(r"[.,;:!?]+([\"”]?)$")
 NPRS = re.compile(rf"NPR{APOS}s ")
+# The show's own staff, introduced by the host: "our producer Marcela Quiroga", "nuestra productora Marcela ..."
+OUR_STAFF = re.compile(r"\b(?:[Oo]ur|[Nn]uestr[oa]) (?:[\w-]+ ){0,2}?(?:reporter|producer|correspondent|editor"
+                       r"|productor|productora|reportero|reportera|periodista|corresponsal|editora?)s? ")
+# A staff reporter handed a story: "Lisette está trabajando en la crónica de ...", "Lisette is working on a story"
+WORKING_ON_STORY = re.compile(r"^(?P<name>[A-Z]\w+) (?:está trabajando en (?:la|una|esta) (?:crónica|historia)"
+                              r"|is working on (?:a|the|this) story)\b")
 BIO_SENTENCE = re.compile(r"^(.+?) is (.+?)[.!]?$")  # "Emily Feng is NPR's Beijing correspondent."
 DESC_STOP = re.compile(r",? and (?:he|she|they|I)\b.*$|, (?:put it|said|says|told|who|argues|explains|explained|"
                         r"adds|added|joins|talks|discusses|speaks|reflects)\b.*$")

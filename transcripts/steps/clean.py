@@ -9,6 +9,7 @@ tail, photo captions, duplicates, then the kept lines are assembled with their i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -41,7 +42,7 @@ from transcripts.rules.chrome import (
     TAIL_NOTICE,
 )
 from transcripts.rules.dates import DATE_LINE
-from transcripts.rules.head import HEAD_CHROME, SPEECH_OPENING
+from transcripts.rules.head import HEAD_CHROME, ORIGINALLY_PUBLISHED, SPEECH_OPENING
 from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.language import detect_language
 from transcripts.rules.programs import HEARD_ON
@@ -55,6 +56,8 @@ from transcripts.steps.head import (
     site_block_end,
     story_heads,
 )
+
+SENTENCE_BREAK = re.compile(r"[.?!] [A-Z]")
 
 
 def _is_chrome(line: str) -> bool:
@@ -138,9 +141,13 @@ def _lines(text: str) -> list[_Ln]:
     return out
 
 
+MAX_TITLE_WORDS = 25  # a longer line of several sentences is a teaser, never the title
+
+
 def _title_like(line: str) -> bool:
     return (len(line) <= 300 and match_label(line) is None and not is_marker_line(line)
-            and count_words(line) >= 1 and not BIO.match(line))
+            and count_words(line) >= 1 and not BIO.match(line)
+            and not (count_words(line) > MAX_TITLE_WORDS and SENTENCE_BREAK.search(line)))
 
 
 @dataclass(slots=True)
@@ -167,7 +174,7 @@ def _header(lines: list[_Ln], notes: _Notes) -> int:
             reason = R.COOKIE_BANNER  # the consent banner's buttons, above the title
         if reason is None and len(ln.text) <= 40 and STATION_NAME.match(ln.text):
             reason = R.PAGE_CHROME  # the station's masthead; in the body "WOW" is a word
-        if reason is None and DATE_LINE.match(ln.text):
+        if reason is None and (DATE_LINE.match(ln.text) or ORIGINALLY_PUBLISHED.match(ln.text)):
             notes.add("date", ln.text)  # a date above the title is the page's date, not its title
             reason = R.PAGE_CHROME
         if reason is None and (program_line(ln.text) or HEAD_CHROME.match(ln.text)):
@@ -187,6 +194,9 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
     if not (i < n and _title_like(lines[i].text) and (i > 0 or lines[i].text[-1:] not in ".?!\"”"
                                                       or count_words(lines[i].text) <= 25)):
         return None, i
+    if _section_name(lines, i):
+        lines[i].reason = R.PAGE_CHROME  # "SC News" above "TRANSCRIPT: SC Public Radio's Interview with ..."
+        i += 1
     title, title_at = lines[i].text, i
     lines[i].reason = R.TITLE
     i += 1
@@ -218,6 +228,19 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
             ln.reason = R.TEASER  # the web teaser (and its photo) between the head's furniture and the first turn
         i = first_turn
     return title, i
+
+
+MAX_SECTION_WORDS = 3
+
+
+def _section_name(lines: list[_Ln], i: int) -> bool:
+    """A site's section name printed above the headline: a few words, then a longer headline-like line."""
+    if count_words(lines[i].text) > MAX_SECTION_WORDS or i + 1 >= len(lines):
+        return False
+    nxt = lines[i + 1].text
+    return (count_words(nxt) > MAX_SECTION_WORDS and _title_like(nxt) and _headline_like(nxt.replace(":", " "))
+            and head_line_reason(nxt, _general_reason) is None and not BYLINE_LINE.match(nxt)
+            and not NAME_LINE.match(nxt))
 
 
 def _body_furniture(lines: list[_Ln], body_start: int, title: str | None) -> None:
@@ -378,6 +401,17 @@ def _before_opening(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
         notes.add("teaser", texts[j])
 
 
+def _listed_headline(lines: list[_Ln]) -> str | None:
+    """On a program's listing, the headline of the story that holds the transcript: the last headline among the
+    lines above its opening (removed as teaser)."""
+    heads = [ln for ln in lines if ln.reason == R.TEASER and count_words(ln.text) > MAX_SECTION_WORDS
+             and _headline_like(ln.text.replace(":", " "))]
+    if not heads:
+        return None
+    heads[-1].reason = R.TITLE
+    return heads[-1].text
+
+
 def _duplicated_body(lines: list[_Ln]) -> bool:
     """A body printed twice in a row: the second copy is removed."""
     kept = [ln for ln in lines if ln.reason is None]
@@ -467,6 +501,8 @@ def clean_page(source: Source) -> Cleaned:
     _bio_tail(lines, body_start)
     _captions(lines, body_start, notes)
     _before_opening(lines, body_start, notes)
+    if title is None:
+        title = _listed_headline(lines)
     duplicated_body = _duplicated_body(lines)
     removed, kept_lines, repairs = _assemble(source.text, lines, notes)
     return Cleaned(source=source, title=title, lines=kept_lines, removed=removed, notes=notes.by_kind,

@@ -49,7 +49,8 @@ def label_page(page: Segmented) -> Labeled:
     dateline = find_dateline(first_para) if page.doc_type == DocType.ARTICLE else None
 
     photographers = {fold(n) for line in notes.get("photo_credit", []) for _, _, n in find_names(line, 2)}
-    bylines = [a.name for a in cast.appearances if a.role == Role.CORRESPONDENT and a.kind == SpeakerKind.PERSON]
+    bylines = [a.name for a in cast.appearances if a.role == Role.CORRESPONDENT and a.kind == SpeakerKind.PERSON
+               and a.speaker_id not in cast.crew]
     bylines += byline_names(notes.get("byline", []))
     if page.doc_type != DocType.TRANSCRIPT:
         bylines += [name for name, desc in cast.bios.values() if not HOST_DESC.search(desc)]

@@ -20,7 +20,10 @@ _CUE_FIRST = re.compile(rf"^(?:{CUES})\b")
 _CUE_AFTER_NAME = re.compile(rf"^(?:,.{{1,200}}?,)?\s+(?:also |later |then |previously |once )?({CUES})\b")
 _PRONOUN = re.compile(rf"^(he|she|they)\s+(?:also\s+|later\s+)?({CUES})\b", re.I)
 _REPORTED = re.compile(r"^[^\"“”.]{0,80}?\b(reported|quoted|cited)\s+")
-_CUE_BEFORE = re.compile(rf"\b({CUES})\b")
+_CUE_BEFORE = re.compile(rf"\b({CUES}|called|calls|described|describes)\b")
+# who a pronoun's "she says" points back to: the last person named as a speaker earlier in the paragraph
+_NAMED_SPEAKER = re.compile(rf"\b(?:[Aa]ccording to (?P<after>[A-Z][^,.;:\"“”]{{1,60}})"
+                            rf"|(?P<before>[A-Z][\w'’.-]+)(?:,[^,\"“”]{{1,120}},|,)? +(?:{CUES})\b)")
 _PUNCT_END = re.compile(r"[.,!?;:]$")
 _LEADING_SEP = re.compile(r"^[\s,]+")
 _LEADING_PRONOUN = re.compile(r"\s*(he|she|they)\b", re.I)
@@ -161,6 +164,22 @@ def _attribution_before(before: str, people: _People) -> tuple[str | None, str |
     return None, None
 
 
+def _named_speaker(before: str, people: _People) -> str | None:
+    """The last person the paragraph names as speaking before a quotation: "According to Fenwick, ...",
+    "Lorraine Abernathy-Voss, says she ..." (a pronoun's antecedent, before any earlier quotation's speaker)."""
+    found = None
+    for m in _NAMED_SPEAKER.finditer(before):
+        if m.group("after"):
+            hit = _name_at_start(m.group("after"))
+            name = hit[0] if hit else None
+        else:
+            names = find_names(before[max(0, m.start("before") - 60):m.end("before")])
+            name = names[-1][2] if names else None
+        if name and people.resolve(name):
+            found = name
+    return found
+
+
 def extract_quotes(segments: list[Segment], source: str, extra_names: list[str]) -> list[Quote]:
     """Attributed quotations in the page's prose paragraphs, with their offsets in the source text."""
     prose = [(i, s) for i, s in enumerate(segments) if s.kind == K.PARAGRAPH]
@@ -168,10 +187,11 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
     quotes: list[Quote] = []
     last_speaker: str | None = None  # the last attributed speaker, for pronouns and continued quotations
     prev_para_speaker: str | None = None
+    prev_para_last: str | None = None  # the last person the previous paragraph names
     prev_idx = -2
     for idx, seg in prose:
         if idx != prev_idx + 1:  # a heading or caption in between ends any continued quotation
-            prev_para_speaker = None
+            prev_para_speaker = prev_para_last = None
         prev_idx = idx
         text = seg.text
         offsets = None  # mapped only for a paragraph that has a quotation to place
@@ -188,7 +208,10 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
             after = after.split("\n\n")[0]
             name, cue, pronoun = _attribution_after(after)
             if name is None and pronoun:
-                name = last_speaker
+                name = _named_speaker(text[:q.oa], people)
+                if name is None and not text[:q.oa].strip():  # "Balakrishnan is one of them." / "“...,” he says."
+                    name = prev_para_last
+                name = name or last_speaker
             if name is None and not pronoun:
                 name, cue = _attribution_before(text[sent[0]:q.oa], people)
             if name is None:
@@ -210,4 +233,6 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
             if full:
                 para_speaker = last_speaker = full
         prev_para_speaker = para_speaker
+        named = [n for _, _, n in find_names(text) if people.resolve(n)]
+        prev_para_last = named[-1] if named else None
     return quotes

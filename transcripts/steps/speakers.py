@@ -9,10 +9,8 @@ host of ..."), and hand-offs ("NPR's Lucian Kim is on the line").
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -22,42 +20,23 @@ from schemas.speakers import SpeakerKind
 from transcripts.model import Appearance, Segment, speaker_id_for
 from transcripts.rules.labels import TIME_CODE_LABEL, ParsedLabel, parse_label
 from transcripts.rules.names import (
-    NOT_NAME,
     PARTICLES,
-    TITLE_WORDS,
     NameBook,
     find_names,
     fold,
     has_surname,
-    name_at,
     title_case_name,
 )
 from transcripts.rules.sentences import split_sentences
 from transcripts.rules.speech import (
-    APPOSITIVE,
-    BIO_SENTENCE,
     CALLER_SAYS,
-    DESC_BEFORE,
-    DESC_END,
-    DESC_IS,
-    DESC_NOT,
-    DESC_START,
-    DESC_STOP,
-    GREETING,
     HANDS_OVER,
     HOST_ACTS,
     HOST_DESC,
-    NPRS,
-    SELF_HOST,
-    SELF_INTRO,
-    SELF_INTRO_HINTS,
-    SELF_INTRO_IN,
-    SELF_SIGNOFF,
-    SELF_STAFF,
     STAFF_DESC,
-    THANKS_NAME,
 )
-from transcripts.rules.words import APOS, APOSTROPHES, count_words, unify_apostrophes
+from transcripts.rules.words import count_words
+from transcripts.steps.cues import describe, handed_hosts, parse_bios, self_names, self_role, staff_names, vocative
 
 
 @dataclass(eq=False)
@@ -81,8 +60,6 @@ class Voice:
 
 Bios = dict[str, tuple[str, str]]  # folded name -> (name, description) from bio lines
 UNNAMED_HOST = "Unidentified Host"  # the unlabeled opening's voice when nothing on the page names it
-# How far after "here's your host" the host's name may stand: "..., who's searching Amazon ... It's Peter Sagal."
-HANDED_NAME_CHARS = 250
 
 
 @dataclass
@@ -92,98 +69,7 @@ class Cast:
     appearances: list[Appearance]
     by_turn: dict[int, str]  # seg_idx -> speaker_id
     bios: dict[str, tuple[str, str]]  # folded name -> (name, description) from bio lines
-
-
-def parse_bios(lines: list[str]) -> dict[str, tuple[str, str]]:
-    """'Emily Feng is NPR's Beijing correspondent.' -> {'emily feng': ('Emily Feng', "NPR's Beijing ...")}."""
-    out: dict[str, tuple[str, str]] = {}
-    for line in lines:
-        for a, b in split_sentences(line):
-            m = BIO_SENTENCE.match(line[a:b].strip())
-            if not m:
-                continue
-            names = find_names(m.group(1))
-            if len(names) == 1 and names[0][2] == m.group(1).strip() and len(names[0][2].split()) >= 2:
-                name = names[0][2].translate(APOSTROPHES)
-                out.setdefault(fold(name), (name, m.group(2).strip()))
-    return out
-
-
-def _vocative(sentence: str) -> str | None:
-    m = GREETING.match(sentence) or THANKS_NAME.match(sentence)
-    if not m:
-        return None
-    word = m.group(1).translate(APOSTROPHES)
-    if not word[0].isupper():
-        return None
-    return None if word.casefold() in NOT_NAME or word.casefold() in TITLE_WORDS else word
-
-
-# a turn is asked while reading the labels, again while listening, and for each unlabeled turn after it
-@lru_cache(maxsize=1 << 12)
-def _self_names(text: str) -> tuple[str, ...]:
-    # every SELF_INTRO form holds one of these strings: substring tests are far cheaper than the regex scan
-    if not any(s in text for s in SELF_INTRO_HINTS):
-        return ()
-    intros = list(SELF_INTRO.finditer(text))
-    # the names right after the introductions, read where they stand rather than in the whole turn
-    names: dict[int, str] = {}
-    for m in intros:
-        name = name_at(text, m.end(), 2)
-        if name is None:  # "Soy Daniel Alarcón": a capitalised intro word ran into the name
-            joined = name_at(text, m.start(), 2) or ""
-            if joined.startswith(m.group()) and len(joined[m.end() - m.start():].split()) >= 2:
-                name = joined[m.end() - m.start():]
-        if name is not None:
-            names[m.end()] = name
-    if len(names) < len(intros):
-        for m in SELF_INTRO_IN.finditer(text):  # "I'm B.A. Parker.": initials the name finder does not join
-            if "." in m.group("name").split()[0]:
-                names.setdefault(m.start("name"), m.group("name"))
-    return tuple(names[m.end()].translate(APOSTROPHES) for m in intros if m.end() in names)
-
-
-def _self_role(text: str, name: str) -> str | None:
-    """Role a self-introduction implies: station ID -> host, 'I cover' / 'NPR News' sign-off -> correspondent."""
-    unified = unify_apostrophes(text)
-    for a, b in split_sentences(text):
-        s = text[a:b]
-        if name not in unified[a:b]:
-            continue
-        nxt = text[b:b + 40]
-        if SELF_STAFF.search(s + " " + nxt) or SELF_SIGNOFF.search(s):
-            return Role.CORRESPONDENT
-        if SELF_HOST.search(text[max(0, a - 80):b]):
-            return Role.HOST
-    return None
-
-
-def describe(name: str, texts: list[str]) -> str | None:
-    """A description the page's prose gives a person: 'X is a senior fellow at Y', 'Putin's spokesman, X,',
-    'Here's X, the mayor of Y.'"""
-    esc = re.compile(re.escape(name).replace("'", APOS))
-    for text in texts:
-        if name.split()[-1] not in text:
-            continue
-        for a, b in split_sentences(text):
-            s = text[a:b]
-            for m in esc.finditer(s):
-                tail = s[m.end():]
-                pre = DESC_BEFORE.search(s[:m.start()])
-                if pre and tail.startswith(","):
-                    return pre.group(1)
-                found = None
-                t = DESC_IS.match(tail)
-                if t and DESC_START.match(t.group(1)) and not DESC_NOT.match(t.group(1)):
-                    found = t.group(1)
-                elif tail.startswith(", ") and APPOSITIVE.match(tail[2:]):
-                    found = tail[2:]
-                if found:
-                    found = DESC_STOP.sub("", found).strip()
-                    found = DESC_END.sub(r"\1", found).strip()  # keep a title's closing quote
-                    if 1 < len(found.split()) <= 30 or (found and found[0].islower()):
-                        return found
-    return None
+    crew: set[str] = field(default_factory=set)  # speaker_ids of the show's staff the page never credits
 
 
 Turns = list[tuple[int, Segment]]  # (seg_idx, turn segment) of each turn, in order
@@ -196,19 +82,24 @@ def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], b
     bios = parse_bios(notes.get("bio", []))
     voices, order = _voices(turns)
     _listen(turns, order)
-    staff = _staff_names(texts)
-    handed = _handed_hosts(turns)
+    staff, crew = staff_names(texts)
+    handed = handed_hosts([seg.text for _, seg in turns])
     _assign_intro(voices, order, turns)
     _name_voices(voices, bios, staff, handed, book)
     people = _merge_same_person(voices, order)
     for v in people.values():
-        v.role = _role(v, turns, bios, staff, handed)
+        v.role = _role(v, turns, bios, staff | crew, handed)
         bio = bios.get(fold(v.name))
         v.description = (bio[1] if bio else None) or (v.parsed.description if v.parsed else None)
         if v.description is None and v.kind == SpeakerKind.PERSON and len(v.name.split()) >= 2:
             v.description = describe(v.name, texts)
     _interviewer_hosts(people, turns)
-    return _cast(people, turns, doc_id, bios)
+    cast = _cast(people, turns, doc_id, bios)
+    # "our producer X" makes X staff, but no byline: only a label (BYLINE) or "NPR's X" credits a reporter
+    cast.crew.update(speaker_id_for(v.name, v.kind, doc_id) for v in people.values() if v.role == Role.CORRESPONDENT
+                     and not (v.parsed and v.parsed.role_hint) and fold(v.name) not in staff
+                     and (fold(v.name) in crew or fold(v.name).split()[0] in crew))
+    return cast
 
 
 def _interviewer_hosts(people: dict[str, Voice], turns: Turns) -> None:
@@ -234,7 +125,7 @@ def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
             before = turns[t - 1][1].speaker_label if t else None
             if before is not None and len(order) > 1 and TIME_CODE_LABEL.match(before):
                 v = order[-2]  # after a timed clip ("[00:33] (Daniel) ... [00:44]") the one who played it goes on
-            said = _self_names(seg.text)[:1]
+            said = self_names(seg.text)[:1]
             if order and said and not _is_voice_of(v, said[0], turns):
                 # "And I'm B.A. Parker." where a label was lost: the one who introduces themselves speaks
                 key = "~" + fold(said[0])
@@ -255,7 +146,7 @@ def _is_voice_of(v: Voice, name: str, turns: Turns) -> bool:
     turns introduce the same name or no name at all."""
     if v.parsed is not None:
         return v.parsed.kind == SpeakerKind.PERSON and (has_surname(name, v.key) or fold(name) == v.key)
-    own = [n for t in v.turns for n in _self_names(turns[t][1].text)]
+    own = [n for t in v.turns for n in self_names(turns[t][1].text)]
     return not own or any(fold(n) == fold(name) for n in own)
 
 
@@ -269,7 +160,7 @@ def _listen(turns: Turns, order: list[Voice]) -> None:
         spots = [(0, -1)] + ([(len(sents) - 1, 1)] if len(sents) > 1 else [])
         for k, step in spots:
             a, b = sents[k]
-            word = _vocative(seg.text[a:b].strip())
+            word = vocative(seg.text[a:b].strip())
             # the nearest speaker that way whose label does not give a different first name
             other = t + step
             while word and 0 <= other < len(turns) and abs(other - t) <= 3:
@@ -280,40 +171,11 @@ def _listen(turns: Turns, order: list[Voice]) -> None:
                     cand.firsts[word] += 1
                     break
                 other += step
-        for own_name in _self_names(seg.text):
+        for own_name in self_names(seg.text):
             order[t].selfs.append(own_name)
-            role = _self_role(seg.text, own_name)
+            role = self_role(seg.text, own_name)
             if role:
                 order[t].self_roles.append(role)
-
-
-def _staff_names(texts: list[str]) -> set[str]:
-    """Folded names the page calls "NPR's Lucian Kim": staff journalists."""
-    staff = set()
-    for text in texts:
-        if "NPR" not in text:  # cheap test first: most segments never say "NPR's"
-            continue
-        for m in NPRS.finditer(text):
-            after = find_names(text[m.end():m.end() + 80], 2)
-            if after and after[0][0] == 0:
-                staff.add(fold(after[0][2]))
-    return staff
-
-
-def _handed_hosts(turns: Turns) -> dict[str, str]:
-    """Folded name -> name of whoever an announcer hands the show to: "And here's your host, ... Peter Sagal."
-    (the name that ends a sentence within reach of the hand-over)."""
-    out: dict[str, str] = {}
-    for _, seg in turns:
-        if "host" not in seg.text:
-            continue
-        for m in HANDS_OVER.finditer(seg.text):
-            window = seg.text[m.end():m.end() + HANDED_NAME_CHARS]
-            for _, b, name in find_names(window, 2):
-                if window[b:b + 1] in (".", "!", ""):
-                    out[fold(name)] = name.translate(APOSTROPHES)
-                    break
-    return out
 
 
 def _intro_host(intro: Voice, order: list[Voice], turns: Turns) -> Voice | None:
@@ -329,7 +191,7 @@ def _intro_host(intro: Voice, order: list[Voice], turns: Turns) -> Voice | None:
     intro_text = " ".join(turns[t][1].text for t in intro.turns)
     mentioned = [fold(n) for _, _, n in find_names(intro_text, 2)]
     last = split_sentences(intro_text)[-1:]
-    greeted = {fold(name) for name in (_vocative(intro_text[a:b].strip()) for a, b in last) if name}
+    greeted = {fold(name) for name in (vocative(intro_text[a:b].strip()) for a, b in last) if name}
 
     def handed_off(v: Voice) -> bool:
         if any(v.key == m or has_surname(m, v.key) for m in mentioned):
@@ -535,7 +397,7 @@ def _role(v: Voice, turns: Turns, bios: Bios, staff: set[str], handed: dict[str,
         return Counter(v.self_roles).most_common(1)[0][0]
     if v.intro:
         return Role.HOST
-    if fold(v.name) in staff:
+    if fold(v.name) in staff or fold(v.name).split()[0] in staff:  # a first name: the host's "Lisette está ..."
         return Role.CORRESPONDENT
     if any(HOST_ACTS.search(turns[t][1].text) for t in v.turns[:3]):
         return Role.HOST

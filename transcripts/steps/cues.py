@@ -1,0 +1,165 @@
+"""What a page's text says about its speakers, read sentence by sentence: bio lines, greetings, self-introductions
+and the role they imply, descriptions, staff credits, and an announcer's hand-over to the host. The speakers
+step weighs this evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from schemas.appearances import Role
+from transcripts.rules.names import NOT_NAME, TITLE_WORDS, find_names, fold, name_at
+from transcripts.rules.sentences import split_sentences
+from transcripts.rules.speech import (
+    APPOSITIVE,
+    BIO_SENTENCE,
+    DESC_BEFORE,
+    DESC_END,
+    DESC_IS,
+    DESC_NOT,
+    DESC_START,
+    DESC_STOP,
+    GREETING,
+    HANDS_OVER,
+    NPRS,
+    OUR_STAFF,
+    SELF_HOST,
+    SELF_INTRO,
+    SELF_INTRO_HINTS,
+    SELF_INTRO_IN,
+    SELF_SIGNOFF,
+    SELF_STAFF,
+    THANKS_NAME,
+    WORKING_ON_STORY,
+)
+from transcripts.rules.words import APOS, APOSTROPHES, unify_apostrophes
+
+# How far after "here's your host" the host's name may stand: "..., who's searching Amazon ... It's Peter Sagal."
+HANDED_NAME_CHARS = 250
+
+
+def parse_bios(lines: list[str]) -> dict[str, tuple[str, str]]:
+    """'Emily Feng is NPR's Beijing correspondent.' -> {'emily feng': ('Emily Feng', "NPR's Beijing ...")}."""
+    out: dict[str, tuple[str, str]] = {}
+    for line in lines:
+        for a, b in split_sentences(line):
+            m = BIO_SENTENCE.match(line[a:b].strip())
+            if not m:
+                continue
+            names = find_names(m.group(1))
+            if len(names) == 1 and names[0][2] == m.group(1).strip() and len(names[0][2].split()) >= 2:
+                name = names[0][2].translate(APOSTROPHES)
+                out.setdefault(fold(name), (name, m.group(2).strip()))
+    return out
+
+
+def vocative(sentence: str) -> str | None:
+    m = GREETING.match(sentence) or THANKS_NAME.match(sentence)
+    if not m:
+        return None
+    word = m.group(1).translate(APOSTROPHES)
+    if not word[0].isupper():
+        return None
+    return None if word.casefold() in NOT_NAME or word.casefold() in TITLE_WORDS else word
+
+
+# a turn is asked while reading the labels, again while listening, and for each unlabeled turn after it
+@lru_cache(maxsize=1 << 12)
+def self_names(text: str) -> tuple[str, ...]:
+    # every SELF_INTRO form holds one of these strings: substring tests are far cheaper than the regex scan
+    if not any(s in text for s in SELF_INTRO_HINTS):
+        return ()
+    intros = list(SELF_INTRO.finditer(text))
+    # the names right after the introductions, read where they stand rather than in the whole turn
+    names: dict[int, str] = {}
+    for m in intros:
+        name = name_at(text, m.end(), 2)
+        if name is None:  # "Soy Daniel Alarcón": a capitalised intro word ran into the name
+            joined = name_at(text, m.start(), 2) or ""
+            if joined.startswith(m.group()) and len(joined[m.end() - m.start():].split()) >= 2:
+                name = joined[m.end() - m.start():]
+        if name is not None:
+            names[m.end()] = name
+    if len(names) < len(intros):
+        for m in SELF_INTRO_IN.finditer(text):  # "I'm B.A. Parker.": initials the name finder does not join
+            if "." in m.group("name").split()[0]:
+                names.setdefault(m.start("name"), m.group("name"))
+    return tuple(names[m.end()].translate(APOSTROPHES) for m in intros if m.end() in names)
+
+
+def self_role(text: str, name: str) -> str | None:
+    """Role a self-introduction implies: station ID -> host, 'I cover' / 'NPR News' sign-off -> correspondent."""
+    unified = unify_apostrophes(text)
+    for a, b in split_sentences(text):
+        s = text[a:b]
+        if name not in unified[a:b]:
+            continue
+        nxt = text[b:b + 40]
+        if SELF_STAFF.search(s + " " + nxt) or SELF_SIGNOFF.search(s):
+            return Role.CORRESPONDENT
+        if SELF_HOST.search(text[max(0, a - 80):b]):
+            return Role.HOST
+    return None
+
+
+def describe(name: str, texts: list[str]) -> str | None:
+    """A description the page's prose gives a person: 'X is a senior fellow at Y', 'Putin's spokesman, X,',
+    'Here's X, the mayor of Y.'"""
+    esc = re.compile(re.escape(name).replace("'", APOS))
+    for text in texts:
+        if name.split()[-1] not in text:
+            continue
+        for a, b in split_sentences(text):
+            s = text[a:b]
+            for m in esc.finditer(s):
+                tail = s[m.end():]
+                pre = DESC_BEFORE.search(s[:m.start()])
+                if pre and tail.startswith(","):
+                    return pre.group(1)
+                found = None
+                t = DESC_IS.match(tail)
+                if t and DESC_START.match(t.group(1)) and not DESC_NOT.match(t.group(1)):
+                    found = t.group(1)
+                elif tail.startswith(", ") and APPOSITIVE.match(tail[2:]):
+                    found = tail[2:]
+                if found:
+                    found = DESC_STOP.sub("", found).strip()
+                    found = DESC_END.sub(r"\1", found).strip()  # keep a title's closing quote
+                    if 1 < len(found.split()) <= 30 or (found and found[0].islower()):
+                        return found
+    return None
+
+
+def staff_names(texts: list[str]) -> tuple[set[str], set[str]]:
+    """Staff journalists: folded names the page credits as "NPR's Lucian Kim"; and the show's crew, "our producer
+    Marcela Quiroga" or a first name the host hands a story to ("Lisette está trabajando en la crónica ...")."""
+    staff: set[str] = set()
+    crew: set[str] = set()
+    for text in texts:
+        for cues, found in ((NPRS.finditer(text) if "NPR" in text else (), staff),  # cheap tests first
+                            (OUR_STAFF.finditer(text) if "ur " in text or "uestr" in text else (), crew)):
+            for m in cues:
+                after = find_names(text[m.end():m.end() + 80], 2)
+                if after and after[0][0] == 0:
+                    found.add(fold(after[0][2]))
+        for a, b in split_sentences(text) if "work" in text or "trabaj" in text else ():
+            if (w := WORKING_ON_STORY.match(text[a:b])) is not None:
+                crew.add(fold(w.group("name")))
+    return staff, crew
+
+
+def handed_hosts(texts: list[str]) -> dict[str, str]:
+    """Folded name -> name of whoever an announcer hands the show to: "And here's your host, ... Peter Sagal."
+    (the name that ends a sentence within reach of the hand-over)."""
+    out: dict[str, str] = {}
+    for text in texts:
+        if "host" not in text:
+            continue
+        for m in HANDS_OVER.finditer(text):
+            window = text[m.end():m.end() + HANDED_NAME_CHARS]
+            for _, b, name in find_names(window, 2):
+                if window[b:b + 1] in (".", "!", ""):
+                    out[fold(name)] = name.translate(APOSTROPHES)
+                    break
+    return out
