@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -150,15 +151,17 @@ def _self_role(text: str, name: str) -> str | None:
 def describe(name: str, texts: list[str]) -> str | None:
     """A description the page's prose gives a person: 'X is a senior fellow at Y', 'Putin's spokesman, X,',
     'Here's X, the mayor of Y.'"""
-    esc = re.compile(re.escape(name).replace("'", APOS))
+    # the name as written, either apostrophe for a straight one: a plain search of the sentence with its right
+    # single quotes straightened (one pattern compiled per name cost more than the search)
+    curly = re.compile(re.escape(name).replace("'", APOS)) if "\u2019" in name else None
     for text in texts:
         if name.split()[-1] not in text:
             continue
         for a, b in split_sentences(text):
             s = text[a:b]
-            for m in esc.finditer(s):
-                tail = s[m.end():]
-                pre = DESC_BEFORE.search(s[:m.start()])
+            for start, end in _spans(name, s) if curly is None else (m.span() for m in curly.finditer(s)):
+                tail = s[end:]
+                pre = DESC_BEFORE.search(s[:start])
                 if pre and tail.startswith(","):
                     return pre.group(1)
                 found = None
@@ -173,6 +176,15 @@ def describe(name: str, texts: list[str]) -> str | None:
                     if 1 < len(found.split()) <= 30 or (found and found[0].islower()):
                         return found
     return None
+
+
+def _spans(name: str, s: str) -> Iterator[tuple[int, int]]:
+    """Where `name` (no right single quote in it) is written in `s`, its apostrophes straight or curly."""
+    s = s.replace("\u2019", "'")
+    i = s.find(name)
+    while i >= 0:
+        yield i, i + len(name)
+        i = s.find(name, i + len(name))
 
 
 Turns = list[tuple[int, Segment]]  # (seg_idx, turn segment) of each turn, in order
