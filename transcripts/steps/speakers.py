@@ -133,6 +133,7 @@ def _self_names(text: str) -> tuple[str, ...]:
     return tuple(names[e].translate(APOSTROPHES) for e in ends if e in names)
 
 
+@lru_cache(maxsize=1 << 10)  # a turn that repeats its introduction asks again about the same name
 def _self_role(text: str, name: str) -> str | None:
     """Role a self-introduction implies: station ID -> host, 'I cover' / 'NPR News' sign-off -> correspondent."""
     unified = unify_apostrophes(text)
@@ -161,8 +162,9 @@ def describe(name: str, texts: list[str]) -> str | None:
             s = text[a:b]
             for start, end in _spans(name, s) if curly is None else (m.span() for m in curly.finditer(s)):
                 tail = s[end:]
-                pre = DESC_BEFORE.search(s[:start])
-                if pre and tail.startswith(","):
+                # DESC_BEFORE ends on ", " at the end of what precedes: test that before scanning all of it
+                if tail.startswith(",") and s[:start].endswith((", ", ", \n")) \
+                        and (pre := DESC_BEFORE.search(s[:start])):
                     return pre.group(1)
                 found = None
                 t = DESC_IS.match(tail)
