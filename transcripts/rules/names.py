@@ -7,6 +7,7 @@ Pure string functions shared by the label step (speakers, quotes, metadata) and 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
@@ -153,7 +154,17 @@ def find_names(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
 # Characters no token holds and no name run crosses (runs join tokens across one space only): the names of a
 # stretch between two of them are the whole text's names there.
 _RUN_BREAK = re.compile(rf"[^\w{APOS_CHARS}\-. ]")
-_LAST_RUN_BREAK = re.compile(rf"(?s:.*)[^\w{APOS_CHARS}\-. ]")
+
+
+@lru_cache(maxsize=1 << 8)
+def _run_breaks(text: str) -> list[int]:
+    return [m.start() for m in _RUN_BREAK.finditer(text)]
+
+
+@lru_cache(maxsize=1 << 12)
+def _names_between(text: str, lo: int, hi: int) -> dict[int, tuple[str, int]]:
+    """The names of text[lo:hi] by where they start in `text`, with their word counts."""
+    return {a + lo: (name, n_words) for a, _, name, n_words in _scan(text[lo:hi])[1]}
 
 
 _TOKEN_CHAR = re.compile(rf"[\w{APOS_CHARS}\-]")
@@ -175,14 +186,11 @@ def _token_at(text: str, pos: int) -> str | None:
 def name_at(text: str, pos: int, min_words: int = 1) -> str | None:
     """The name of find_names(text, min_words) that starts at `pos`, if any, read from the stretch around `pos`
     (a self-introduction asks about one place in a long turn)."""
-    last = _LAST_RUN_BREAK.match(text, 0, pos)
-    lo = last.end() if last else 0
-    nxt = _RUN_BREAK.search(text, pos)
-    hi = nxt.start() if nxt else len(text)
-    for a, _, name, n_words in _scan(text[lo:hi])[1]:
-        if a + lo == pos:
-            return name if n_words >= min_words else None
-    return None
+    breaks = _run_breaks(text)
+    k = bisect_left(breaks, pos)  # the stretch between the last break before `pos` and the first after it
+    found = _names_between(text, breaks[k - 1] + 1 if k else 0, breaks[k] if k < len(breaks) else len(text))
+    name, n_words = found.get(pos, ("", 0))
+    return name if name and n_words >= min_words else None
 
 
 # The label step asks for the names of the same segment text several times (name book, self-introductions,

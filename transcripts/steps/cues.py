@@ -6,6 +6,7 @@ step weighs this evidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from schemas.appearances import Role
@@ -88,6 +89,7 @@ def self_names(text: str) -> tuple[str, ...]:
     return tuple(names[m.end()].translate(APOSTROPHES) for m in intros if m.end() in names)
 
 
+@lru_cache(maxsize=1 << 10)  # a turn that repeats its introduction asks again about the same name
 def self_role(text: str, name: str) -> str | None:
     """Role a self-introduction implies: station ID -> host, 'I cover' / 'NPR News' sign-off -> correspondent."""
     unified = unify_apostrophes(text)
@@ -106,16 +108,19 @@ def self_role(text: str, name: str) -> str | None:
 def describe(name: str, texts: list[str]) -> str | None:
     """A description the page's prose gives a person: 'X is a senior fellow at Y', 'Putin's spokesman, X,',
     'Here's X, the mayor of Y.'"""
-    esc = re.compile(re.escape(name).replace("'", APOS))
+    # the name as written, either apostrophe for a straight one: a plain search of the sentence with its right
+    # single quotes straightened (one pattern compiled per name cost more than the search)
+    curly = re.compile(re.escape(name).replace("'", APOS)) if "\u2019" in name else None
     for text in texts:
         if name.split()[-1] not in text:
             continue
         for a, b in split_sentences(text):
             s = text[a:b]
-            for m in esc.finditer(s):
-                tail = s[m.end():]
-                pre = DESC_BEFORE.search(s[:m.start()])
-                if pre and tail.startswith(","):
+            for start, end in _spans(name, s) if curly is None else (m.span() for m in curly.finditer(s)):
+                tail = s[end:]
+                # DESC_BEFORE ends on ", " at the end of what precedes: test that before scanning all of it
+                if tail.startswith(",") and s[:start].endswith((", ", ", \n")) \
+                        and (pre := DESC_BEFORE.search(s[:start])):
                     return pre.group(1)
                 found = None
                 t = DESC_IS.match(tail)
@@ -129,6 +134,15 @@ def describe(name: str, texts: list[str]) -> str | None:
                     if 1 < len(found.split()) <= 30 or (found and found[0].islower()):
                         return found
     return None
+
+
+def _spans(name: str, s: str) -> Iterator[tuple[int, int]]:
+    """Where `name` (no right single quote in it) is written in `s`, its apostrophes straight or curly."""
+    s = s.replace("\u2019", "'")
+    i = s.find(name)
+    while i >= 0:
+        yield i, i + len(name)
+        i = s.find(name, i + len(name))
 
 
 def staff_names(texts: list[str]) -> tuple[set[str], set[str]]:

@@ -133,7 +133,7 @@ def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
         else:
             parsed = parse_label(seg.speaker_label)
             key = fold(parsed.name)
-            v = voices.setdefault(key, Voice(key, parsed))
+            v = voices.get(key) or voices.setdefault(key, Voice(key, parsed))  # a new Voice only for a new name
             if seg.speaker_label not in v.labels:
                 v.labels.append(seg.speaker_label)
         v.turns.append(t)
