@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from schemas.segments import SegmentKind as K
 from transcripts.model import Quote, Segment
-from transcripts.rules.names import PARTICLES, NameBook, find_names, fold, has_surname
+from transcripts.rules.names import PARTICLES, find_names, fold, has_surname
 from transcripts.rules.offsets import SegmentOffsets
 from transcripts.rules.sentences import split_sentences
 from transcripts.rules.words import APOSTROPHES, count_words
@@ -87,19 +87,35 @@ class _People:
     """Person names in document order, to complete a surname or first mention ("Greene" -> "Sam Greene")."""
 
     def __init__(self, texts: list[str], extra: list[str]) -> None:
-        self._book = NameBook(texts)  # read only where a lone name's words occur
+        self._texts = texts
         self._extra = extra
+        # folded word -> the full names (2+ words) holding it, in page order; built at the first lone name, so
+        # that a page of many lone names costs one pass over its names, not one per name
+        self._by_word: dict[str, dict[str, None]] | None = None
+        self._resolved: dict[str, str | None] = {}
+
+    def _full_names_with(self, words: list[str]) -> list[str]:
+        if self._by_word is None:
+            self._by_word = {}
+            for text in self._texts:
+                for _, _, found in find_names(text, 2):
+                    name = found.translate(APOSTROPHES)
+                    for word in fold(name).split():
+                        self._by_word.setdefault(word, {})[name] = None
+        return [n for n in self._by_word.get(words[0], ()) if set(words) <= set(fold(n).split())]
 
     def resolve(self, name: str) -> str | None:
         name = name.translate(APOSTROPHES)
         words = name.split()
         if len(words) >= 2 and not words[0].islower():
             return name
-        w = fold(name).split()  # a surname ("Greene", "del Río") or a first mention ("Xi")
-        full = list(dict.fromkeys([n for n in self._book.names_with(w) if len(n.split()) >= 2] + self._extra))
-        hits = [n for n in full if has_surname(n, name)] or \
-               [n for n in full if fold(n).split()[:len(w)] == w and len(w) == 1]
-        return hits[0] if hits else None
+        if name not in self._resolved:
+            w = fold(name).split()  # a surname ("Greene", "del Río") or a first mention ("Xi")
+            full = list(dict.fromkeys(self._full_names_with(w) + self._extra))
+            hits = [n for n in full if has_surname(n, name)] or \
+                   [n for n in full if fold(n).split()[:len(w)] == w and len(w) == 1]
+            self._resolved[name] = hits[0] if hits else None
+        return self._resolved[name]
 
 
 _LEADING_PARTICLES = re.compile(r"^(?:(?:" + "|".join(sorted(PARTICLES)) + r") )+(?=[^\W\d_])")
