@@ -169,11 +169,10 @@ def run(
 
 
 def _prepare_run(ner_model: str | None) -> None:
-    """What every run needs before its first page (the flow with Prefect's engine, Great Expectations, the
-    NER model: 5-8 s), imported and loaded while Prefect's server starts in its own process. The flow's
-    thread finds the model loaded."""
-    import great_expectations  # noqa: F401
-
+    """What a run needs before its first page (the flow with Prefect's engine, the NER model: about 4 s),
+    imported and loaded while Prefect's server starts in its own process (about 6 s). The flow's thread finds
+    the model loaded. Great Expectations (4 s more) is imported by the flow's validation thread while the
+    first pages are processed: here it would make the run wait for it."""
     from flows.flow import worker_nlp
     from transcripts.pipeline import ner_model_name
 
