@@ -43,6 +43,9 @@ def bmp_ranges(category: str) -> str:
 _WORD = re.compile(rf"\w++(?:{APOS}\w++)*+")
 
 
+# the same text is counted by several rules and steps (a line's checks in clean and head, a paragraph's heading
+# test and the page's prose in segment, a turn's appearance in label and its row in tables): count it once
+@lru_cache(maxsize=1 << 14)
 def count_words(text: str) -> int:
     """Words as analysts count them: runs of letters/digits, an inner apostrophe kept ("don't" is one)."""
     return len(_WORD.findall(text))
