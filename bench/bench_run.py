@@ -120,6 +120,8 @@ def run_figures(seconds: float, rss: dict[str, Any], stdout: str, steps_s: float
             "ratio_to_steps_per_core_without_startup": round(work / (steps_s / cores), 2),
             "validate_share": round(stages.get("validate", 0.0) / seconds, 3),
             "validate_share_without_startup": round(stages.get("validate", 0.0) / work, 3) if work else None,
+            # importing GE and setting up its context, on the validation thread during `process`
+            "validate_setup_s": stages.get("validate_setup"),
             "rows": summary["rows"]}
 
 

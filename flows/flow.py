@@ -99,11 +99,10 @@ def process_pages(batch: list[InputFile], max_bytes: int, ner_model: str, versio
     or a remote worker, and ready to validate and write). Each page has `page_timeout` seconds."""
     from transcripts.steps.entities import add_mentions
 
-    results = pipeline.process_batch(batch, max_bytes, page_timeout)
     nlp = worker_nlp(ner_model)
-    if nlp is not None:
-        results = add_mentions(results, nlp)
-    return batch_tables(results, version)
+    if nlp is None:  # the page workers build the tables (pipeline.process_batch_tables)
+        return pipeline.process_batch_tables(batch, version, max_bytes, page_timeout)
+    return batch_tables(add_mentions(pipeline.process_batch(batch, max_bytes, page_timeout), nlp), version)
 
 
 def quarantine(tables: dict[str, pa.Table], failed: dict[str, list[str]], version: str) -> dict[str, pa.Table]:
@@ -195,10 +194,18 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
 
         with timer.stage("load_model"):
             worker_nlp(model)  # a missing model fails here, before any page is processed
-        from transcripts.validate.checks import sql_checks, validate_tables
+        from transcripts.validate.checks import prepare_validation, sql_checks, validate_tables
 
-        if logging.getLogger("prefect").getEffectiveLevel() > logging.INFO:
-            _quiet_great_expectations()
+        quiet = logging.getLogger("prefect").getEffectiveLevel() > logging.INFO
+
+        def prepare() -> None:
+            """Import GE and set up its context (a few seconds), on the validation thread while the first pages
+            are processed, rather than before them."""
+            with timer.stage("validate_setup"):
+                if quiet:
+                    _quiet_great_expectations()
+                prepare_validation()
+
         validation = _Validation()
         first_by_body: dict[str, str] = {}  # body hash -> the first document with it
         for doc_id, body in sorted(state.get("bodies", {}).items()):
@@ -216,7 +223,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
                     tables = concat_batches(parts)
                     tables["documents"] = mark_duplicates(tables["documents"], first_by_body)
                 with timer.stage("validate"):
-                    result = validate_tables({name: t.to_pandas() for name, t in tables.items()})
+                    result = validate_tables(tables)
                     tables = quarantine(tables, result.quarantined, version)
                 validation.add(result)
                 if result.blocking:
@@ -236,7 +243,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
             _progress("validated and written", 0, len(plan.to_process))
             # Chunks are validated and written on one background thread while the next chunk's pages are
             # processed: validation no longer stalls the page workers. At most one chunk waits for it.
-            with timer.stage("process"), _Flusher(flush) as flusher:
+            with timer.stage("process"), _Flusher(flush, prepare) as flusher:
                 chunk: list[dict[str, pa.Table]] = []
                 for part in _bounded_map(plan.to_process, batch_size, max_bytes, model, version, page_timeout):
                     chunk.append(part)
@@ -284,13 +291,14 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
 
 
 class _Flusher:
-    """Runs `flush` (validate and write one chunk) on one background thread, one chunk at a time, in order.
-    `submit` waits for the previous chunk first and answers False once a chunk has blocked the publish;
+    """Runs `prepare`, then `flush` (validate and write one chunk) on one background thread, one chunk at a time,
+    in order. `submit` waits for the previous chunk first and answers False once a chunk has blocked the publish;
     `finish` waits for the last one. An error in `flush` is raised in the flow's thread."""
 
-    def __init__(self, flush: Callable[[list[dict[str, pa.Table]]], bool]) -> None:
+    def __init__(self, flush: Callable[[list[dict[str, pa.Table]]], bool], prepare: Callable[[], None]) -> None:
         self.flush = flush
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate")
+        self.prepared: Future[None] | None = self.pool.submit(prepare)  # runs before the first flush
         self.pending: Future[bool] | None = None
 
     def __enter__(self) -> _Flusher:
@@ -300,6 +308,9 @@ class _Flusher:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def finish(self) -> bool:
+        prepared, self.prepared = self.prepared, None
+        if prepared is not None:
+            prepared.result()  # an error in it is raised here
         done, self.pending = self.pending, None
         return done is None or done.result()
 

@@ -62,3 +62,16 @@ def test_worker_without_budget_runs_pages_in_process(slow_pages: Path) -> None:
     files = [f for f in pipeline.scan_input(slow_pages) if f.source_path != "slow.txt"]
     results = pipeline.process_batch(files, page_timeout=0)
     assert all(isinstance(r, Labeled) for r in results) and worker._all_workers == []
+
+
+def test_worker_batch_tables_keep_the_pages_before_a_slow_one(slow_pages: Path) -> None:
+    files = pipeline.scan_input(slow_pages)
+    try:
+        tables = pipeline.process_batch_tables(files, "v", page_timeout=2.0)
+    finally:
+        worker.stop_all()
+    # a.txt's rows died with the worker stopped on slow.txt: they were built again by the next one
+    assert tables["documents"]["doc_id"].to_pylist() == ["a", "z"]
+    assert tables["rejects"].select(["source_path", "reason"]).to_pylist() == [
+        {"source_path": "slow.txt", "reason": "too_slow"}]
+    assert tables["segments"].num_rows == 4

@@ -149,18 +149,34 @@ def run(
         _emit_summary(quick, json_summary)
         raise typer.Exit(EXIT_OK)
     from transcripts.runtime import prefect_environment
+    from transcripts.steps.entities import ModelNotFound
 
-    # Starting Prefect takes 10-20 s before the first bar can show: say so at once (stderr; stdout stays
-    # the summary or the JSON).
-    with prefect_environment(verbose, announce=lambda line: err.print(line, style="dim", highlight=False)):
-        result = _run_flow(choose_runner(runner, pages, ner_enabled(ner_model)), json_summary,
-                           input_dir=str(input_dir),
-                           **_flow_lake(lake, lake_dir), batch_size=batch_size, ner_model=ner_model,
-                           max_bytes=max_bytes, chunk_docs=chunk_docs, page_timeout=page_timeout,
-                           allow_removals=allow_removals)
+    # Starting Prefect takes 5-10 s before the first bar can show: say so at once (stderr; stdout stays
+    # the summary or the JSON), and import what the run needs meanwhile.
+    chosen = choose_runner(runner, pages, ner_enabled(ner_model))
+    try:
+        with prefect_environment(verbose, announce=lambda line: err.print(line, style="dim", highlight=False),
+                                 while_starting=lambda: _prepare_run(ner_model)):
+            result = _run_flow(chosen, json_summary, input_dir=str(input_dir),
+                               **_flow_lake(lake, lake_dir), batch_size=batch_size, ner_model=ner_model,
+                               max_bytes=max_bytes, chunk_docs=chunk_docs, page_timeout=page_timeout,
+                               allow_removals=allow_removals)
+    except (CannotStart, ModelNotFound) as exc:
+        _fail(f"[red]cannot start:[/red] {escape(str(exc))}", EXIT_CANNOT_START)
     summary = RunSummary(**result)
     _emit_summary(summary, json_summary)
     raise typer.Exit(summary.exit_code)
+
+
+def _prepare_run(ner_model: str | None) -> None:
+    """What a run needs before its first page (the flow with Prefect's engine, the NER model: about 4 s),
+    imported and loaded while Prefect's server starts in its own process (about 6 s). The flow's thread finds
+    the model loaded. Great Expectations (4 s more) is imported by the flow's validation thread while the
+    first pages are processed: here it would make the run wait for it."""
+    from flows.flow import worker_nlp
+    from transcripts.pipeline import ner_model_name
+
+    worker_nlp(ner_model_name(ner_model))
 
 
 def _flow_lake(lake: Any, lake_dir: str | Path | None) -> dict[str, str]:

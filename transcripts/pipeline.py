@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transcripts import __version__
 from transcripts.model import Labeled, Reject
@@ -34,6 +34,9 @@ from transcripts.sources import scan_input as scan_input
 from transcripts.steps.entities import DEFAULT_NER_MODEL as DEFAULT_NER_MODEL  # re-exported for the CLI
 from transcripts.steps.entities import ner_model_name as ner_model_name
 from transcripts.steps.suspect import suspect_line
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DEFAULT_BATCH_SIZE = 100
 # Task runner of `transcripts run`: auto picks processes for a large run with NER and threads otherwise. Measured
@@ -264,6 +267,19 @@ def process_batch(batch: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES,
     return [f.problem if f.problem is not None else worker.run(f, max_bytes, page_timeout) for f in batch]
 
 
+def process_batch_tables(batch: list[InputFile], version: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                         page_timeout: float | None = None) -> dict[str, pa.Table]:
+    """The rows of every table for a batch of pages (process_batch, then tables.batch_tables). With a
+    page_timeout this thread's page worker builds them, so the steps' objects never leave it."""
+    from transcripts.tables import batch_tables
+
+    if not page_timeout or page_timeout <= 0:
+        return batch_tables(process_batch(batch, max_bytes), version)
+    from transcripts.worker import thread_worker
+
+    return thread_worker().run_tables(batch, max_bytes, page_timeout, version)
+
+
 PROGRESS_STEPS = 50  # a run reports progress at least this often: batches of at most 2% of its pages
 
 
@@ -279,9 +295,10 @@ def batches(items: list[InputFile], size: int) -> Iterator[list[InputFile]]:
 
 
 # --------------------------------------------------------------------------------------------- result
-# The run's stages in pipeline order. assemble, validate and write run on a background thread during
-# `process` (flows/flow.py), so they overlap it rather than add to it.
-STAGES = ("plan", "load_model", "process", "assemble", "validate", "write", "publish")
+# The run's stages in pipeline order. validate_setup (importing GE, its context), assemble, validate and write
+# run on a background thread during `process` (flows/flow.py), so they overlap it rather than add to it.
+STAGES = ("plan", "load_model", "process", "validate_setup", "assemble", "validate", "write", "publish")
+BACKGROUND_STAGES = ("validate_setup", "assemble", "validate", "write")
 
 
 @dataclass
@@ -341,10 +358,10 @@ class RunSummary:
 
     def seconds_line(self) -> str:
         """e.g. "plan 0.4, process 14.1 (in the background: validate 3.8, write 0.5), publish 1.9"."""
-        background = ("assemble", "validate", "write")
-        parts, inner = [], [f"{k} {v:.2f}" for k, v in self.ordered_seconds() if k in background]
+        parts = []
+        inner = [f"{k.replace('_', ' ')} {v:.2f}" for k, v in self.ordered_seconds() if k in BACKGROUND_STAGES]
         for k, v in self.ordered_seconds():
-            if k in background:
+            if k in BACKGROUND_STAGES:
                 continue
             parts.append(f"{k.replace('_', ' ')} {v:.2f}")
             if k == "process" and inner:

@@ -14,10 +14,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -37,41 +39,103 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec; the 
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _server_class() -> Any:
-    from prefect.server.api.server import SubprocessASGIServer
+class TemporaryServer:
+    """Prefect's temporary API server: the command and environment of Prefect 3.8's SubprocessASGIServer,
+    started without importing Prefect's server here (4 s that the child spends anyway), as a child that dies
+    with this process and does not get the terminal's Ctrl-C. Its start-up (6 s) overlaps whatever this
+    process does next; `wait` returns once it answers."""
 
-    class OwnedServer(SubprocessASGIServer):  # type: ignore[misc]
-        """Prefect's temporary server (same command and environment as SubprocessASGIServer of Prefect 3.8),
-        started as a child that dies with this process and does not get the terminal's Ctrl-C."""
+    def __init__(self) -> None:
+        # a pipe nobody reads could fill up and stall the server; closed by stop()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115
+        self.process: subprocess.Popen[bytes] | None = None
+        self._launch()
 
-        def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
-            import prefect
-            from prefect.settings import get_current_settings
+    def _launch(self) -> None:
+        self.port = _free_port()
+        self.api_url = f"http://127.0.0.1:{self.port}/api"
+        spec = find_spec("prefect")
+        package = Path(next(iter(spec.submodule_search_locations or []))) if spec else Path(".")
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+               "PREFECT__SERVER_FINAL": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(package.parent), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "error", "--lifespan", "on"],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log,
+            preexec_fn=_die_with_parent, start_new_session=True)  # before any thread
 
-            env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                   "PREFECT__SERVER_FINAL": "1", **get_current_settings().to_environment_variables(exclude_unset=True)}
-            return subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
-                 "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--log-level", "error", "--lifespan", "on"],
-                env=env, preexec_fn=_die_with_parent, start_new_session=True)  # before any thread
+    def wait(self, timeout: float = SERVER_STARTUP_SECONDS) -> None:
+        for attempt in range(3):
+            assert self.process is not None
+            try:
+                _wait_until_healthy(self.process, self.api_url, timeout, self._log, "Prefect's temporary server")
+                return
+            except CannotStart as exc:  # another program may have taken the free port meanwhile: try another
+                if attempt == 2 or "address already in use" not in str(exc):
+                    raise
+                self._log.truncate(0)
+                self._launch()
 
-    return OwnedServer
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.process)
+            self.process = None
+        self._log.close()
+
+
+def _wait_until_healthy(process: subprocess.Popen[bytes], api_url: str, timeout: float, log: Any,
+                        what: str) -> None:
+    """Returns once `api_url` answers; CannotStart with the server's last line when it exits or times out."""
+    deadline = time.monotonic() + timeout
+    while not _healthy(api_url):
+        if process.poll() is not None:
+            log.seek(0)
+            raise CannotStart(f"{what} did not start: "
+                              + _cause(log.read().decode("utf-8", "replace"), process.returncode))
+        if time.monotonic() > deadline:
+            raise CannotStart(f"{what} did not answer within {timeout:.0f} s")
+        time.sleep(0.1)
+
+
+_OS_ERROR = re.compile(r"\[Errno \d+\].*$", re.M)  # e.g. uvicorn's "[Errno 98] ... address already in use"
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception): .+$", re.M)
+
+
+def _cause(log: str, status: int | None) -> str:
+    """One line saying why a server exited: an OS error (the first, as later ones follow from it), else
+    the last exception of its log, else its last line."""
+    if os_error := _OS_ERROR.search(log):
+        return os_error.group(0)
+    if exceptions := _EXCEPTION_LINE.findall(log):
+        return str(exceptions[-1])
+    lines = log.strip().splitlines()
+    return lines[-1] if lines else f"exit status {status}"
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @contextlib.contextmanager
-def prefect_environment(verbose: bool, announce: Callable[[str], None] | None = None) -> Iterator[None]:
+def prefect_environment(verbose: bool, announce: Callable[[str], None] | None = None,
+                        while_starting: Callable[[], None] | None = None) -> Iterator[None]:
     """Prefect's settings for a run from the command line, its temporary server when no API is configured
     ($PREFECT_API_URL), and Ctrl-C/SIGTERM handlers that end the run within a second. `announce` is told
-    what is starting, before the seconds that takes."""
+    what is starting, before the seconds that takes; `while_starting` (imports, a model) runs while the
+    server starts, on the other core."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")  # else Prefect's client prints a telemetry notice on a terminal
-    if announce is not None:  # importing Prefect and starting its temporary server take 10-20 s
+    if announce is not None:  # importing Prefect and starting its temporary server take 5-10 s
         announce("starting Prefect...")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
     server = None
     # signal handlers can only be set from the main thread (a run called from another thread keeps Python's)
     on_main_thread = threading.current_thread() is threading.main_thread()
@@ -84,9 +148,9 @@ def prefect_environment(verbose: bool, announce: Callable[[str], None] | None = 
         from transcripts.worker import kill_all
 
         kill_all()
-        if server is not None and server.server_process is not None:
+        if server is not None and server.process is not None:
             with contextlib.suppress(ProcessLookupError):
-                server.server_process.kill()
+                server.process.kill()
         for child in _children(os.getpid()):  # the processes runner's pool (their page workers die with them)
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child, signal.SIGKILL)
@@ -95,11 +159,25 @@ def prefect_environment(verbose: bool, announce: Callable[[str], None] | None = 
     for sig in previous:
         signal.signal(sig, stop)
     try:
+        # Started before Prefect is even imported: an API configured elsewhere than the environment
+        # (a profile, prefect.toml, .env) is only known after the import, and then the server is stopped.
+        if not os.environ.get("PREFECT_API_URL"):
+            server = TemporaryServer()
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
         if PREFECT_API_URL.value():
+            if server is not None:
+                server.stop()
+                server = None
+            if while_starting is not None:
+                while_starting()
             yield
             return
-        server = _server_class()()
-        server.start(timeout=SERVER_STARTUP_SECONDS)
+        if server is None:  # PREFECT_API_URL was set, but empty
+            server = TemporaryServer()
+        if while_starting is not None:
+            while_starting()
+        server.wait()
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
             yield
     finally:
@@ -137,29 +215,17 @@ def owned_prefect_server(port: int | None = None, timeout: float = SERVER_STARTU
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_UI_ENABLED": "false",
            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": str(SCHEDULER_LOOP_SECONDS)}
     env.pop("PREFECT_API_URL", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port),
-         "--no-ui", "--log-level", "ERROR"],
-        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        preexec_fn=_die_with_parent, start_new_session=True)
-    try:
-        deadline = time.monotonic() + timeout
-        while not _healthy(api_url):
-            if proc.poll() is not None:
-                detail = (proc.stderr.read() if proc.stderr else b"").decode("utf-8", "replace").strip()
-                raise CannotStart("the Prefect server did not start: "
-                                  + (detail.splitlines()[-1] if detail else f"exit status {proc.returncode}"))
-            if time.monotonic() > deadline:
-                raise CannotStart(f"the Prefect server did not answer within {timeout:.0f} s")
-            time.sleep(0.5)
-        yield api_url
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port),
+             "--no-ui", "--log-level", "ERROR"],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+            preexec_fn=_die_with_parent, start_new_session=True)
+        try:
+            _wait_until_healthy(proc, api_url, timeout, log, "the Prefect server")
+            yield api_url
+        finally:
+            _stop(proc)
 
 
 def _children(pid: int) -> list[int]:

@@ -2,8 +2,10 @@
 stopped. The process is killed and replaced, the page becomes a `too_slow` reject, and the run goes on.
 
 One worker per thread that processes pages (a task runner's thread or process), started at its first page and
-kept for the run, so a page costs one round trip through a pipe, not a process. A worker dies with the thread
-that started it (Linux PR_SET_PDEATHSIG), so nothing outlives a run, even one killed with SIGKILL.
+kept for the run, so a page costs a message through a pipe, not a process. Without NER the worker also builds
+the batch's Arrow tables (`run_tables`); with NER it returns each page's step output for the model. A worker
+dies with the thread that started it (Linux PR_SET_PDEATHSIG), so nothing outlives a run, even one killed with
+SIGKILL.
 
     python -m transcripts.worker READ_FD WRITE_FD PARENT_PID MODULE:FUNCTION    (started by PageWorker)
 """
@@ -22,8 +24,11 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+import pyarrow as pa
+
 from transcripts.model import Labeled, Reject
 from transcripts.scan import InputFile
+from transcripts.tables import BatchRows, from_ipc, to_ipc
 
 # What a worker runs for a page: process_file(InputFile, max_bytes) -> Labeled | Reject. Tests point it at a
 # slow function to exercise the budget.
@@ -63,22 +68,70 @@ class PageWorker:
             return None
 
     def run(self, f: InputFile, max_bytes: int, timeout: float) -> Labeled | Reject:
+        """The page's step output (a Labeled page or a Reject)."""
+        return self._request(("page", f, max_bytes), f, timeout)  # type: ignore[no-any-return]
+
+    def run_tables(self, files: list[InputFile], max_bytes: int, timeout: float, version: str) -> dict[str, pa.Table]:
+        """The rows of every table for a batch of pages, built in the worker: only Arrow buffers cross the
+        pipe, not the steps' objects, which the run's process would unpickle and turn into rows under its GIL.
+
+        The whole batch is sent at once and the worker answers after each page, so it never waits for this
+        process between pages; each page has `timeout` seconds from the answer before it. The worker keeps the
+        rows until the batch ends: when it is stopped on a page, the rows go with it, and the pages before are
+        sent again to the next worker (each with its own budget)."""
+        try:
+            return self._batch_tables(files, max_bytes, timeout, version)
+        except BaseException:
+            self.stop()  # never leave rows of an unfinished batch in the worker for the next one
+            raise
+
+    def _batch_tables(self, files: list[InputFile], max_bytes: int, timeout: float,
+                      version: str) -> dict[str, pa.Table]:
+        todo: list[InputFile | Reject] = [f.problem or f for f in files]
+        while True:
+            self._send(("batch", todo, max_bytes, version))
+            for i, item in enumerate(todo):
+                out = self._reply(item if isinstance(item, InputFile) else None, timeout)
+                if isinstance(out, Reject):  # too slow, or the worker died: stopped, with the rows it held
+                    todo = [*todo[:i], out, *todo[i + 1:]]
+                    break
+                if out != "ok":
+                    raise RuntimeError("the page worker died while adding a reject")
+            else:
+                tables = self._reply(None, STARTUP_SECONDS)
+                if not isinstance(tables, dict):
+                    raise RuntimeError("the page worker died while building a batch's tables")
+                return from_ipc(tables)
+
+    def _send(self, request: tuple[Any, ...]) -> None:
         if self.proc is None:
             self._start()
-        assert self.requests is not None and self.replies is not None and self.proc is not None
-        self.requests.send((f, max_bytes))
+        assert self.requests is not None
+        self.requests.send(request)
+
+    def _request(self, request: tuple[Any, ...], f: InputFile | None, timeout: float) -> Any:
+        self._send(request)
+        return self._reply(f, timeout)
+
+    def _reply(self, f: InputFile | None, timeout: float) -> Any:
+        """The worker's next answer; a Reject of page `f` (None if no page) when it is stopped first."""
+        assert self.replies is not None and self.proc is not None
         if not self.replies.poll(timeout):
             self.stop()
+            if f is None:
+                return None
             return Reject(f.source_path, f.doc_id, "too_slow", f"not done within the page budget of {timeout:g} s "
                           "(--page-timeout); stopped", f.sha256, f.n_bytes)
         result = self._receive()
         if result is None:  # the worker died on this page (out of memory, a crash in native code)
             code = self.proc.wait()
             self.stop()
+            if f is None:
+                return None
             how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
             return Reject(f.source_path, f.doc_id, "stage_error", f"the page worker died ({how})", f.sha256,
                           f.n_bytes)
-        return result  # type: ignore[no-any-return]
+        return result
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -147,11 +200,19 @@ def main(argv: list[str]) -> None:
     replies.send("ready")
     while True:
         try:
-            f, max_bytes = requests.recv()
+            request = requests.recv()
         except (EOFError, OSError):
             return
+        if request[0] == "batch":  # every page's rows, an answer after each page, then the batch's tables
+            _, items, max_bytes, version = request
+            rows = BatchRows()
+            for item in items:
+                rows.add(item if isinstance(item, Reject) else page_function(item, max_bytes), version)
+                replies.send("ok")
+            replies.send(to_ipc(rows.tables()))
+            continue
+        _, f, max_bytes = request  # one page: its step output (NER runs on it in the run's task)
         replies.send(page_function(f, max_bytes))
-
 
 if __name__ == "__main__":
     main(sys.argv[1:])

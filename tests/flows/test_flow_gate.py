@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-import flows.flow
+from transcripts import pipeline
 from transcripts.store.lake import Lake
 
 pytestmark = pytest.mark.slow
@@ -22,8 +22,8 @@ Tables = dict[str, pa.Table]
 
 def corrupt_batches(monkeypatch: pytest.MonkeyPatch, corrupt: Callable[[Tables], Tables]) -> None:
     """Make every batch the workers build go through `corrupt` (the threads runner shares this process)."""
-    build = flows.flow.batch_tables
-    monkeypatch.setattr(flows.flow, "batch_tables", lambda *args: corrupt(build(*args)))
+    build = pipeline.process_batch_tables
+    monkeypatch.setattr(pipeline, "process_batch_tables", lambda *args: corrupt(build(*args)))
 
 
 def rows(lake: Path, sql: str) -> list[dict]:

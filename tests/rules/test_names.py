@@ -1,6 +1,6 @@
 import pytest
 
-from transcripts.rules.names import NameBook, find_names, fold, has_surname, title_case_name
+from transcripts.rules.names import NameBook, find_names, fold, has_surname, name_at, title_case_name
 
 
 @pytest.mark.parametrize(("full", "surname", "expected"), [
@@ -48,3 +48,26 @@ def test_names_cased_from_capitals_as_labels_print_them(printed: str, expected: 
 def test_names_find_drops_titles_and_possessives() -> None:
     names = [n for _, _, n in find_names("Chinese President Xi Jinping met Putin's spokesman and José de la Cruz.")]
     assert names == ["Xi Jinping", "Putin", "José de la Cruz"]
+
+
+@pytest.mark.parametrize("text", [
+    "Soy Maria Lopez. Me llamo Ana de la Cruz, y soy X-I'm John Smith.",
+    "Hamid St. John met 3M's Ann Lee\nand Dr. Jane Doe, said Mr. Li; the iPhone Ray Smith",
+    "I'm Senator John Smith's aide, I'm B.A. Parker and I'm  Omar van Dyke",
+])
+def test_names_name_at_a_place_is_the_name_the_whole_text_finds_there(text: str) -> None:
+    for min_words in (1, 2):
+        found = {a: n for a, _, n in find_names(text, min_words)}
+        assert {pos: name_at(text, pos, min_words) for pos in found} == found
+        assert all(name_at(text, pos, min_words) is None for pos in range(len(text)) if pos not in found)
+
+
+def test_names_book_reads_names_whose_folded_form_is_longer() -> None:
+    book = NameBook(["Wir sprachen mit Jörg Weiß.", "Später: WEISS und Weiß."])  # ß folds to ss
+    assert book.case("JÖRG WEISS") == "Jörg Weiß"
+    assert book.case("HERR WEISS") == "Herr Weiß"
+
+
+def test_names_book_cases_a_label_word_only_from_whole_words() -> None:
+    assert NameBook(["The Mcdonald farm."]).case("MCDONALD") == "Mcdonald"
+    assert NameBook(["The Old-Mcdonald farm."]).case("MCDONALD") == "McDonald"  # inside a hyphenated word

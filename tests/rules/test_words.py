@@ -1,6 +1,16 @@
+import re
+
 import pytest
 
-from transcripts.rules.words import APOSTROPHES, count_words, english_words, page_splits, repair_glued
+from transcripts.rules.words import (
+    APOSTROPHES,
+    bmp_ranges,
+    count_words,
+    english_words,
+    page_splits,
+    repair_glued,
+    unify_apostrophes,
+)
 
 
 def test_words_count_keeps_inner_apostrophes() -> None:
@@ -10,6 +20,7 @@ def test_words_count_keeps_inner_apostrophes() -> None:
 
 def test_words_apostrophe_table_unifies_curly_quotes() -> None:
     assert "it’s ʼtwas ‘x".translate(APOSTROPHES) == "it's 'twas 'x"
+    assert unify_apostrophes("it’s ʼtwas ‘x") == "it's 'twas 'x"
 
 
 @pytest.mark.parametrize(("glued", "split"), [
@@ -65,3 +76,10 @@ def test_words_repair_never_touches_markup_urls_or_addresses(line: str) -> None:
 def test_words_page_splits_spare_the_last_word_cut_by_an_excerpt() -> None:
     text = "He said forexpanding the plan would help them get themsel"
     assert page_splits(text, {}, english_words()) == {"forexpanding": ("for", "expanding")}
+
+
+@pytest.mark.parametrize("category", [r"\w", r"[^\W\d_]"])
+def test_words_bmp_ranges_match_as_the_category_class(category: str) -> None:
+    plane = "".join(map(chr, range(0x10000)))
+    spelled = re.compile(f"[{bmp_ranges(category)}]")
+    assert [c for c in plane if spelled.match(c)] == re.findall(category, plane)

@@ -299,3 +299,12 @@ def test_label_voicemail_opener_does_not_inherit_the_unlabeled_opening() -> None
         ("turn", "TONY", "Things may have changed by the time you hear this."),
     ]))
     assert speakers(page)["Tony"][0] == "guest"
+
+
+def test_label_description_found_where_the_prose_curls_the_apostrophe() -> None:
+    parts: list[Part] = [
+        ("turn", "STEVE INSKEEP, HOST", "D’Arcy Smith is a senior fellow at the Brookings Institution. Welcome."),
+        ("turn", "D'ARCY SMITH", "Thanks for having me."),
+    ]
+    assert speakers(label_page(page_from(parts)))["D'Arcy Smith"] == (
+        "guest", "a senior fellow at the Brookings Institution")

@@ -372,6 +372,27 @@ def test_validate_frames_read_through_arrow(arrow_dtypes: bool) -> None:
     assert "segments.kind_in_set" in reasons and "documents.year_in_range" in reasons
 
 
+def test_validate_arrow_tables_as_a_run_passes_them_find_the_same_faults() -> None:
+    """The run validates its Arrow tables as they are (no pandas round trip for the SQL checks)."""
+    import pyarrow as pa
+
+    from transcripts.tables import arrow_schema
+
+    bad = make_doc("bad")
+    bad["segments"][1]["kind"] = "sidebar"
+    del bad["removed"][0]  # a coverage gap: only the SQL checks see it
+    docs = (make_doc("good"), bad)
+    frames = to_frames(*docs)
+    tables = {name: pa.Table.from_pandas(frame, schema=arrow_schema(TABLES[name]), preserve_index=False)
+              for name, frame in frames.items()}  # typed as the run's workers build them
+    from_arrow, from_frames = validate_tables(tables), validate_tables(frames)
+    assert from_arrow.quarantined == from_frames.quarantined
+    assert list(from_arrow.quarantined) == ["bad"]
+    reasons = " ".join(from_arrow.quarantined["bad"])
+    assert "segments.kind_in_set" in reasons and "exact_coverage" in reasons
+    assert (from_arrow.evaluated, from_arrow.passed) == (from_frames.evaluated, from_frames.passed)
+
+
 def test_sql_checks_blank_means_python_isspace() -> None:
     """The coverage check's notion of blank agrees with str.isspace() (NBSP, U+2028, \\x1c... included)."""
     from transcripts.validate.checks import _BLANK_RE

@@ -4,37 +4,22 @@ creation of the empty tables), not dataset version N. `query` refuses time trave
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from typing import Any
-
-import duckdb
+from transcripts.store.errors import QueryRefused
+from transcripts.store.guard import parse_tree, walk_tree
 
 
 class TimeTravelRefused(ValueError):
     """The SQL carries an AT (VERSION => ...) or AT (TIMESTAMP => ...) clause."""
 
 
-def _nodes(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)
-
-
 def refuse_time_travel(sql: str) -> None:
     """Raise TimeTravelRefused when a table reference of `sql` has an AT clause (found in the parse tree,
     so the words inside a string literal do not count). SQL DuckDB cannot parse is left to the query."""
     try:
-        with duckdb.connect(":memory:") as con:
-            row = con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()
-    except duckdb.Error:
+        tree = parse_tree(sql)
+    except QueryRefused:
         return
-    tree = json.loads(row[0]) if row else {}
-    for node in _nodes(tree.get("statements", [])):
+    for node in walk_tree(tree.get("statements", [])):
         at = node.get("at_clause")
         if isinstance(at, dict) and at:
             unit = str(at.get("unit", "VERSION")).upper()

@@ -244,6 +244,7 @@ def _is_group_name(upper: str) -> bool:
     return bool(words) and (words[-1] in _GROUP_WORDS or (words[0] == "THE" and len(words) > 1))
 
 
+@lru_cache(maxsize=1 << 12)  # a page prints the same label turn after turn
 def parse_label(label: str) -> ParsedLabel:
     text = label.strip().rstrip(":").strip()
     if text.startswith("[") and text.endswith("]"):  # "[Daniel Alarcón]"

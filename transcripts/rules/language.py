@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from transcripts.rules.words import ASTRAL, bmp_ranges
+
 STOPWORDS = {
     "en": "the and of to in is that it was for on are with as be this have not but they you at by from or",
     "es": "el la de que y en los las un una por con no es para se del al lo como más pero sus le ya",
@@ -14,12 +16,15 @@ STOPWORDS = {
     "it": "il la di che e è un una per non con del della le si sono da gli nel anche al come",
 }
 _STOP = {lang: set(words.split()) for lang, words in STOPWORDS.items()}
-_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTER = r"[^\W\d_]"
+_LETTERS = re.compile(f"{_LETTER}++")
+_BMP_LETTERS = re.compile(f"[{bmp_ranges(_LETTER)}]++")  # the same runs, read twice as fast, where it applies
 
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code by stopword share; English when the text is too short to tell."""
-    words = _LETTERS.findall(text[:20000].lower())
+    sample = text[:20000].lower()
+    words = (_LETTERS if ASTRAL.search(sample) else _BMP_LETTERS).findall(sample)
     if len(words) < 8:
         return "en"
     counts = Counter(words)

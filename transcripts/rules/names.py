@@ -7,12 +7,14 @@ Pure string functions shared by the label step (speakers, quotes, metadata) and 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
 
-from transcripts.rules.words import APOS_CHARS, APOSTROPHES, wordset
+from transcripts.rules.words import APOS_CHARS, APOSTROPHES, unify_apostrophes, wordset
 
 # Words printed before a speaker's name in capitals, in any case: "Mr. JOHN DOE", "Senator HARRY REID",
 # "SEN. JOHN MCCAIN", "President GEORGE W. BUSH". Full titles, longest first, then abbreviations.
@@ -62,7 +64,7 @@ _MAC_NAMES = frozenset({"macdonald", "macarthur", "mackenzie", "macleod", "macmi
 
 # A word, or "St." with its dot. Same tokens as r"\bSt\.(?!\w)|[^\W\d_][\w'’\-]*", but every match starts on
 # the one letter class, which the regex engine scans for faster than it tries two alternatives at each position.
-_TOKEN = re.compile(rf"[^\W\d_](?:(?<=\bS)t\.(?!\w)|[\w{APOS_CHARS}\-]*)")
+_TOKEN = re.compile(rf"[^\W\d_](?:(?<=\bS)t\.(?!\w)|[\w{APOS_CHARS}\-]*+)")
 
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the same tokens, and the text between them
 
@@ -149,6 +151,48 @@ def find_names(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
     return [(a, b, name) for a, b, name, n_words in _scan(text)[1] if n_words >= min_words]
 
 
+# Characters no token holds and no name run crosses (runs join tokens across one space only): the names of a
+# stretch between two of them are the whole text's names there.
+_RUN_BREAK = re.compile(rf"[^\w{APOS_CHARS}\-. ]")
+
+
+@lru_cache(maxsize=1 << 8)
+def _run_breaks(text: str) -> list[int]:
+    return [m.start() for m in _RUN_BREAK.finditer(text)]
+
+
+@lru_cache(maxsize=1 << 12)
+def _names_between(text: str, lo: int, hi: int) -> dict[int, tuple[str, int]]:
+    """The names of text[lo:hi] by where they start in `text`, with their word counts."""
+    return {a + lo: (name, n_words) for a, _, name, n_words in _scan(text[lo:hi])[1]}
+
+
+_TOKEN_CHAR = re.compile(rf"[\w{APOS_CHARS}\-]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _token_at(text: str, pos: int) -> str | None:
+    """The token of _scan(text) that starts at `pos`, if one does: none does inside a run of token characters
+    that a letter opened."""
+    k = pos - 1
+    while k >= 0 and _TOKEN_CHAR.match(text, k):
+        if _LETTER.match(text, k):
+            return None
+        k -= 1
+    m = _TOKEN.match(text, pos)
+    return m.group() if m else None
+
+
+def name_at(text: str, pos: int, min_words: int = 1) -> str | None:
+    """The name of find_names(text, min_words) that starts at `pos`, if any, read from the stretch around `pos`
+    (a self-introduction asks about one place in a long turn)."""
+    breaks = _run_breaks(text)
+    k = bisect_left(breaks, pos)  # the stretch between the last break before `pos` and the first after it
+    found = _names_between(text, breaks[k - 1] + 1 if k else 0, breaks[k] if k < len(breaks) else len(text))
+    name, n_words = found.get(pos, ("", 0))
+    return name if name and n_words >= min_words else None
+
+
 # The label step asks for the names of the same segment text several times (name book, self-introductions,
 # quotes, descriptions): tokenize and scan each text once.
 @lru_cache(maxsize=1 << 12)
@@ -214,48 +258,90 @@ def _shows_casing(tok: str) -> bool:
     return (tok[:1].isupper() and not tok.isupper()) or tok in PARTICLES
 
 
+@lru_cache(maxsize=1 << 16)
+def _casing_form(tok: str) -> tuple[str, str]:
+    """A casing word's key in NameBook.words and the form it is counted as."""
+    form = tok.translate(APOSTROPHES).rstrip(".")
+    return fold(form), form
+
+
 _NAME = itemgetter(2)  # the name of a (start, end, name, n_words) found by _scan
 
 
 class NameBook:
-    """Person names as the page writes them, for casing labels and completing surnames."""
+    """Person names as the page writes them, for casing labels and completing surnames.
+
+    Read on demand: a query looks only at the texts whose folded form holds its folded words, since folding is
+    done character by character and a name or word of a text folds to a piece of the text folded. Most texts of
+    a page never name the one asked about, and a page with no speaker labels asks nothing."""
 
     def __init__(self, texts: list[str]) -> None:
-        self.full: dict[str, Counter[str]] = {}  # folded full name -> written forms
-        self.words: dict[str, Counter[str]] = {}  # folded word -> written forms (not all-caps)
-        self.order: list[str] = []  # full names (2+ words) in order of first appearance
-        in_order: set[str] = set()
-        all_names: Counter[str] = Counter()
-        all_tokens: Counter[str] = Counter()
-        for text in texts:
-            tokens, found = _scan(text)
-            all_names.update(map(_NAME, found))
-            all_tokens.update(tokens)
-        # Distinct names and tokens in order of first appearance, with their counts: the same forms, counts and
-        # insertion order as adding every one in turn, without a Python step per occurrence.
-        for name, count in all_names.items():
-            name = name.translate(APOSTROPHES)
-            key = fold(name)
-            forms = self.full.get(key)
-            if forms is None:
-                forms = self.full[key] = Counter()
-            forms[name] += count
-            if name not in in_order and len(name.split()) >= 2:
-                in_order.add(name)
-                self.order.append(name)
-        for tok in compress(all_tokens, map(_shows_casing, all_tokens)):
-            count = all_tokens[tok]
-            tok = tok.translate(APOSTROPHES).rstrip(".")
-            key = fold(tok)
-            forms = self.words.get(key)
-            if forms is None:
-                forms = self.words[key] = Counter()
-            forms[tok] += count
+        self._texts = texts
+        self._folded: list[tuple[str, str]] = []  # (text, folded text), once asked
+        self._joined = ""  # the folded texts, joined: one test rules out a key the page never holds
+        self._names_with: dict[tuple[str, ...], list[str]] = {}
+        self._word_forms: dict[str, Counter[str]] = {}
+
+    def _having(self, keys: list[str]) -> list[tuple[str, str]]:
+        """(text, folded text) of the texts whose folded form holds every one of `keys`, in page order."""
+        if not self._folded and self._texts:
+            self._folded = [(t, unify_apostrophes(t).upper().casefold()) for t in self._texts]  # fold, for long text
+            self._joined = "\n".join(f for _, f in self._folded)
+        if not all(k in self._joined for k in keys):
+            return []
+        found = self._folded
+        for k in keys:
+            found = [tf for tf in found if k in tf[1]]
+        return found
+
+    def names_with(self, keys: list[str]) -> list[str]:
+        """Every name (apostrophes unified) of the texts that hold `keys`, in page order."""
+        names = self._names_with.get(tuple(keys))
+        if names is None:
+            names = self._names_with[tuple(keys)] = [
+                name.translate(APOSTROPHES) for text, _ in self._having(keys) for _, _, name, _ in _scan(text)[1]]
+        return names
+
+    def _names_folding_to(self, key: str) -> Iterator[str]:
+        """Every name (apostrophes unified) whose folded form is `key`, in page order."""
+        for text, folded in self._having([key]):
+            if len(folded) != len(text):  # a character folded to several: places in the two differ
+                yield from (n for _, _, n, _ in _scan(text)[1] if fold(n) == key)
+                continue
+            # every character kept its place: such a name starts where `key` occurs
+            i = folded.find(key)
+            while i >= 0:
+                name = name_at(text, i)
+                if name is not None and fold(name) == key:
+                    yield name.translate(APOSTROPHES)
+                i = folded.find(key, i + 1)
 
     def written(self, name: str) -> str | None:
         """The page's own spelling of a name given in any case, if it writes it out."""
-        forms = self.full.get(fold(name))
+        key = fold(name)
+        forms: Counter[str] = Counter(self._names_folding_to(key)) if key else Counter()
         return forms.most_common(1)[0][0] if forms else None
+
+    def word_forms(self, key: str) -> Counter[str]:
+        """The written forms (not all-caps) of the word with folded `key`, counted."""
+        forms = self._word_forms.get(key)
+        if forms is None:
+            forms = self._word_forms[key] = Counter()
+            for text, folded in self._having([key]):
+                if len(folded) != len(text):  # a character folded to several: places in the two differ
+                    toks = _scan(text)[0]
+                    forms.update(form for k, form in map(_casing_form, compress(toks, map(_shows_casing, toks)))
+                                 if k == key)
+                    continue
+                i = folded.find(key)  # every character kept its place: such a word starts where `key` occurs
+                while i >= 0:
+                    tok = _token_at(text, i)
+                    if tok is not None and _shows_casing(tok):
+                        k, form = _casing_form(tok)
+                        if k == key:
+                            forms[form] += 1
+                    i = folded.find(key, i + 1)
+        return forms
 
     def case(self, upper: str) -> str:
         """Best casing for a name printed in capitals: the page's spelling, else word by word, else rules."""
@@ -264,7 +350,7 @@ class NameBook:
             return found
         out = []
         for i, w in enumerate(upper.translate(APOSTROPHES).split()):
-            forms = self.words.get(fold(w))
+            forms = self.word_forms(fold(w))
             cands = [f for f, _ in forms.most_common()] if forms else []
             last = i == len(upper.split()) - 1
             if w.lower() in PARTICLES and i and not last:
@@ -276,6 +362,8 @@ class NameBook:
         return " ".join(out)
 
     def with_surname(self, surname: str, first: str | None = None) -> list[str]:
-        """Full names on the page ending in `surname` (and starting with `first`, if given)."""
-        return [name for name in self.order if has_surname(name, surname)
+        """Full names on the page ending in `surname` (and starting with `first`, if given), in order of first
+        appearance."""
+        full = dict.fromkeys(n for n in self.names_with(fold(surname).split()) if len(n.split()) >= 2)
+        return [name for name in full if has_surname(name, surname)
                 and (first is None or fold(name).split()[0] == fold(first))]

@@ -61,6 +61,8 @@ def program_needles(texts: list[str]) -> tuple[str, ...]:
 def find_programs(text: str, needles: tuple[str, ...] = _PROGRAM_NEEDLES) -> list[re.Match[str]]:
     """PROGRAM_RE.finditer(text), skipping the scan where no form can occur (`needles`: program_needles of
     texts that include this one)."""
+    if not needles:  # the page names no program anywhere: no text needs folding
+        return []
     low = _fold(text)
     if not any(n in low for n in needles):
         return []

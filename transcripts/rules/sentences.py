@@ -25,8 +25,10 @@ _ABBREV = COURTESY_TITLES | ABBREVIATED_TITLES.keys() | wordset(
     ariz okla fla ga mich ill colo wash ore calif mo la tenn pa wis nev md miss neb vt n.m w.va mass conn
     """)
 # a candidate end: terminal punctuation, closing quotes/brackets, then space and a plausible sentence start
-# possessive and anchored to the first mark of a run: a run of 16,000 dots is one match, not a quadratic scan
-_SENT_END = re.compile(r"(?<![.?!])[.?!]++[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9À-ÖØ-ÞĀ-ſ])")
+# possessive and anchored to the first mark of a run: a run of 16,000 dots is one match, not a quadratic scan.
+# It opens on the mark itself (the lookbehind follows it), so the regex engine skips to the next mark instead of
+# trying the pattern at every character.
+_SENT_END = re.compile(r"[.?!](?<![.?!]{2})[.?!]*+[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9À-ÖØ-ÞĀ-ſ])")
 
 
 _WORD_BREAKS = re.compile(r"[ \n\t]")

@@ -46,7 +46,7 @@ from transcripts.rules.head import HEAD_CHROME, ORIGINALLY_PUBLISHED, SPEECH_OPE
 from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.language import detect_language
 from transcripts.rules.programs import HEARD_ON
-from transcripts.rules.words import PageWords, apply_splits, count_words, english_words, page_splits
+from transcripts.rules.words import PageWords, apply_splits, count_words, english_words, page_splits, unknown_tokens
 from transcripts.rules.wrapping import join_wrapped
 from transcripts.steps.head import (
     head_line_reason,
@@ -436,9 +436,12 @@ _NOTED_REMOVALS = {R.COPYRIGHT: "copyright", R.END_MARKER: "copyright", R.DISCLA
 def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed], list[Line], list[str]]:
     """Removals, kept lines with their in-line repairs (run-together words split), and the repair notes."""
     kept_text = "\n".join(ln.text for ln in lines if ln.reason is None)
-    # the lexicon is English: on a page in another language every word would look like two English ones
-    english = detect_language(kept_text) == "en"
-    splits = page_splits(kept_text, PageWords(text), english_words()) if english else {}
+    # the lexicon is English: on a page in another language every word looks like two English ones (most pages
+    # have no token it lacks, and so nothing to split in any language)
+    lexicon = english_words()
+    unknown = unknown_tokens(kept_text, lexicon)
+    english = bool(unknown) and detect_language(kept_text) == "en"
+    splits = page_splits(kept_text, PageWords(text), lexicon, unknown) if english else {}
     removed: list[Removed] = []
     kept_lines: list[Line] = []
     repairs: list[str] = []

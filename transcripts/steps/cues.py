@@ -6,9 +6,11 @@ step weighs this evidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 
 from schemas.appearances import Role
-from transcripts.rules.names import NOT_NAME, TITLE_WORDS, find_names, fold
+from transcripts.rules.names import NOT_NAME, TITLE_WORDS, find_names, fold, name_at
 from transcripts.rules.sentences import split_sentences
 from transcripts.rules.speech import (
     APPOSITIVE,
@@ -32,7 +34,7 @@ from transcripts.rules.speech import (
     THANKS_NAME,
     WORKING_ON_STORY,
 )
-from transcripts.rules.words import APOS, APOSTROPHES
+from transcripts.rules.words import APOS, APOSTROPHES, unify_apostrophes
 
 # How far after "here's your host" the host's name may stand: "..., who's searching Amazon ... It's Peter Sagal."
 HANDED_NAME_CHARS = 250
@@ -63,30 +65,37 @@ def vocative(sentence: str) -> str | None:
     return None if word.casefold() in NOT_NAME or word.casefold() in TITLE_WORDS else word
 
 
-def self_names(text: str) -> list[str]:
+# a turn is asked while reading the labels, again while listening, and for each unlabeled turn after it
+@lru_cache(maxsize=1 << 12)
+def self_names(text: str) -> tuple[str, ...]:
     # every SELF_INTRO form holds one of these strings: substring tests are far cheaper than the regex scan
-    if not any(s in text for s in SELF_INTRO_HINTS) or not SELF_INTRO.search(text):
-        return []
-    names = {a: n for a, _, n in find_names(text, 2)}
-    for m in SELF_INTRO_IN.finditer(text):  # "I'm B.A. Parker.": initials the name finder does not join
-        if "." in m.group("name").split()[0]:
-            names.setdefault(m.start("name"), m.group("name"))
-    out = []
-    for m in SELF_INTRO.finditer(text):
-        name = names.get(m.end())
-        joined = names.get(m.start(), "")
-        if name is None and joined.startswith(m.group()) and len(joined[m.end() - m.start():].split()) >= 2:
-            name = joined[m.end() - m.start():]  # "Soy Daniel Alarcón": a capitalised intro word ran into the name
+    if not any(s in text for s in SELF_INTRO_HINTS):
+        return ()
+    intros = list(SELF_INTRO.finditer(text))
+    # the names right after the introductions, read where they stand rather than in the whole turn
+    names: dict[int, str] = {}
+    for m in intros:
+        name = name_at(text, m.end(), 2)
+        if name is None:  # "Soy Daniel Alarcón": a capitalised intro word ran into the name
+            joined = name_at(text, m.start(), 2) or ""
+            if joined.startswith(m.group()) and len(joined[m.end() - m.start():].split()) >= 2:
+                name = joined[m.end() - m.start():]
         if name is not None:
-            out.append(name.translate(APOSTROPHES))
-    return out
+            names[m.end()] = name
+    if len(names) < len(intros):
+        for m in SELF_INTRO_IN.finditer(text):  # "I'm B.A. Parker.": initials the name finder does not join
+            if "." in m.group("name").split()[0]:
+                names.setdefault(m.start("name"), m.group("name"))
+    return tuple(names[m.end()].translate(APOSTROPHES) for m in intros if m.end() in names)
 
 
+@lru_cache(maxsize=1 << 10)  # a turn that repeats its introduction asks again about the same name
 def self_role(text: str, name: str) -> str | None:
     """Role a self-introduction implies: station ID -> host, 'I cover' / 'NPR News' sign-off -> correspondent."""
+    unified = unify_apostrophes(text)
     for a, b in split_sentences(text):
         s = text[a:b]
-        if name not in s.translate(APOSTROPHES):
+        if name not in unified[a:b]:
             continue
         nxt = text[b:b + 40]
         if SELF_STAFF.search(s + " " + nxt) or SELF_SIGNOFF.search(s):
@@ -99,16 +108,19 @@ def self_role(text: str, name: str) -> str | None:
 def describe(name: str, texts: list[str]) -> str | None:
     """A description the page's prose gives a person: 'X is a senior fellow at Y', 'Putin's spokesman, X,',
     'Here's X, the mayor of Y.'"""
-    esc = re.compile(re.escape(name).replace("'", APOS))
+    # the name as written, either apostrophe for a straight one: a plain search of the sentence with its right
+    # single quotes straightened (one pattern compiled per name cost more than the search)
+    curly = re.compile(re.escape(name).replace("'", APOS)) if "\u2019" in name else None
     for text in texts:
         if name.split()[-1] not in text:
             continue
         for a, b in split_sentences(text):
             s = text[a:b]
-            for m in esc.finditer(s):
-                tail = s[m.end():]
-                pre = DESC_BEFORE.search(s[:m.start()])
-                if pre and tail.startswith(","):
+            for start, end in _spans(name, s) if curly is None else (m.span() for m in curly.finditer(s)):
+                tail = s[end:]
+                # DESC_BEFORE ends on ", " at the end of what precedes: test that before scanning all of it
+                if tail.startswith(",") and s[:start].endswith((", ", ", \n")) \
+                        and (pre := DESC_BEFORE.search(s[:start])):
                     return pre.group(1)
                 found = None
                 t = DESC_IS.match(tail)
@@ -122,6 +134,15 @@ def describe(name: str, texts: list[str]) -> str | None:
                     if 1 < len(found.split()) <= 30 or (found and found[0].islower()):
                         return found
     return None
+
+
+def _spans(name: str, s: str) -> Iterator[tuple[int, int]]:
+    """Where `name` (no right single quote in it) is written in `s`, its apostrophes straight or curly."""
+    s = s.replace("\u2019", "'")
+    i = s.find(name)
+    while i >= 0:
+        yield i, i + len(name)
+        i = s.find(name, i + len(name))
 
 
 def staff_names(texts: list[str]) -> tuple[set[str], set[str]]:

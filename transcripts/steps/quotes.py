@@ -87,23 +87,35 @@ class _People:
     """Person names in document order, to complete a surname or first mention ("Greene" -> "Sam Greene")."""
 
     def __init__(self, texts: list[str], extra: list[str]) -> None:
-        self.full: list[str] = []
-        seen: set[str] = set()
-        for n in [n.translate(APOSTROPHES) for text in texts for _, _, n in find_names(text, 2)] + extra:
-            if n not in seen:
-                seen.add(n)
-                self.full.append(n)
-        self._folded = [fold(n).split() for n in self.full]  # resolve() compares folded words
+        self._texts = texts
+        self._extra = extra
+        # folded word -> the full names (2+ words) holding it, in page order; built at the first lone name, so
+        # that a page of many lone names costs one pass over its names, not one per name
+        self._by_word: dict[str, dict[str, None]] | None = None
+        self._resolved: dict[str, str | None] = {}
+
+    def _full_names_with(self, words: list[str]) -> list[str]:
+        if self._by_word is None:
+            self._by_word = {}
+            for text in self._texts:
+                for _, _, found in find_names(text, 2):
+                    name = found.translate(APOSTROPHES)
+                    for word in fold(name).split():
+                        self._by_word.setdefault(word, {})[name] = None
+        return [n for n in self._by_word.get(words[0], ()) if set(words) <= set(fold(n).split())]
 
     def resolve(self, name: str) -> str | None:
         name = name.translate(APOSTROPHES)
         words = name.split()
         if len(words) >= 2 and not words[0].islower():
             return name
-        w = fold(name).split()  # a surname ("Greene", "del Río") or a first mention ("Xi")
-        hits = [n for n in self.full if has_surname(n, name)] or \
-               [n for n, f in zip(self.full, self._folded, strict=True) if f[:len(w)] == w and len(w) == 1]
-        return hits[0] if hits else None
+        if name not in self._resolved:
+            w = fold(name).split()  # a surname ("Greene", "del Río") or a first mention ("Xi")
+            full = list(dict.fromkeys(self._full_names_with(w) + self._extra))
+            hits = [n for n in full if has_surname(n, name)] or \
+                   [n for n in full if fold(n).split()[:len(w)] == w and len(w) == 1]
+            self._resolved[name] = hits[0] if hits else None
+        return self._resolved[name]
 
 
 _LEADING_PARTICLES = re.compile(r"^(?:(?:" + "|".join(sorted(PARTICLES)) + r") )+(?=[^\W\d_])")
@@ -198,7 +210,7 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
             prev_para_speaker = prev_para_last = None
         prev_idx = idx
         text = seg.text
-        offsets = SegmentOffsets(text, seg.paragraphs, source, seg.char_start)
+        offsets = None  # mapped only for a paragraph that has a quotation to place
         sents = split_sentences(text)
         para_speaker: str | None = None
         for q in quotations(text):
@@ -227,6 +239,8 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
                 else:  # "X, who manages the farm, said the mall ... The escalators make \"...\""
                     name = _named_speaker(text[:q.oa], people)
             full = people.resolve(name) if name else None  # None for a lone word naming nobody introduced
+            if offsets is None:
+                offsets = SegmentOffsets(text, seg.paragraphs, source, seg.char_start)
             span = offsets.span(a, b)
             if span is None:
                 continue

@@ -133,7 +133,7 @@ def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
         else:
             parsed = parse_label(seg.speaker_label)
             key = fold(parsed.name)
-            v = voices.setdefault(key, Voice(key, parsed))
+            v = voices.get(key) or voices.setdefault(key, Voice(key, parsed))  # a new Voice only for a new name
             if seg.speaker_label not in v.labels:
                 v.labels.append(seg.speaker_label)
         v.turns.append(t)
@@ -279,7 +279,7 @@ def _resolve_typos(voices: dict[str, Voice], book: NameBook) -> None:
     named = [v for v in voices.values() if v.kind == SpeakerKind.PERSON and v.resolved and v.name]
     for v in voices.values():
         if v.resolved or v.parsed is None or len(v.key.split()) != 1 or len(v.key) < MIN_TYPO_LABEL_CHARS \
-                or v.key in book.words:
+                or book.word_forms(v.key):
             continue
         near = {fold(w.name): w.name for w in named if w is not v and fold(w.name).split()[-1] != v.key
                 and OSA.distance(fold(w.name).split()[-1], v.key) <= MAX_TYPO_DISTANCE}
@@ -304,7 +304,8 @@ def _complete_surname(v: Voice, p: ParsedLabel, voices: dict[str, Voice], full_f
         return voices[by_first.pop()].parsed.name  # type: ignore[union-attr]
     if p.name != p.name.upper() and len(v.key.split()) == 1 and not earlier:
         # "Daniel:" on a page that writes "Daniel Alarcón" (and no other Daniel): a cased first-name label
-        firsts = {fold(n): n for n in book.order if fold(n).split()[0] == v.key and len(n.split()) <= 3}
+        firsts = {fold(n): n for n in book.names_with([v.key])
+                  if 2 <= len(n.split()) <= 3 and fold(n).split()[0] == v.key}
         if len(firsts) == 1:
             return next(iter(firsts.values()))
     if len(introduced) == 1 and not earlier:

@@ -11,7 +11,9 @@ The directory belongs to the environment (`.venv/duckdb_extensions`, filled by `
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import json
 import os
 import shutil
 import sys
@@ -34,8 +36,10 @@ _SHIPPED: dict[str, tuple[str, str]] = {
 }
 
 _installed: dict[Path, Path] = {}  # extension dir -> platform dir, once installed in this process
-# Binaries whose signature DuckDB verified in this process, with their (inode, size, mtime) then.
+# Binaries whose signature DuckDB verified, with their (inode, size, mtime) then: in this process, and
+# remembered for the next processes in VERIFIED_FILE beside the binaries.
 _verified: dict[Path, tuple[int, int, int]] = {}
+VERIFIED_FILE = ".verified-signatures.json"
 
 
 class ExtensionMissing(RuntimeError):
@@ -113,17 +117,41 @@ def _identity(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+def _remembered(platform_dir: Path) -> dict[Path, tuple[int, int, int]]:
+    """The binaries an earlier process saw DuckDB verify, with their identity then (none when unreadable)."""
+    try:
+        saved = json.loads((platform_dir / VERIFIED_FILE).read_text())
+        return {platform_dir / name: (int(ino), int(size), int(mtime)) for name, (ino, size, mtime) in saved.items()}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def _remember(platform_dir: Path) -> None:
+    """Write what this process verified for the next ones (atomically; a read-only folder just skips it)."""
+    mine = {path.name: list(ident) for path, ident in _verified.items() if path.parent == platform_dir}
+    with contextlib.suppress(OSError):
+        fd, tmp = tempfile.mkstemp(prefix=".verified.", suffix=".tmp", dir=platform_dir)
+        with os.fdopen(fd, "w") as out:
+            json.dump(mine, out)
+        os.replace(tmp, platform_dir / VERIFIED_FILE)
+
+
 def connect(database: str = ":memory:", *, read_only: bool = False,
             extensions: tuple[str, ...] = ("ducklake", "sqlite_scanner")) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection that loads `extensions` from the local directory and never downloads.
 
-    Checking an extension's signature costs ~0.2 s per binary and per connection (it hashes 35 MB), which
-    dominated every read. So the first connection of a process loads with signature checking; later
-    connections of the process skip the check for exactly those files, as long as they are unchanged
-    (same inode, size and mtime). Locked-down readers cannot LOAD anything anyway.
+    Checking an extension's signature costs 0.4 s per binary (it hashes 35 MB), which dominated every
+    command. So DuckDB checks a binary once: connections load with signature checking until every binary
+    they load has passed it, and later connections, of this process or the next ones, skip the check for
+    exactly those files as long as they are unchanged (same inode, size and mtime; a replaced or rewritten
+    binary is checked again). The record lives beside the binaries, in the environment whose Python code
+    we trust anyway. Locked-down readers cannot LOAD anything.
     """
     directory = install_extensions()
-    files = [_installed[directory] / f"{name}.duckdb_extension" for name in extensions]
+    platform_dir = _installed[directory]
+    files = [platform_dir / f"{name}.duckdb_extension" for name in extensions]
+    if not all(f in _verified for f in files):
+        _verified.update({f: ident for f, ident in _remembered(platform_dir).items() if f not in _verified})
     trusted = all(f in _verified and _verified[f] == _identity(f) for f in files)
     con = duckdb.connect(database, read_only=read_only, config={
         "extension_directory": str(directory),
@@ -138,6 +166,7 @@ def connect(database: str = ":memory:", *, read_only: bool = False,
             ident = _identity(f)
             if ident is not None:
                 _verified[f] = ident
+        _remember(platform_dir)
     return con
 
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from schemas import TABLES
+
+if TYPE_CHECKING:  # pandas costs half a second to import, and a query or `versions` never needs it
+    import pandas as pd
+    import pyarrow as pa
 
 CATALOG = "lake"  # name the lake is attached under in our connections; check callbacks get it
 AUTHOR = "transcripts"
 
-RowData: TypeAlias = pa.Table | pd.DataFrame
+RowData: TypeAlias = "pa.Table | pd.DataFrame"
 
 
 def quote(identifier: str) -> str:

@@ -160,9 +160,9 @@ def sql_checks(con: duckdb.DuckDBPyConnection, catalog: str, *, names: Iterable[
     return results
 
 
-def frame_checks(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
-    """The per-document SQL checks over the run's own frames, before anything is published. Checks needing a
-    table the run did not pass, or the whole dataset, are skipped."""
+def frame_checks(frames: Mapping[str, pd.DataFrame | pa.Table]) -> list[CheckResult]:
+    """The per-document SQL checks over the run's own tables (Arrow, or pandas frames), before anything is
+    published. Checks needing a table the run did not pass, or the whole dataset, are skipped."""
     names = [c.name for c in _CHECKS if not c.complete_only and all(t in frames for t in c.tables)]
     if not names:
         return []
@@ -174,7 +174,8 @@ def frame_checks(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
                 con.execute(TABLES[name].ddl(f"cand.{name}"))
             else:
                 # via Arrow: DuckDB scans pandas' Arrow-backed string columns slowly, an Arrow table directly
-                con.register(f"frame_{name}", pa.Table.from_pandas(frame, preserve_index=False))
+                con.register(f"frame_{name}", frame if isinstance(frame, pa.Table)
+                             else pa.Table.from_pandas(frame, preserve_index=False))
                 con.execute(f"CREATE VIEW cand.{name} AS SELECT * FROM frame_{name}")
         return sql_checks(con, "cand", names=names, complete=False, quarantinable=True)
     finally:
