@@ -173,7 +173,7 @@ def prefect_environment(verbose: bool, announce: Callable[[str], None] | None = 
                 while_starting()
             yield
             return
-        if server is None:  # PREFECT_API_URL was set, but empty
+        if server is None:  # the environment named an API that Prefect's settings do not keep
             server = TemporaryServer()
         if while_starting is not None:
             while_starting()
