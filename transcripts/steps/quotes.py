@@ -102,7 +102,7 @@ class _People:
                     name = found.translate(APOSTROPHES)
                     for word in fold(name).split():
                         self._by_word.setdefault(word, {})[name] = None
-        return [n for n in self._by_word.get(words[0], ()) if set(words) <= set(fold(n).split())]
+        return [n for n in self._by_word.get(words[0], ()) if set(words) <= set(fold(n).split())] if words else []
 
     def resolve(self, name: str) -> str | None:
         name = name.translate(APOSTROPHES)
