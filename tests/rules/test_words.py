@@ -7,6 +7,7 @@ from transcripts.rules.words import (
     bmp_ranges,
     count_words,
     english_words,
+    has_astral,
     page_splits,
     repair_glued,
     unify_apostrophes,
@@ -83,3 +84,10 @@ def test_words_bmp_ranges_match_as_the_category_class(category: str) -> None:
     plane = "".join(map(chr, range(0x10000)))
     spelled = re.compile(f"[{bmp_ranges(category)}]")
     assert [c for c in plane if spelled.match(c)] == re.findall(category, plane)
+
+
+@pytest.mark.parametrize(("text", "astral"), [
+    ("plain", False), ("é’ and \uffff", False), ("a lone \ud800 surrogate", False), ("", False),
+    ("emoji \U0001f600", True), ("\U00010000", True)])
+def test_words_has_astral_finds_characters_outside_the_bmp(text: str, astral: bool) -> None:
+    assert has_astral(text) is astral

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from transcripts.rules.words import ASTRAL, bmp_ranges
+from transcripts.rules.words import bmp_ranges, has_astral
 
 STOPWORDS = {
     "en": "the and of to in is that it was for on are with as be this have not but they you at by from or",
@@ -24,7 +24,7 @@ _BMP_LETTERS = re.compile(f"[{bmp_ranges(_LETTER)}]++")  # the same runs, read t
 def detect_language(text: str) -> str:
     """ISO 639-1 code by stopword share; English when the text is too short to tell."""
     sample = text[:20000].lower()
-    words = (_LETTERS if ASTRAL.search(sample) else _BMP_LETTERS).findall(sample)
+    words = (_LETTERS if has_astral(sample) else _BMP_LETTERS).findall(sample)
     if len(words) < 8:
         return "en"
     counts = Counter(words)

@@ -29,8 +29,13 @@ def wordset(words: str, sep: str | None = None) -> frozenset[str]:
 
 # A class of Unicode categories (\w, [^\W\d_]) costs the regex engine database calls for every character it
 # tests; the same class spelled as code point ranges costs two table lookups. Spelled for the Basic Multilingual
-# Plane only, it matches as the category class does in any text without an astral character (ASTRAL).
-ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# Plane only, it matches as the category class does in any text without an astral character (has_astral).
+
+
+def has_astral(text: str) -> bool:
+    """Whether the text holds a character outside the Basic Multilingual Plane: in UTF-16 it takes two code
+    units (encoding is many times cheaper than a regex scan for such characters; a lone surrogate takes one)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
 
 
 def bmp_ranges(category: str) -> str:

@@ -11,7 +11,7 @@ from schemas.appearances import Role
 from schemas.documents import DocType
 from schemas.segments import SegmentKind as K
 from schemas.speakers import SpeakerKind
-from transcripts.model import Labeled, Segmented
+from transcripts.model import Labeled, Segment, Segmented
 from transcripts.rules.dates import find_dateline
 from transcripts.rules.language import detect_language
 from transcripts.rules.names import NameBook, find_names, fold
@@ -20,6 +20,11 @@ from transcripts.rules.words import APOSTROPHES
 from transcripts.steps.metadata import byline_names, find_program, find_year
 from transcripts.steps.quotes import extract_quotes
 from transcripts.steps.speakers import HOST_DESC, resolve
+
+
+def _with_speaker(seg: Segment, speaker_id: str | None) -> Segment:
+    """dataclasses.replace(seg, speaker_id=...), spelled out: replace costs several times the constructor."""
+    return Segment(seg.kind, seg.char_start, seg.char_end, seg.text, seg.speaker_label, seg.paragraphs, speaker_id)
 
 
 def label_page(page: Segmented) -> Labeled:
@@ -32,8 +37,9 @@ def label_page(page: Segmented) -> Labeled:
     book = NameBook([*texts, *bio_lines])
 
     cast = resolve(segs, src.doc_id, notes, book)
+    by_turn = cast.by_turn
     page = dataclasses.replace(page, segments=[
-        dataclasses.replace(seg, speaker_id=cast.by_turn.get(i)) if seg.kind == K.TURN else seg
+        _with_speaker(seg, sid) if seg.kind == K.TURN and (sid := by_turn.get(i)) != seg.speaker_id else seg
         for i, seg in enumerate(segs)])
 
     removed_text = "\n".join(src.text[r.char_start:r.char_end] for r in cleaned.removed)

@@ -11,7 +11,7 @@ from transcripts.model import Quote, Segment
 from transcripts.rules.names import PARTICLES, find_names, fold, has_surname
 from transcripts.rules.offsets import SegmentOffsets
 from transcripts.rules.sentences import split_sentences
-from transcripts.rules.words import APOSTROPHES, count_words
+from transcripts.rules.words import APOSTROPHES, count_words, unify_apostrophes
 
 CUES = (r"says|said|say|writes|wrote|argues|argued|adds|added|tells|told|explains|explained|notes|noted|recalls|"
         r"recalled|continues|continued|asks|asked|insists|insisted|warns|warned|tweeted|posted|reported|replied|"
@@ -89,20 +89,26 @@ class _People:
     def __init__(self, texts: list[str], extra: list[str]) -> None:
         self._texts = texts
         self._extra = extra
-        # folded word -> the full names (2+ words) holding it, in page order; built at the first lone name, so
-        # that a page of many lone names costs one pass over its names, not one per name
-        self._by_word: dict[str, dict[str, None]] | None = None
+        self._folded: list[str] | None = None  # each text folded, once a lone name is asked about
         self._resolved: dict[str, str | None] = {}
 
     def _full_names_with(self, words: list[str]) -> list[str]:
-        if self._by_word is None:
-            self._by_word = {}
-            for text in self._texts:
+        """The full names (2+ words) whose folded words include `words`, in page order. Only the texts whose
+        folded form holds every word are read: folding goes character by character, so a name's folded form is
+        a piece of its text's, and few of a page's texts name the person a lone name may be."""
+        if not words:
+            return []
+        if self._folded is None:  # fold(text), spelled as NameBook spells it: str.translate is slow on long text
+            self._folded = [unify_apostrophes(text).upper().casefold() for text in self._texts]
+        want = set(words)
+        out: dict[str, None] = {}
+        for text, folded in zip(self._texts, self._folded, strict=True):
+            if all(map(folded.__contains__, want)):
                 for _, _, found in find_names(text, 2):
                     name = found.translate(APOSTROPHES)
-                    for word in fold(name).split():
-                        self._by_word.setdefault(word, {})[name] = None
-        return [n for n in self._by_word.get(words[0], ()) if set(words) <= set(fold(n).split())] if words else []
+                    if want <= set(fold(name).split()):
+                        out[name] = None
+        return list(out)
 
     def resolve(self, name: str) -> str | None:
         name = name.translate(APOSTROPHES)
@@ -196,6 +202,12 @@ def _named_speaker(before: str, people: _People) -> str | None:
     return found
 
 
+def _last_named(text: str, people: _People) -> str | None:
+    """The last person a paragraph names: asked only when a quotation's pronoun needs it (resolving a lone name
+    reads every name of the page)."""
+    return next((n for _, _, n in reversed(find_names(text)) if people.resolve(n)), None)
+
+
 def extract_quotes(segments: list[Segment], source: str, extra_names: list[str]) -> list[Quote]:
     """Attributed quotations in the page's prose paragraphs, with their offsets in the source text."""
     prose = [(i, s) for i, s in enumerate(segments) if s.kind == K.PARAGRAPH]
@@ -203,11 +215,11 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
     quotes: list[Quote] = []
     last_speaker: str | None = None  # the last attributed speaker, for pronouns and continued quotations
     prev_para_speaker: str | None = None
-    prev_para_last: str | None = None  # the last person the previous paragraph names
+    prev_para: str | None = None  # the previous paragraph, whose last named person a pronoun may point to
     prev_idx = -2
     for idx, seg in prose:
         if idx != prev_idx + 1:  # a heading or caption in between ends any continued quotation
-            prev_para_speaker = prev_para_last = None
+            prev_para_speaker = prev_para = None
         prev_idx = idx
         text = seg.text
         offsets = None  # mapped only for a paragraph that has a quotation to place
@@ -226,7 +238,7 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
             if name is None and pronoun:
                 name = _named_speaker(text[:q.oa], people)
                 if name is None and not text[:q.oa].strip():  # "Balakrishnan is one of them." / "“...,” he says."
-                    name = prev_para_last
+                    name = _last_named(prev_para, people) if prev_para else None
                 name = name or last_speaker
             if name is None and not pronoun:
                 name, cue = _attribution_before(text[sent[0]:q.oa], people)
@@ -251,6 +263,5 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
             if full:
                 para_speaker = last_speaker = full
         prev_para_speaker = para_speaker
-        named = [n for _, _, n in find_names(text) if people.resolve(n)]
-        prev_para_last = named[-1] if named else None
+        prev_para = text
     return quotes
