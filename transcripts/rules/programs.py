@@ -52,10 +52,20 @@ def _fold(text: str) -> str:
     return text.lower()
 
 
+# Needles grouped under a piece they share: where the piece is absent (each test is a scan of the whole page),
+# one test rules out the group. A needle no piece covers is a group of its own.
+_SHARED_PIECES = ("edition", "consider", "radio", "latino", "tell me", " & ")
+_NEEDLE_GROUPS: dict[str, list[str]] = {}
+for _needle in _PROGRAM_NEEDLES:
+    _NEEDLE_GROUPS.setdefault(next((p for p in _SHARED_PIECES if p in _needle), _needle), []).append(_needle)
+
+
 def program_needles(texts: list[str]) -> tuple[str, ...]:
     """The needles that occur anywhere in `texts` (a page's texts, tested together: most name no program)."""
     joined = _fold("\n".join(texts))
-    return tuple(n for n in _PROGRAM_NEEDLES if n in joined)
+    found = {n for piece, group in _NEEDLE_GROUPS.items() if piece in joined
+             for n in group if n == piece or n in joined}
+    return tuple(n for n in _PROGRAM_NEEDLES if n in found)
 
 
 def find_programs(text: str, needles: tuple[str, ...] = _PROGRAM_NEEDLES) -> list[re.Match[str]]:

@@ -46,6 +46,8 @@ def bmp_ranges(category: str) -> str:
 
 # possessive: the same words (nothing follows a run to give back to), without the backtracking bookkeeping
 _WORD = re.compile(rf"\w++(?:{APOS}\w++)*+")
+_W_BMP = bmp_ranges(r"\w")
+_WORD_BMP = re.compile(rf"[{_W_BMP}]++(?:{APOS}[{_W_BMP}]++)*+")  # the same words where has_astral is False
 
 
 # the same text is counted by several rules and steps (a line's checks in clean and head, a paragraph's heading
@@ -53,7 +55,7 @@ _WORD = re.compile(rf"\w++(?:{APOS}\w++)*+")
 @lru_cache(maxsize=1 << 14)
 def count_words(text: str) -> int:
     """Words as analysts count them: runs of letters/digits, an inner apostrophe kept ("don't" is one)."""
-    return len(_WORD.findall(text))
+    return len((_WORD if has_astral(text) else _WORD_BMP).findall(text))
 
 
 # ------------------------------------------------------------------------------------------- word repair

@@ -80,14 +80,12 @@ def _caption_lines(cleaned: Cleaned) -> set[int]:
 
 def _para_of(line: Line, skip: int, text: str) -> _Para | None:
     """The paragraph of a line past its first `skip` characters (the label), whitespace trimmed."""
-    start = line.char_start + skip
-    body = line.text[skip:]
-    stripped = body.lstrip()
-    start += len(body) - len(stripped)
-    stripped = stripped.rstrip()
+    body = line.text[skip:] if skip else line.text
+    stripped = body.strip()
     if not stripped:
         return None
-    return _Para(start, line.char_end, stripped)
+    lead = 0 if len(stripped) == len(body) else len(body) - len(body.lstrip())  # most lines are trimmed already
+    return _Para(line.char_start + skip + lead, line.char_end, stripped)
 
 
 def _offset_map(clean: str, src: str) -> list[int] | None:
@@ -121,12 +119,13 @@ def _sentences(seg_idx: int, paras: list[_Para], text: str) -> list[Sentence]:
             for a, b in spans:
                 out.append(Sentence(seg_idx, len(out), p.start + a, p.start + b, src[a:b]))
             continue
-        for a, b in split_sentences(p.text):
-            if mapping is None:
-                s, e = p.start + a, p.start + b
-            else:
-                s, e = p.start + mapping[a], p.start + mapping[b - 1] + 1
-            out.append(Sentence(seg_idx, len(out), s, e, p.text[a:b]))
+        start, ptext, n = p.start, p.text, len(out)
+        if mapping is None:  # the paragraph as printed: offsets shift by its start
+            out += [Sentence(seg_idx, n + k, start + a, start + b, ptext[a:b])
+                    for k, (a, b) in enumerate(split_sentences(ptext))]
+        else:
+            out += [Sentence(seg_idx, n + k, start + mapping[a], start + mapping[b - 1] + 1, ptext[a:b])
+                    for k, (a, b) in enumerate(split_sentences(ptext))]
     return out
 
 
@@ -235,7 +234,9 @@ def _in_segments(removed: list[Removed], segments: list[Segment]) -> list[Remove
     for r in removed:
         k = bisect_right(seg_starts, r.char_start) - 1
         inside = k >= 0 and segments[k].char_start <= r.char_start and r.char_end <= segments[k].char_end
-        out.append(dataclasses.replace(r, seg_idx=k if inside else None))
+        seg_idx = k if inside else None
+        # most removals lie outside every segment and keep their seg_idx None: no copy to make
+        out.append(r if r.seg_idx == seg_idx else dataclasses.replace(r, seg_idx=seg_idx))
     return out
 
 
