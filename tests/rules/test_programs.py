@@ -1,5 +1,5 @@
 from transcripts.rules.labels import match_label
-from transcripts.rules.programs import HEARD_ON, PROGRAM_CAPS, PROGRAM_RE, PROGRAMS
+from transcripts.rules.programs import HEARD_ON, PROGRAM_CAPS, PROGRAM_RE, PROGRAMS, program_needles
 
 
 def test_programs_one_list_feeds_the_label_rule() -> None:
@@ -17,3 +17,10 @@ def test_programs_pattern_finds_every_program() -> None:
 def test_programs_heard_on_line() -> None:
     assert HEARD_ON.match("Heard on All Things Considered")
     assert not HEARD_ON.match("Heard on the radio, she said, it sounded different from what she expected it to be")
+
+
+def test_programs_needles_name_the_texts_that_may_name_a_program() -> None:
+    texts = ["This is MORNING EDITION.", "No program here.", "Heard on Fresh Air", "İt's UP FIRST"]
+    needles, holders = program_needles(texts)
+    assert set(needles) == {"morning edition", "fresh air", "up first"} and holders == {0, 2, 3}
+    assert program_needles(["nothing", "at all"]) == ((), set())

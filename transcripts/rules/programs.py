@@ -4,6 +4,8 @@ and the program names a speaker label can never be."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from transcripts.rules.words import APOS, APOS_CHARS
 
@@ -60,17 +62,30 @@ for _needle in _PROGRAM_NEEDLES:
     _NEEDLE_GROUPS.setdefault(next((p for p in _SHARED_PIECES if p in _needle), _needle), []).append(_needle)
 
 
-def program_needles(texts: list[str]) -> tuple[str, ...]:
-    """The needles that occur anywhere in `texts` (a page's texts, tested together: most name no program)."""
+def program_needles(texts: list[str]) -> tuple[tuple[str, ...], set[int]]:
+    """The needles that occur anywhere in `texts` (a page's texts, tested together: most name no program), and
+    the indexes of the texts they occur in (the others name no program)."""
     joined = _fold("\n".join(texts))
     found = {n for piece, group in _NEEDLE_GROUPS.items() if piece in joined
              for n in group if n == piece or n in joined}
-    return tuple(n for n in _PROGRAM_NEEDLES if n in found)
+    needles = tuple(n for n in _PROGRAM_NEEDLES if n in found)
+    holders: set[int] = set()
+    if needles:
+        # _fold keeps every character in its place (it maps each to one), and no needle holds the "\n" between
+        # two texts: a needle found at i lies in the text whose stretch of `joined` holds i
+        starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+        for n in needles:
+            i = joined.find(n)
+            while i >= 0:
+                k = bisect_right(starts, i) - 1
+                holders.add(k)
+                i = joined.find(n, starts[k + 1])
+    return needles, holders
 
 
 def find_programs(text: str, needles: tuple[str, ...] = _PROGRAM_NEEDLES) -> list[re.Match[str]]:
-    """PROGRAM_RE.finditer(text), skipping the scan where no form can occur (`needles`: program_needles of
-    texts that include this one)."""
+    """PROGRAM_RE.finditer(text), skipping the scan where no form can occur (`needles`: the needles
+    program_needles found in texts that include this one)."""
     if not needles:  # the page names no program anywhere: no text needs folding
         return []
     low = _fold(text)

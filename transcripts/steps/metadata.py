@@ -32,8 +32,10 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str],
     form of the spoken one: `Weekend Edition Saturday`), a 'Heard on' line, a host bio; else a mention of the
     program printed as NPR transcripts print their own program (capitals: "IT'S BEEN A MINUTE here" over an
     earlier "Morning Edition host"), else any mention."""
-    found: dict[str, list[re.Match[str]]] = {}  # the passes below read the same texts: scan each once
-    needles = program_needles([*spoken, *heard, *bios, *(stated or [])])
+    texts = [*spoken, *heard, *bios, *(stated or [])]
+    needles, holders = program_needles(texts)
+    # the passes below read the same texts: scan each once, and none that holds no needle
+    found: dict[str, list[re.Match[str]]] = {text: [] for k, text in enumerate(texts) if k not in holders}
 
     def hits(texts: list[str], context: re.Pattern[str] | None, caps: bool = False) -> str | None:
         for text in texts:
