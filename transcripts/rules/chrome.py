@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+from schemas.removed import RemovedReason as R
 from transcripts.rules.names import PARTICLES
-from transcripts.rules.words import APOS_CHARS
+from transcripts.rules.words import APOS_CHARS, count_words
 
 CHROME_PHRASES = [
     "play live radio", "next up:", "next up", "available on air stations", "news and music discovery",
@@ -29,7 +30,9 @@ CHROME_MARKUP = re.compile(
       | <\s*/?\s*(?:iframe|embed|audio|video|script|div|span|a)\b.*      # an embedded player's markup
       | (?:image|photo|illustration)\s+credit.*
       | !\[[^\]]*\]\([^)\s]*\)                                       # a markdown image: ![](https://...)
-      | [^\s/]\S*(?:\s\S+){0,6}\.(?:jpe?g|png|gif|webp)               # an image's file name
+      # an image's file name: up to 7 words, the last ending in .jpg (possessive, then the ending looked back at:
+      # backtracking through every prose line's first words cost more than all other chrome patterns together)
+      | [^\s/]\S*+(?:\s\S++){0,6}+(?:(?<=\S\.(?:jpg|png|gif))|(?<=\S\.(?:jpeg|webp)))
     )$""",
     re.IGNORECASE | re.VERBOSE)
 # A member station's name alone on its line: "WBUR", "KQED", "WAMU 88.5", "KUOW-FM", "WNYC Public Radio"
@@ -90,3 +93,61 @@ RELATED_MORE = re.compile(r"^(?:related (?:segments|episodes|content|coverage|li
                           r"|from the archive)\s*:?$", re.IGNORECASE)
 # a call sign in a bio ("covers transportation for WBLQ")
 STATION_CALL_SIGN = re.compile(r"\b[KW][A-Z]{2,3}\b")
+
+
+# ------------------------------------------------------------------------------------------- one line
+
+
+def _first_of(**patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern trying the given ones in turn at the same place (each with its own flags); `lastgroup` names
+    the one that matched. One call per line instead of one per pattern: most lines are prose matching none."""
+    def scoped(p: re.Pattern[str]) -> str:
+        assert not p.flags & ~(re.IGNORECASE | re.VERBOSE | re.UNICODE), p.pattern
+        flags = "i" * bool(p.flags & re.IGNORECASE) + "x" * bool(p.flags & re.VERBOSE)
+        return f"(?{flags}:{p.pattern})" if flags else f"(?:{p.pattern})"
+    return re.compile("|".join(f"(?P<{name}>{scoped(p)})" for name, p in patterns.items()))
+
+
+MAX_SHORT_CHARS = 160  # menus, buttons, headings and notices are short lines; a longer one is read as prose
+# The short furniture in the order its reasons win (a line matching two patterns gets the earlier one's reason)
+_SHORT_FURNITURE = _first_of(
+    sponsor=SPONSOR, related=RELATED, related_more=RELATED_MORE, button=BUTTON,
+    nav_bar=re.compile(rf"(?=[^|]*+\|){NAV_BAR.pattern}"),  # a line without a bar is no menu: look no further
+    see_stories=SEE_STORIES, chrome_line=re.compile(rf"(?:{CHROME_LINE.pattern})\Z", CHROME_LINE.flags),
+    chrome_markup=CHROME_MARKUP)
+_SHORT_REASONS = {"sponsor": R.SPONSOR, "related": R.RELATED, "related_more": R.RELATED, "see_stories": R.BIO}
+
+
+def furniture_reason(line: str) -> R | None:
+    """Why a line is furniture that is recognisable wherever it stands on the page; None for other lines."""
+    short = len(line) <= MAX_SHORT_CHARS
+    if short:
+        m = _SHORT_FURNITURE.match(line)
+        if m is not None:
+            return _SHORT_REASONS.get(m.lastgroup or "", R.PAGE_CHROME)
+    elif CHROME_MARKUP.match(line):
+        return R.PAGE_CHROME
+    # cheap substring tests first: most lines are prose and match none of these
+    if "src=" in line and EMBED_SRC.search(line):
+        return R.PAGE_CHROME
+    if "ookie" in line and len(line) < 1200 and COOKIE.search(line):
+        return R.COOKIE_BANNER
+    if ("deadline" in line or "uthoritative record" in line or "TRANSCRIPT" in line.upper()) \
+            and DISCLAIMER.search(line):
+        return R.DISCLAIMER
+    if COPYRIGHT.match(line):
+        return R.COPYRIGHT
+    if "ranscript provided" in line and END_MARKER.match(line):
+        return R.END_MARKER
+    if short and TAIL_NOTICE.match(line):
+        return R.COPYRIGHT  # a usage or production notice of the page's publisher
+    return None
+
+
+def bio_name(line: str) -> str | None:
+    """The name a bio opens with ("Ari Shapiro is NPR's ..."), when the line is one."""
+    m = BIO.match(line)
+    if m and (BIO_WORDS.search(m.group("rest")) or STATION_CALL_SIGN.search(m.group("rest"))) \
+            and count_words(line) <= 120:
+        return m.group("name")
+    return None

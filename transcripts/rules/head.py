@@ -50,3 +50,6 @@ TITLE_SEP = re.compile(r"\s+:\s+")
 # A station's program page lists its stories after "Pages"; a story ends at "Read more"
 LISTING_START = re.compile(r"^Pages$")
 STORY_END = re.compile(r"^Read more$", re.IGNORECASE)
+# A title is one line: a longer line of several sentences is a teaser, never the title
+MAX_TITLE_WORDS = 25
+SENTENCE_BREAK = re.compile(r"[.?!] [A-Z]")

@@ -9,7 +9,6 @@ tail, photo captions, duplicates, then the kept lines are assembled with their i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -17,32 +16,19 @@ from schemas.removed import RemovedReason as R
 from transcripts.model import Cleaned, Line, Removed, Source
 from transcripts.rules.chrome import (
     BIO,
-    BIO_WORDS,
-    BUTTON,
     BYLINE_LINE,
-    CHROME_LINE,
-    CHROME_MARKUP,
-    COOKIE,
     COOKIE_BUTTON,
-    COPYRIGHT,
-    DISCLAIMER,
-    EMBED_SRC,
     END_MARKER,
     GLUED_TAIL_NOTICE,
     NAME_LINE,
-    NAV_BAR,
     PHOTO_AGENCY,
-    RELATED,
-    RELATED_MORE,
-    SEE_STORIES,
-    SPONSOR,
-    STATION_CALL_SIGN,
     STATION_NAME,
     STATION_NOTICE,
-    TAIL_NOTICE,
+    bio_name,
+    furniture_reason,
 )
 from transcripts.rules.dates import DATE_LINE
-from transcripts.rules.head import HEAD_CHROME, ORIGINALLY_PUBLISHED, SPEECH_OPENING
+from transcripts.rules.head import HEAD_CHROME, MAX_TITLE_WORDS, ORIGINALLY_PUBLISHED, SENTENCE_BREAK, SPEECH_OPENING
 from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.language import detect_language
 from transcripts.rules.programs import HEARD_ON
@@ -56,53 +42,6 @@ from transcripts.steps.head import (
     site_block_end,
     story_heads,
 )
-
-SENTENCE_BREAK = re.compile(r"[.?!] [A-Z]")
-
-
-def _is_chrome(line: str) -> bool:
-    if len(line) <= 160 and CHROME_LINE.fullmatch(line):
-        return True
-    if "src=" in line and EMBED_SRC.search(line):
-        return True
-    return CHROME_MARKUP.match(line) is not None
-
-
-def _general_reason(line: str) -> R | None:
-    """Furniture that is recognisable wherever it stands on the page."""
-    short = len(line) <= 160
-    if short:
-        if SPONSOR.match(line):
-            return R.SPONSOR
-        if RELATED.match(line) or RELATED_MORE.match(line):
-            return R.RELATED
-        if BUTTON.match(line) or ("|" in line and NAV_BAR.match(line)):
-            return R.PAGE_CHROME
-        if SEE_STORIES.match(line):
-            return R.BIO
-    if _is_chrome(line):
-        return R.PAGE_CHROME
-    # cheap substring tests first: most lines are prose and match none of these
-    if "ookie" in line and len(line) < 1200 and COOKIE.search(line):
-        return R.COOKIE_BANNER
-    if ("deadline" in line or "uthoritative record" in line or "TRANSCRIPT" in line.upper()) \
-            and DISCLAIMER.search(line):
-        return R.DISCLAIMER
-    if COPYRIGHT.match(line):
-        return R.COPYRIGHT
-    if "ranscript provided" in line and END_MARKER.match(line):
-        return R.END_MARKER
-    if short and TAIL_NOTICE.match(line):
-        return R.COPYRIGHT  # a usage or production notice of the page's publisher
-    return None
-
-
-def _bio_name(line: str) -> str | None:
-    m = BIO.match(line)
-    if m and (BIO_WORDS.search(m.group("rest")) or STATION_CALL_SIGN.search(m.group("rest"))) \
-            and count_words(line) <= 120:
-        return m.group("name")
-    return None
 
 
 def _is_credit(line: str) -> bool:
@@ -141,9 +80,6 @@ def _lines(text: str) -> list[_Ln]:
     return out
 
 
-MAX_TITLE_WORDS = 25  # a longer line of several sentences is a teaser, never the title
-
-
 def _title_like(line: str) -> bool:
     return (len(line) <= 300 and match_label(line) is None and not is_marker_line(line)
             and count_words(line) >= 1 and not BIO.match(line)
@@ -164,10 +100,10 @@ def _header(lines: list[_Ln], notes: _Notes) -> int:
     """Player chrome, cookie banners and station notices above the title; the index of the first other line."""
     i = site_block_end([ln.text for ln in lines])
     for ln in lines[:i]:
-        ln.reason = _general_reason(ln.text) or R.PAGE_CHROME
+        ln.reason = furniture_reason(ln.text) or R.PAGE_CHROME
     while i < len(lines):
         ln = lines[i]
-        reason = _general_reason(ln.text)
+        reason = furniture_reason(ln.text)
         if reason is None and (STATION_NOTICE.search(ln.text) and count_words(ln.text) >= 6):
             reason = R.STATION_NOTICE
         if reason is None and COOKIE_BUTTON.match(ln.text):
@@ -206,17 +142,17 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
             notes.add("heard_on", ln.text)
         elif DATE_LINE.match(ln.text):
             notes.add("date", ln.text)
-        elif (found := head_line_reason(ln.text, _general_reason)) is not None:
+        elif (found := head_line_reason(ln.text)) is not None:
             for kind, value in found[1]:
                 notes.add(kind, value)  # "Originally published on ...", "DATE ...", "PROGRAM Fresh Air"
         elif BYLINE_LINE.match(ln.text) and count_words(ln.text) <= 12:
             notes.add("byline", ln.text)
         elif NAME_LINE.match(ln.text) and any(
-                o.text.startswith(ln.text + " ") and _bio_name(o.text) for o in lines[i + 1:]):
+                o.text.startswith(ln.text + " ") and bio_name(o.text) for o in lines[i + 1:]):
             notes.add("byline", ln.text)  # the author's name under the title, as the bio at the bottom confirms
-        elif _general_reason(ln.text) is None:
+        elif furniture_reason(ln.text) is None:
             break
-        ln.reason = _general_reason(ln.text) or R.PAGE_CHROME
+        ln.reason = furniture_reason(ln.text) or R.PAGE_CHROME
         i += 1
     first_turn = next((k for k in range(i, min(n, i + 5)) if match_label(lines[k].text)), None)
     # furniture under the title (a date, "Download Audio") or a photo credit marks a web story's head
@@ -239,7 +175,7 @@ def _section_name(lines: list[_Ln], i: int) -> bool:
         return False
     nxt = lines[i + 1].text
     return (count_words(nxt) > MAX_SECTION_WORDS and _title_like(nxt) and _headline_like(nxt.replace(":", " "))
-            and head_line_reason(nxt, _general_reason) is None and not BYLINE_LINE.match(nxt)
+            and head_line_reason(nxt) is None and not BYLINE_LINE.match(nxt)
             and not NAME_LINE.match(nxt))
 
 
@@ -247,7 +183,7 @@ def _body_furniture(lines: list[_Ln], body_start: int, title: str | None) -> Non
     """Furniture anywhere in the body, a repeated title, and where a glued end marker starts."""
     folded_title = title.casefold() if title else None
     for ln in lines[body_start:]:
-        reason = _general_reason(ln.text)
+        reason = furniture_reason(ln.text)
         if reason is None and folded_title is not None and ln.text.casefold() == folded_title:
             reason = R.DUPLICATE_TITLE
         if reason is None:
@@ -261,7 +197,7 @@ def _author_line(lines: list[_Ln], i: int) -> bool:
     name = lines[i].text + " "
     return (NAME_LINE.match(lines[i].text) is not None and i + 1 < len(lines)
             and not lines[i + 1].text.startswith(name)
-            and any(o.text.startswith(name) and _bio_name(o.text) for o in lines[i + 2:]))
+            and any(o.text.startswith(name) and bio_name(o.text) for o in lines[i + 2:]))
 
 
 def _story_furniture(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
@@ -294,7 +230,7 @@ def _headline_like(line: str) -> bool:
     words = line.split()
     caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
     return (len(words) <= 20 and not line.endswith(tuple(".?!:;,\"”")) and caps * 2 >= len(words)
-            and match_label(line) is None and not is_marker_line(line) and _bio_name(line) is None)
+            and match_label(line) is None and not is_marker_line(line) and bio_name(line) is None)
 
 
 def _related_lists(lines: list[_Ln]) -> None:
@@ -317,10 +253,10 @@ def _related_tail(lines: list[_Ln], body_start: int) -> None:
         return
     after = lines[last_related + 1:]
     if after and all(ln.reason is not None or (count_words(ln.text) <= 25 and match_label(ln.text) is None
-                                               and _bio_name(ln.text) is None) or _bio_name(ln.text)
+                                               and bio_name(ln.text) is None) or bio_name(ln.text)
                      for ln in after):
         for ln in after:
-            if ln.reason is None and _bio_name(ln.text) is None:
+            if ln.reason is None and bio_name(ln.text) is None:
                 ln.reason = R.RELATED
 
 
@@ -335,7 +271,7 @@ def _bio_tail(lines: list[_Ln], body_start: int) -> None:
             continue
         if ln.cut is not None:
             break
-        if _bio_name(ln.text):
+        if bio_name(ln.text):
             ln.reason = R.BIO
             j -= 1
             continue
@@ -450,7 +386,7 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
             removed.append(Removed(ln.start, ln.end, ln.reason))
             if ln.reason in _NOTED_REMOVALS:
                 notes.add(_NOTED_REMOVALS[ln.reason], ln.text)
-            elif ln.reason == R.BIO and _bio_name(ln.text):
+            elif ln.reason == R.BIO and bio_name(ln.text):
                 notes.add("bio", ln.text)
             continue
         end, body = ln.end, ln.text
@@ -483,7 +419,7 @@ def _join_wrapped(kept: list[Line], lines: list[_Ln]) -> list[Line]:
 def clean_page(source: Source) -> Cleaned:
     lines = _lines(source.text)
     notes = _Notes()
-    head = read_head([ln.text for ln in lines], _general_reason)
+    head = read_head([ln.text for ln in lines])
     if head is None:
         title, body_start = _title_block(lines, _header(lines, notes), notes)
     else:
