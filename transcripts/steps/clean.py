@@ -184,7 +184,9 @@ def _body_furniture(lines: list[_Ln], body_start: int, title: str | None) -> Non
     folded_title = title.casefold() if title else None
     for ln in lines[body_start:]:
         reason = furniture_reason(ln.text)
-        if reason is None and folded_title is not None and ln.text.casefold() == folded_title:
+        # (casefolding never shortens a text: a longer line is no copy of the title)
+        if reason is None and folded_title is not None and len(ln.text) <= len(folded_title) \
+                and ln.text.casefold() == folded_title:
             reason = R.DUPLICATE_TITLE
         if reason is None:
             _find_cut(ln)
@@ -316,9 +318,10 @@ def _captions(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
         e = k + 1
         while e < n and lines[e].blank_before == 0:
             e += 1
-        cap = _caption_block([ln for ln in lines[k:e] if ln.reason is None or ln.reason == R.PAGE_CHROME], notes)
-        if cap is not None:
-            captions.add(cap)
+        if e - k >= 2:  # a caption block holds the caption and its credit
+            cap = _caption_block([ln for ln in lines[k:e] if ln.reason is None or ln.reason == R.PAGE_CHROME], notes)
+            if cap is not None:
+                captions.add(cap)
         k = e
     seen: set[str] = set()
     for ln in lines:

@@ -90,7 +90,7 @@ def _anchor(texts: list[str], limit: int) -> int | None:
         t = texts[i]
         if PLAYER_BULLET.match(t) or TRANSCRIPT_ANCHOR.match(t):
             found = i
-        elif (STATION_COPYRIGHT.match(t) or COPYRIGHT.match(t)) and i + 1 == limit < len(texts):
+        elif i + 1 == limit < len(texts) and (STATION_COPYRIGHT.match(t) or COPYRIGHT.match(t)):
             found = i  # a copyright line right above the first turn ends the head; further down, a story's tail
     return found
 
@@ -247,11 +247,14 @@ def lines_before_opening(texts: list[str]) -> int:
     a teaser, a blurb, an app promo or an interview's introduction, not speech. The opening is a later
     unlabeled paragraph that is a station ID, else the first labeled turn when it is one, or when the page's
     labels are print-interview names in title case (nobody speaks before the first question)."""
-    labels = [match_label(t) for t in texts]
-    cased = not any(labels)
-    if cased:
+    # only the first label matters: the lines below it are labeled once, by the segment step
+    first = next((j for j, t in enumerate(texts) if match_label(t) is not None), None)
+    cased = first is None
+    if first is None:
         labels = cased_labels(texts)
-    first = next((j for j, lab in enumerate(labels) if lab), None)
+        first = next((j for j, lab in enumerate(labels) if lab), None)
+    else:
+        labels = [match_label(t) for t in texts[:first + 1]]
     if not first or any(is_marker_line(t) for t in texts[:first]):
         return 0  # no label, nothing above it, or a cold open of soundbites: speech
     label_end = labels[first][1]  # type: ignore[index]
