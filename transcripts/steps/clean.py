@@ -369,6 +369,7 @@ def _duplicated_body(lines: list[_Ln]) -> bool:
     return False
 
 
+FEW_UNKNOWN_WORDS = 10  # English pages lack fewer words than this (names, typos); pages in other languages more
 _NOTED_REMOVALS = {R.COPYRIGHT: "copyright", R.END_MARKER: "copyright", R.DISCLAIMER: "disclaimer"}
 
 
@@ -376,11 +377,17 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
     """Removals, kept lines with their in-line repairs (run-together words split), and the repair notes."""
     kept_text = "\n".join(ln.text for ln in lines if ln.reason is None)
     # the lexicon is English: on a page in another language every word looks like two English ones (most pages
-    # have no token it lacks, and so nothing to split in any language)
+    # have no token it lacks, and so nothing to split in any language). The language is read only when it
+    # decides: after the splits when the page lacks a few words (most such pages have nothing to split), before
+    # them when it lacks many (a page in another language, whose splits would cost most)
     lexicon = english_words()
     unknown = unknown_tokens(kept_text, lexicon)
-    english = bool(unknown) and detect_language(kept_text) == "en"
-    splits = page_splits(kept_text, PageWords(text), lexicon, unknown) if english else {}
+    splits: dict[str, tuple[str, str]] = {}
+    few = len(unknown) <= FEW_UNKNOWN_WORDS
+    if unknown and (few or detect_language(kept_text) == "en"):
+        splits = page_splits(kept_text, PageWords(text), lexicon, unknown)
+        if splits and few and detect_language(kept_text) != "en":
+            splits = {}
     removed: list[Removed] = []
     kept_lines: list[Line] = []
     repairs: list[str] = []
