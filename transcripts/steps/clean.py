@@ -196,10 +196,11 @@ def _body_furniture(lines: list[_Ln], body_start: int, title: str | None) -> Non
 
 def _author_line(lines: list[_Ln], i: int) -> bool:
     """A name alone on its line that a bio further down opens with, not the bio's own header: the author."""
+    if NAME_LINE.match(lines[i].text) is None or i + 1 >= len(lines):
+        return False
     name = lines[i].text + " "
-    return (NAME_LINE.match(lines[i].text) is not None and i + 1 < len(lines)
-            and not lines[i + 1].text.startswith(name)
-            and any(o.text.startswith(name) and bio_name(o.text) for o in lines[i + 2:]))
+    return not lines[i + 1].text.startswith(name) and any(o.text.startswith(name) and bio_name(o.text)
+                                                          for o in lines[i + 2:])
 
 
 def _story_furniture(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
