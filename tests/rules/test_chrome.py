@@ -15,6 +15,8 @@ from transcripts.rules.chrome import (
     STATION_NAME,
     TAIL_NOTICE,
     furniture_reason,
+    headline_like,
+    is_credit,
 )
 
 
@@ -93,3 +95,10 @@ def test_chrome_furniture_reason(line: str, reason: RemovedReason | None) -> Non
 ])
 def test_chrome_image_file_names(line: str, chrome: bool) -> None:
     assert (furniture_reason(line) == RemovedReason.PAGE_CHROME) is chrome
+
+
+def test_chrome_photo_credit_and_listed_headline_lines() -> None:
+    assert is_credit("Noam Jiménez/AFP via Getty Images")
+    assert not is_credit("The photo shows the pier at dawn.") and not is_credit("KIM: Hello")
+    assert headline_like("What To Know About Air Defense Systems")
+    assert not headline_like("what the mayor said about the pier") and not headline_like("KIM: Hello there")

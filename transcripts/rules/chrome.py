@@ -1,7 +1,8 @@
 """Page chrome: everything a page prints around its story (player and navigation chrome, station notices,
 cookie banners, sponsor and related-story lists, copyright lines and end markers, disclaimers, bylines, bios,
-photo credits), as phrase lists and compiled patterns. The clean step decides with these; the reasons it
-records are `RemovedReason` (schemas/removed.py).
+photo credits), as phrase lists and compiled patterns, and the judgments of one line the clean step makes
+with them (`furniture_reason`, `bio_name`, `is_credit`, `headline_like`); the reasons it records are
+`RemovedReason` (schemas/removed.py).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 
 from schemas.removed import RemovedReason as R
+from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.names import PARTICLES
 from transcripts.rules.words import APOS_CHARS, count_words
 
@@ -167,3 +169,17 @@ def bio_name(line: str) -> str | None:
             and count_words(line) <= 120:
         return m.group("name")
     return None
+
+
+def is_credit(line: str) -> bool:
+    """A photographer or agency line: short, no sentence punctuation, no label."""
+    return (count_words(line) <= 12 and line[-1] not in ".?!:;\"”" and match_label(line) is None
+            and not is_marker_line(line))
+
+
+def headline_like(line: str) -> bool:
+    """A line of a list of story headlines: short, capitalised, no final punctuation, no label."""
+    words = line.split()
+    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return (len(words) <= 20 and not line.endswith(tuple(".?!:;,\"”")) and caps * 2 >= len(words)
+            and match_label(line) is None and not is_marker_line(line) and bio_name(line) is None)

@@ -15,7 +15,6 @@ from itertools import pairwise
 from schemas.removed import RemovedReason as R
 from transcripts.model import Cleaned, Line, Removed, Source
 from transcripts.rules.chrome import (
-    BIO,
     BYLINE_LINE,
     COOKIE_BUTTON,
     END_MARKER,
@@ -26,9 +25,11 @@ from transcripts.rules.chrome import (
     STATION_NOTICE,
     bio_name,
     furniture_reason,
+    headline_like,
+    is_credit,
 )
 from transcripts.rules.dates import DATE_LINE
-from transcripts.rules.head import HEAD_CHROME, MAX_TITLE_WORDS, ORIGINALLY_PUBLISHED, SENTENCE_BREAK, SPEECH_OPENING
+from transcripts.rules.head import HEAD_CHROME, ORIGINALLY_PUBLISHED, SPEECH_OPENING, title_like
 from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.language import detect_language
 from transcripts.rules.programs import HEARD_ON
@@ -42,13 +43,6 @@ from transcripts.steps.head import (
     site_block_end,
     story_heads,
 )
-
-
-def _is_credit(line: str) -> bool:
-    """A photographer or agency line: short, no sentence punctuation, no label."""
-    return (count_words(line) <= 12 and line[-1] not in ".?!:;\"”" and match_label(line) is None
-            and not is_marker_line(line))
-
 
 # ------------------------------------------------------------------------------------------- the step
 
@@ -78,12 +72,6 @@ def _lines(text: str) -> list[_Ln]:
             blanks += 1
         pos += len(raw) + 1
     return out
-
-
-def _title_like(line: str) -> bool:
-    return (len(line) <= 300 and match_label(line) is None and not is_marker_line(line)
-            and count_words(line) >= 1 and not BIO.match(line)
-            and not (count_words(line) > MAX_TITLE_WORDS and SENTENCE_BREAK.search(line)))
 
 
 @dataclass(slots=True)
@@ -127,7 +115,7 @@ def _header(lines: list[_Ln], notes: _Notes) -> int:
 def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, int]:
     """The title, then the lines that describe the page rather than tell the story; (title, body start)."""
     n = len(lines)
-    if not (i < n and _title_like(lines[i].text) and (i > 0 or lines[i].text[-1:] not in ".?!\"”"
+    if not (i < n and title_like(lines[i].text) and (i > 0 or lines[i].text[-1:] not in ".?!\"”"
                                                       or count_words(lines[i].text) <= 25)):
         return None, i
     if _section_name(lines, i):
@@ -157,7 +145,7 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
     first_turn = next((k for k in range(i, min(n, i + 5)) if match_label(lines[k].text)), None)
     # furniture under the title (a date, "Download Audio") or a photo credit marks a web story's head
     furnished = i > title_at + 1 or (first_turn is not None and any(
-        _is_credit(ln.text) and PHOTO_AGENCY.search(ln.text) for ln in lines[i:first_turn]))
+        is_credit(ln.text) and PHOTO_AGENCY.search(ln.text) for ln in lines[i:first_turn]))
     if furnished and first_turn is not None and not any(
             SPEECH_OPENING.match(ln.text) or is_marker_line(ln.text) for ln in lines[i:first_turn]):
         for ln in lines[i:first_turn]:
@@ -174,7 +162,7 @@ def _section_name(lines: list[_Ln], i: int) -> bool:
     if count_words(lines[i].text) > MAX_SECTION_WORDS or i + 1 >= len(lines):
         return False
     nxt = lines[i + 1].text
-    return (count_words(nxt) > MAX_SECTION_WORDS and _title_like(nxt) and _headline_like(nxt.replace(":", " "))
+    return (count_words(nxt) > MAX_SECTION_WORDS and title_like(nxt) and headline_like(nxt.replace(":", " "))
             and head_line_reason(nxt) is None and not BYLINE_LINE.match(nxt)
             and not NAME_LINE.match(nxt))
 
@@ -228,14 +216,6 @@ def _find_cut(ln: _Ln) -> None:
         ln.cut, ln.cut_reason = ln.start + m.start("m"), reason
 
 
-def _headline_like(line: str) -> bool:
-    """A line of a list of story headlines: short, capitalised, no final punctuation, no label."""
-    words = line.split()
-    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
-    return (len(words) <= 20 and not line.endswith(tuple(".?!:;,\"”")) and caps * 2 >= len(words)
-            and match_label(line) is None and not is_marker_line(line) and bio_name(line) is None)
-
-
 def _related_lists(lines: list[_Ln]) -> None:
     """The headlines listed right under a "Related stories" heading, wherever it stands (in the title block
     too)."""
@@ -244,7 +224,7 @@ def _related_lists(lines: list[_Ln]) -> None:
             continue
         for ln in lines[k + 1:]:
             # the head pass calls everything above the anchor a teaser; a listed headline is more precisely related
-            if ln.reason not in (None, R.TEASER) or not _headline_like(ln.text):
+            if ln.reason not in (None, R.TEASER) or not headline_like(ln.text):
                 break
             ln.reason = R.RELATED
 
@@ -293,7 +273,7 @@ def _caption_block(block: list[_Ln], notes: _Notes) -> str | None:
     if len(block) < 2 or block[0].reason is not None:
         return None
     cap, rest = block[0], block[1:]
-    credits = [ln for ln in rest if ln.reason is None and ln.text != cap.text and _is_credit(ln.text)]
+    credits = [ln for ln in rest if ln.reason is None and ln.text != cap.text and is_credit(ln.text)]
     ok = (cap.text[-1:] in ".\"”'’)" and count_words(cap.text) >= 4 and credits
           and all(ln.reason == R.PAGE_CHROME or ln.text == cap.text or ln in credits for ln in rest)
           and (len(block) >= 3 or any(PHOTO_AGENCY.search(c.text) for c in credits)))
@@ -345,7 +325,7 @@ def _listed_headline(lines: list[_Ln]) -> str | None:
     """On a program's listing, the headline of the story that holds the transcript: the last headline among the
     lines above its opening (removed as teaser) that a date line follows, as a story's head prints it."""
     heads = [ln for ln, nxt in pairwise(lines) if ln.reason == R.TEASER and count_words(ln.text) > MAX_SECTION_WORDS
-             and _headline_like(ln.text.replace(":", " "))
+             and headline_like(ln.text.replace(":", " "))
              and (DATE_LINE.match(nxt.text) or ORIGINALLY_PUBLISHED.match(nxt.text))]
     if not heads:
         return None
