@@ -388,12 +388,14 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
             while end > ln.start and text[end - 1].isspace():
                 end -= 1
             body = text[ln.start:end]
-        fixed, notes_here = apply_splits(body, splits)
-        if notes_here and (lab := match_label(body)) is not None:
-            # a speaker label is printed as is: repair only the speech after it
-            speech, notes_here = apply_splits(body[lab[1]:], splits)
-            fixed = body[:lab[1]] + speech
-        repairs.extend(notes_here)
+        fixed = body
+        if splits:
+            fixed, notes_here = apply_splits(body, splits)
+            if notes_here and (lab := match_label(body)) is not None:
+                # a speaker label is printed as is: repair only the speech after it
+                speech, notes_here = apply_splits(body[lab[1]:], splits)
+                fixed = body[:lab[1]] + speech
+            repairs.extend(notes_here)
         kept_lines.append(Line(ln.start, end, fixed, ln.blank_before))
     removed.sort(key=lambda r: r.char_start)
     return removed, _join_wrapped(kept_lines, lines), repairs
