@@ -3,7 +3,7 @@
 anchor is speech. Finds the title (the standalone line the player repeats, or the first headline line) and
 says why every other head line is not segment text: chrome, dates and program lines (noted), teasers.
 
-    read_head(texts) -> Head | None                 (pure; None: the page has no anchored head)
+    read_head(texts) -> Head | None                       (pure; None: the page has no anchored head)
     lines_before_opening(texts) -> int                    (body lines above the show's opening: not speech)
 """
 
