@@ -14,6 +14,9 @@ from transcripts.rules.chrome import (
     SPONSOR,
     STATION_NAME,
     TAIL_NOTICE,
+    furniture_reason,
+    headline_like,
+    is_credit,
 )
 
 
@@ -64,3 +67,38 @@ def test_chrome_tail_links_bars_and_buttons() -> None:
     assert RELATED_MORE.match("Related segments")
     m = GLUED_TAIL_NOTICE.search("I'm Corinne Duvall in Gilford. For personal, noncommercial use only.")
     assert m and m.group("m") == "For personal, noncommercial use only."
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("Support comes from the Foo Foundation", RemovedReason.SPONSOR),
+    ("Related stories:", RemovedReason.RELATED),
+    ("See stories by Hattie Morrow", RemovedReason.BIO),
+    ("See stories by Hattie Morrow | Archive | Search", RemovedReason.PAGE_CHROME),  # a menu, whatever its items
+    ("Toggle caption", RemovedReason.PAGE_CHROME),
+    ("Copyright 2024 NPR", RemovedReason.COPYRIGHT),
+    ("Transcript provided by NPR, Copyright NPR.", RemovedReason.END_MARKER),
+    ("For personal, noncommercial use only.", RemovedReason.COPYRIGHT),
+    ("Share the road, the mayor said.", None),
+])
+def test_chrome_furniture_reason(line: str, reason: RemovedReason | None) -> None:
+    assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize(("line", "chrome"), [
+    ("DSC_0042.JPG", True),
+    ("Hattie Morrow portrait for NPR 2019.jpeg", True),
+    ("one two three four five six seven.webp", True),
+    ("one two three four five six seven eight.png", False),  # more words than a file name has
+    ("/images/pier.jpg", False),  # a path, not a name
+    ("pier .jpg", False),
+    ("The photo shows the pier at dawn.", False),
+])
+def test_chrome_image_file_names(line: str, chrome: bool) -> None:
+    assert (furniture_reason(line) == RemovedReason.PAGE_CHROME) is chrome
+
+
+def test_chrome_photo_credit_and_listed_headline_lines() -> None:
+    assert is_credit("Noam Jiménez/AFP via Getty Images")
+    assert not is_credit("The photo shows the pier at dawn.") and not is_credit("KIM: Hello")
+    assert headline_like("What To Know About Air Defense Systems")
+    assert not headline_like("what the mayor said about the pier") and not headline_like("KIM: Hello there")

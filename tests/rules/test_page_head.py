@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from transcripts.rules.dates import DATE_LINE, DATE_YEAR
-from transcripts.rules.head import HEAD_CHROME, PLAYER_BULLET, SPEECH_OPENING, STATION_COPYRIGHT, TRANSCRIPT_ANCHOR
+from transcripts.rules.head import (
+    HEAD_CHROME,
+    PLAYER_BULLET,
+    SPEECH_OPENING,
+    STATION_COPYRIGHT,
+    TRANSCRIPT_ANCHOR,
+    title_like,
+)
 from transcripts.rules.programs import BIO_ID, PROGRAM_RE, STATION_ID
 
 
@@ -70,3 +77,15 @@ def test_head_program_forms(text: str, program: str) -> None:
 def test_head_host_of_is_bio_evidence_only() -> None:
     assert BIO_ID.search("Steve Inskeep is a host of NPR's ")
     assert not STATION_ID.search("Michele Norris, host of NPR's ")
+
+
+@pytest.mark.parametrize(("line", "title"), [
+    ("A Dead Mall Grows Lettuce", True),
+    ("KIM: Welcome back.", False),  # a turn
+    ("(SOUNDBITE OF MUSIC)", False),
+    ("Ari Shapiro is NPR's host of All Things Considered.", False),  # a bio
+    ("The mall closed in 2019. Now the food court is a farm, and the town that lost its stores has found a new "
+     "reason to drive out there on a Saturday morning with the kids.", False),  # a teaser of several sentences
+])
+def test_head_title_like(line: str, title: bool) -> None:
+    assert title_like(line) is title

@@ -199,9 +199,12 @@ def test_clean_author_line_below_a_photo_is_a_byline_and_a_date_line_a_date() ->
     assert c.notes["byline"] == ["Jonas Whitcombe"] and c.notes["date"] == ["November 12, 20215:00 AM ET"]
 
 
-def test_clean_never_splits_words_of_a_page_in_another_language() -> None:
-    # "formatos", "andan", "incomodo", "incluso" would each be two English words to an English lexicon
+@pytest.mark.parametrize("more", ["", (" Mientras tanto, nuestras abuelas preparaban tamales para toda la comunidad y "
+                                     "los vecinos llegaban temprano a la cocina para ayudarles con la masa.")])
+def test_clean_never_splits_words_of_a_page_in_another_language(more: str) -> None:
+    # "formatos", "andan", "incomodo", "incluso" would each be two English words to an English lexicon; with
+    # `more` the page lacks many English words (its language is read before any split is looked for)
     text = ("Vuelve pronto\n\n[Daniel]: Todos tenemos los mejores formatos, y los que andan incomodo con la "
-            "carrera, incluso, quieren preguntarles por qué les gusta cantar con nosotros en el programa.\n")
+            f"carrera, incluso, quieren preguntarles por qué les gusta cantar con nosotros en el programa.{more}\n")
     c = clean(text)
     assert c.repairs == [] and kept(c)[-1] == text.split("\n\n")[1].strip()

@@ -138,6 +138,13 @@ def test_decode_html_character_references_are_decoded_once() -> None:
     assert "AT&amp;T wrote &lt;b&gt; in a post." in src.text  # what the page shows, escaped once
 
 
+def test_decode_html_no_break_space_references_are_repaired() -> None:
+    """A page of plain ASCII whose markup names no-break spaces: they are repaired like printed ones."""
+    src = ok(b"<html><body><p>KIM:&nbsp;Hello&#8239;there.</p></body></html>")
+    assert "KIM: Hello there." in src.text
+    assert {"html", "nbsp"} <= set(src.repairs)
+
+
 def test_decode_replacement_chars_are_kept_and_counted() -> None:
     data = "SIMON: It\ufffds a long way to Tipperary \ufffd and back.\nCruz\ufffd\n".encode()
     src = decode_page(data, "p.txt")

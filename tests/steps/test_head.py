@@ -96,7 +96,7 @@ def test_head_title_line_names_program_and_date() -> None:
 def test_head_copyright_far_below_is_no_anchor() -> None:
     """An article's copyright line at its end does not make the article a head."""
     texts = ["A Title", "First paragraph of the story, long enough to be prose.", "Copyright 2020 NPR"]
-    assert read_head(texts, lambda _: None) is None
+    assert read_head(texts) is None
 
 
 def test_head_teaser_above_copyright_is_not_a_turn() -> None:

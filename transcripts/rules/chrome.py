@@ -1,15 +1,18 @@
 """Page chrome: everything a page prints around its story (player and navigation chrome, station notices,
 cookie banners, sponsor and related-story lists, copyright lines and end markers, disclaimers, bylines, bios,
-photo credits), as phrase lists and compiled patterns. The clean step decides with these; the reasons it
-records are `RemovedReason` (schemas/removed.py).
+photo credits), as phrase lists and compiled patterns, and the judgments of one line the clean step makes
+with them (`furniture_reason`, `bio_name`, `is_credit`, `headline_like`); the reasons it records are
+`RemovedReason` (schemas/removed.py).
 """
 
 from __future__ import annotations
 
 import re
 
+from schemas.removed import RemovedReason as R
+from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.names import PARTICLES
-from transcripts.rules.words import APOS_CHARS
+from transcripts.rules.words import APOS_CHARS, count_words
 
 CHROME_PHRASES = [
     "play live radio", "next up:", "next up", "available on air stations", "news and music discovery",
@@ -19,7 +22,22 @@ CHROME_PHRASES = [
     "facebook", "twitter", "flipboard", "email", "print", "menu", "search", "close", "npr", "all streams",
     "listen", "playlist", "open menu", "close menu", "stream", "on air now",
 ]
-_CHROME_ALT = "|".join(re.escape(p) for p in sorted(CHROME_PHRASES, key=len, reverse=True))
+
+
+def _prefix_tree(phrases: list[str]) -> str:
+    """The phrases as one alternation factored on their common starts ("close(?:\\ menu)?"): a line is compared
+    with each first letter once, not with every phrase in turn."""
+    heads: dict[str, list[str]] = {}
+    for phrase in phrases:
+        if phrase:
+            heads.setdefault(phrase[0], []).append(phrase[1:])
+    alts = [re.escape(c) + _prefix_tree(rest) for c, rest in sorted(heads.items())]
+    if len(alts) == 1 and "" not in phrases:
+        return alts[0]
+    return f"(?:{'|'.join(alts)})" + ("?" if "" in phrases else "") if alts else ""
+
+
+_CHROME_ALT = _prefix_tree(CHROME_PHRASES)
 # a line made only of chrome phrases ("NPR Play Live Radio Next Up: Available On Air Stations" from a nav bar)
 CHROME_LINE = re.compile(rf"(?:{_CHROME_ALT})(?:[\s|·•,/]+(?:{_CHROME_ALT}))*[\s|·•,/.]*", re.IGNORECASE)
 CHROME_MARKUP = re.compile(
@@ -29,7 +47,9 @@ CHROME_MARKUP = re.compile(
       | <\s*/?\s*(?:iframe|embed|audio|video|script|div|span|a)\b.*      # an embedded player's markup
       | (?:image|photo|illustration)\s+credit.*
       | !\[[^\]]*\]\([^)\s]*\)                                       # a markdown image: ![](https://...)
-      | [^\s/]\S*(?:\s\S+){0,6}\.(?:jpe?g|png|gif|webp)               # an image's file name
+      # an image's file name: up to 7 words, the last ending in .jpg (possessive, then the ending looked back at:
+      # backtracking through every prose line's first words cost more than all other chrome patterns together)
+      | [^\s/]\S*+(?:\s\S++){0,6}+(?:(?<=\S\.(?:jpg|png|gif))|(?<=\S\.(?:jpeg|webp)))
     )$""",
     re.IGNORECASE | re.VERBOSE)
 # A member station's name alone on its line: "WBUR", "KQED", "WAMU 88.5", "KUOW-FM", "WNYC Public Radio"
@@ -77,8 +97,9 @@ TAIL_NOTICE = re.compile(
       | all\ rights\ reserved\b.*
       | (?:archive\ )?transcripts?\ (?:are|is)\ provided\ for\ (?:research|personal|educational)\b.*
       | this\ (?:segment|episode|story|interview|program)\ (?:aired|was\ broadcast|originally\ aired)\b.{0,60}
-      | (?-i:[A-Z])[\w&'’.!]*(?:\ [\w&'’.!]+){0,5}\ is\ an?\ (?:production|co-production)\ of
-        \ (?-i:[A-Z])[\w&'’.]*(?:,?\ (?:and\ |&\ )?(?-i:[A-Z])[\w&'’.]*){0,6}\.?
+      | (?-i:[A-Z])[\w&'’.!]*+(?:\ [\w&'’.!]++){0,5}\ is\ an?\ (?:production|co-production)\ of
+        \ (?-i:[A-Z])[\w&'’.]*+(?:,?\ (?:and\ |&\ )?(?-i:[A-Z])[\w&'’.]*+){0,6}\.?
+        # (possessive words: a space always follows, so giving a word's letters back can never help)
     )$""", re.IGNORECASE | re.VERBOSE)
 # a usage notice run onto the last line of speech ("... New Hampshire. For personal, noncommercial use only.")
 GLUED_TAIL_NOTICE = re.compile(r"\s*(?P<m>For personal,? noncommercial use only\.?)\s*$", re.IGNORECASE)
@@ -90,3 +111,75 @@ RELATED_MORE = re.compile(r"^(?:related (?:segments|episodes|content|coverage|li
                           r"|from the archive)\s*:?$", re.IGNORECASE)
 # a call sign in a bio ("covers transportation for WBLQ")
 STATION_CALL_SIGN = re.compile(r"\b[KW][A-Z]{2,3}\b")
+
+
+# ------------------------------------------------------------------------------------------- one line
+
+
+def _first_of(**patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern trying the given ones in turn at the same place (each with its own flags); `lastgroup` names
+    the one that matched. One call per line instead of one per pattern: most lines are prose matching none."""
+    def scoped(p: re.Pattern[str]) -> str:
+        assert not p.flags & ~(re.IGNORECASE | re.VERBOSE | re.UNICODE), p.pattern
+        flags = "i" * bool(p.flags & re.IGNORECASE) + "x" * bool(p.flags & re.VERBOSE)
+        return f"(?{flags}:{p.pattern})" if flags else f"(?:{p.pattern})"
+    return re.compile("|".join(f"(?P<{name}>{scoped(p)})" for name, p in patterns.items()))
+
+
+MAX_SHORT_CHARS = 160  # menus, buttons, headings and notices are short lines; a longer one is read as prose
+# The short furniture in the order its reasons win (a line matching two patterns gets the earlier one's reason)
+_SHORT_FURNITURE = _first_of(
+    sponsor=SPONSOR, related=RELATED, related_more=RELATED_MORE, button=BUTTON,
+    nav_bar=re.compile(rf"(?=[^|]*+\|){NAV_BAR.pattern}"),  # a line without a bar is no menu: look no further
+    see_stories=SEE_STORIES, chrome_line=re.compile(rf"(?:{CHROME_LINE.pattern})\Z", CHROME_LINE.flags),
+    chrome_markup=CHROME_MARKUP)
+_SHORT_REASONS = {"sponsor": R.SPONSOR, "related": R.RELATED, "related_more": R.RELATED, "see_stories": R.BIO}
+
+
+def furniture_reason(line: str) -> R | None:
+    """Why a line is furniture that is recognisable wherever it stands on the page; None for other lines."""
+    short = len(line) <= MAX_SHORT_CHARS
+    if short:
+        m = _SHORT_FURNITURE.match(line)
+        if m is not None:
+            return _SHORT_REASONS.get(m.lastgroup or "", R.PAGE_CHROME)
+    elif CHROME_MARKUP.match(line):
+        return R.PAGE_CHROME
+    # cheap substring tests first: most lines are prose and match none of these
+    if "src=" in line and EMBED_SRC.search(line):
+        return R.PAGE_CHROME
+    if "ookie" in line and len(line) < 1200 and COOKIE.search(line):
+        return R.COOKIE_BANNER
+    if ("deadline" in line or "uthoritative record" in line or "TRANSCRIPT" in line.upper()) \
+            and DISCLAIMER.search(line):
+        return R.DISCLAIMER
+    if COPYRIGHT.match(line):
+        return R.COPYRIGHT
+    if "ranscript provided" in line and END_MARKER.match(line):
+        return R.END_MARKER
+    if short and TAIL_NOTICE.match(line):
+        return R.COPYRIGHT  # a usage or production notice of the page's publisher
+    return None
+
+
+def bio_name(line: str) -> str | None:
+    """The name a bio opens with ("Ari Shapiro is NPR's ..."), when the line is one."""
+    m = BIO.match(line)
+    if m and (BIO_WORDS.search(m.group("rest")) or STATION_CALL_SIGN.search(m.group("rest"))) \
+            and count_words(line) <= 120:
+        return m.group("name")
+    return None
+
+
+def is_credit(line: str) -> bool:
+    """A photographer or agency line: short, no sentence punctuation, no label."""
+    return (count_words(line) <= 12 and line[-1] not in ".?!:;\"”" and match_label(line) is None
+            and not is_marker_line(line))
+
+
+def headline_like(line: str) -> bool:
+    """A line of a list of story headlines: short, capitalised, no final punctuation, no label."""
+    words = line.split()
+    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return (len(words) <= 20 and not line.endswith(tuple(".?!:;,\"”")) and caps * 2 >= len(words)
+            and match_label(line) is None and not is_marker_line(line) and bio_name(line) is None)

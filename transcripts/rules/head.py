@@ -1,13 +1,15 @@
 """The page head: what a page prints above its first turn on the layouts scrapers meet (the npr.org embedded
-player, member-station copies, the Fresh Air archive, program pages), as compiled patterns. The head pass of
-the clean step (steps/head.py) decides with these.
+player, member-station copies, the Fresh Air archive, program pages), as compiled patterns, and what a title
+looks like (`title_like`). The head pass of the clean step (steps/head.py) decides with these.
 """
 
 from __future__ import annotations
 
 import re
 
-from transcripts.rules.words import APOS
+from transcripts.rules.chrome import BIO
+from transcripts.rules.labels import is_marker_line, match_label
+from transcripts.rules.words import APOS, count_words
 
 # The npr.org player block: "  • Download" / "  • <iframe ... title="NPR embedded audio player">" / "  • Transcript"
 PLAYER_BULLET = re.compile(r"^•\s*(?:Download|Transcript|<\s*iframe\b.*|Embed|Share)\s*$", re.IGNORECASE)
@@ -50,3 +52,13 @@ TITLE_SEP = re.compile(r"\s+:\s+")
 # A station's program page lists its stories after "Pages"; a story ends at "Read more"
 LISTING_START = re.compile(r"^Pages$")
 STORY_END = re.compile(r"^Read more$", re.IGNORECASE)
+# A title is one line: a longer line of several sentences is a teaser, never the title
+MAX_TITLE_WORDS = 25
+SENTENCE_BREAK = re.compile(r"[.?!] [A-Z]")
+
+
+def title_like(line: str) -> bool:
+    """A line that can be a page's title: not too long, no label, marker or bio, not several sentences."""
+    return (len(line) <= 300 and match_label(line) is None and not is_marker_line(line)
+            and count_words(line) >= 1 and not BIO.match(line)
+            and not (count_words(line) > MAX_TITLE_WORDS and SENTENCE_BREAK.search(line)))

@@ -9,40 +9,27 @@ tail, photo captions, duplicates, then the kept lines are assembled with their i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 from schemas.removed import RemovedReason as R
 from transcripts.model import Cleaned, Line, Removed, Source
 from transcripts.rules.chrome import (
-    BIO,
-    BIO_WORDS,
-    BUTTON,
     BYLINE_LINE,
-    CHROME_LINE,
-    CHROME_MARKUP,
-    COOKIE,
     COOKIE_BUTTON,
-    COPYRIGHT,
-    DISCLAIMER,
-    EMBED_SRC,
     END_MARKER,
     GLUED_TAIL_NOTICE,
     NAME_LINE,
-    NAV_BAR,
     PHOTO_AGENCY,
-    RELATED,
-    RELATED_MORE,
-    SEE_STORIES,
-    SPONSOR,
-    STATION_CALL_SIGN,
     STATION_NAME,
     STATION_NOTICE,
-    TAIL_NOTICE,
+    bio_name,
+    furniture_reason,
+    headline_like,
+    is_credit,
 )
 from transcripts.rules.dates import DATE_LINE
-from transcripts.rules.head import HEAD_CHROME, ORIGINALLY_PUBLISHED, SPEECH_OPENING
+from transcripts.rules.head import HEAD_CHROME, ORIGINALLY_PUBLISHED, SPEECH_OPENING, title_like
 from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.language import detect_language
 from transcripts.rules.programs import HEARD_ON
@@ -56,60 +43,6 @@ from transcripts.steps.head import (
     site_block_end,
     story_heads,
 )
-
-SENTENCE_BREAK = re.compile(r"[.?!] [A-Z]")
-
-
-def _is_chrome(line: str) -> bool:
-    if len(line) <= 160 and CHROME_LINE.fullmatch(line):
-        return True
-    if "src=" in line and EMBED_SRC.search(line):
-        return True
-    return CHROME_MARKUP.match(line) is not None
-
-
-def _general_reason(line: str) -> R | None:
-    """Furniture that is recognisable wherever it stands on the page."""
-    short = len(line) <= 160
-    if short:
-        if SPONSOR.match(line):
-            return R.SPONSOR
-        if RELATED.match(line) or RELATED_MORE.match(line):
-            return R.RELATED
-        if BUTTON.match(line) or ("|" in line and NAV_BAR.match(line)):
-            return R.PAGE_CHROME
-        if SEE_STORIES.match(line):
-            return R.BIO
-    if _is_chrome(line):
-        return R.PAGE_CHROME
-    # cheap substring tests first: most lines are prose and match none of these
-    if "ookie" in line and len(line) < 1200 and COOKIE.search(line):
-        return R.COOKIE_BANNER
-    if ("deadline" in line or "uthoritative record" in line or "TRANSCRIPT" in line.upper()) \
-            and DISCLAIMER.search(line):
-        return R.DISCLAIMER
-    if COPYRIGHT.match(line):
-        return R.COPYRIGHT
-    if "ranscript provided" in line and END_MARKER.match(line):
-        return R.END_MARKER
-    if short and TAIL_NOTICE.match(line):
-        return R.COPYRIGHT  # a usage or production notice of the page's publisher
-    return None
-
-
-def _bio_name(line: str) -> str | None:
-    m = BIO.match(line)
-    if m and (BIO_WORDS.search(m.group("rest")) or STATION_CALL_SIGN.search(m.group("rest"))) \
-            and count_words(line) <= 120:
-        return m.group("name")
-    return None
-
-
-def _is_credit(line: str) -> bool:
-    """A photographer or agency line: short, no sentence punctuation, no label."""
-    return (count_words(line) <= 12 and line[-1] not in ".?!:;\"”" and match_label(line) is None
-            and not is_marker_line(line))
-
 
 # ------------------------------------------------------------------------------------------- the step
 
@@ -141,15 +74,6 @@ def _lines(text: str) -> list[_Ln]:
     return out
 
 
-MAX_TITLE_WORDS = 25  # a longer line of several sentences is a teaser, never the title
-
-
-def _title_like(line: str) -> bool:
-    return (len(line) <= 300 and match_label(line) is None and not is_marker_line(line)
-            and count_words(line) >= 1 and not BIO.match(line)
-            and not (count_words(line) > MAX_TITLE_WORDS and SENTENCE_BREAK.search(line)))
-
-
 @dataclass(slots=True)
 class _Notes:
     """Side material for the label step, by kind (see Cleaned.notes)."""
@@ -164,10 +88,10 @@ def _header(lines: list[_Ln], notes: _Notes) -> int:
     """Player chrome, cookie banners and station notices above the title; the index of the first other line."""
     i = site_block_end([ln.text for ln in lines])
     for ln in lines[:i]:
-        ln.reason = _general_reason(ln.text) or R.PAGE_CHROME
+        ln.reason = furniture_reason(ln.text) or R.PAGE_CHROME
     while i < len(lines):
         ln = lines[i]
-        reason = _general_reason(ln.text)
+        reason = furniture_reason(ln.text)
         if reason is None and (STATION_NOTICE.search(ln.text) and count_words(ln.text) >= 6):
             reason = R.STATION_NOTICE
         if reason is None and COOKIE_BUTTON.match(ln.text):
@@ -191,7 +115,7 @@ def _header(lines: list[_Ln], notes: _Notes) -> int:
 def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, int]:
     """The title, then the lines that describe the page rather than tell the story; (title, body start)."""
     n = len(lines)
-    if not (i < n and _title_like(lines[i].text) and (i > 0 or lines[i].text[-1:] not in ".?!\"”"
+    if not (i < n and title_like(lines[i].text) and (i > 0 or lines[i].text[-1:] not in ".?!\"”"
                                                       or count_words(lines[i].text) <= 25)):
         return None, i
     if _section_name(lines, i):
@@ -206,22 +130,22 @@ def _title_block(lines: list[_Ln], i: int, notes: _Notes) -> tuple[str | None, i
             notes.add("heard_on", ln.text)
         elif DATE_LINE.match(ln.text):
             notes.add("date", ln.text)
-        elif (found := head_line_reason(ln.text, _general_reason)) is not None:
+        elif (found := head_line_reason(ln.text)) is not None:
             for kind, value in found[1]:
                 notes.add(kind, value)  # "Originally published on ...", "DATE ...", "PROGRAM Fresh Air"
         elif BYLINE_LINE.match(ln.text) and count_words(ln.text) <= 12:
             notes.add("byline", ln.text)
         elif NAME_LINE.match(ln.text) and any(
-                o.text.startswith(ln.text + " ") and _bio_name(o.text) for o in lines[i + 1:]):
+                o.text.startswith(ln.text + " ") and bio_name(o.text) for o in lines[i + 1:]):
             notes.add("byline", ln.text)  # the author's name under the title, as the bio at the bottom confirms
-        elif _general_reason(ln.text) is None:
+        elif furniture_reason(ln.text) is None:
             break
-        ln.reason = _general_reason(ln.text) or R.PAGE_CHROME
+        ln.reason = furniture_reason(ln.text) or R.PAGE_CHROME
         i += 1
     first_turn = next((k for k in range(i, min(n, i + 5)) if match_label(lines[k].text)), None)
     # furniture under the title (a date, "Download Audio") or a photo credit marks a web story's head
     furnished = i > title_at + 1 or (first_turn is not None and any(
-        _is_credit(ln.text) and PHOTO_AGENCY.search(ln.text) for ln in lines[i:first_turn]))
+        is_credit(ln.text) and PHOTO_AGENCY.search(ln.text) for ln in lines[i:first_turn]))
     if furnished and first_turn is not None and not any(
             SPEECH_OPENING.match(ln.text) or is_marker_line(ln.text) for ln in lines[i:first_turn]):
         for ln in lines[i:first_turn]:
@@ -238,8 +162,8 @@ def _section_name(lines: list[_Ln], i: int) -> bool:
     if count_words(lines[i].text) > MAX_SECTION_WORDS or i + 1 >= len(lines):
         return False
     nxt = lines[i + 1].text
-    return (count_words(nxt) > MAX_SECTION_WORDS and _title_like(nxt) and _headline_like(nxt.replace(":", " "))
-            and head_line_reason(nxt, _general_reason) is None and not BYLINE_LINE.match(nxt)
+    return (count_words(nxt) > MAX_SECTION_WORDS and title_like(nxt) and headline_like(nxt.replace(":", " "))
+            and head_line_reason(nxt) is None and not BYLINE_LINE.match(nxt)
             and not NAME_LINE.match(nxt))
 
 
@@ -247,8 +171,10 @@ def _body_furniture(lines: list[_Ln], body_start: int, title: str | None) -> Non
     """Furniture anywhere in the body, a repeated title, and where a glued end marker starts."""
     folded_title = title.casefold() if title else None
     for ln in lines[body_start:]:
-        reason = _general_reason(ln.text)
-        if reason is None and folded_title is not None and ln.text.casefold() == folded_title:
+        reason = furniture_reason(ln.text)
+        # (casefolding never shortens a text: a longer line is no copy of the title)
+        if reason is None and folded_title is not None and len(ln.text) <= len(folded_title) \
+                and ln.text.casefold() == folded_title:
             reason = R.DUPLICATE_TITLE
         if reason is None:
             _find_cut(ln)
@@ -258,10 +184,11 @@ def _body_furniture(lines: list[_Ln], body_start: int, title: str | None) -> Non
 
 def _author_line(lines: list[_Ln], i: int) -> bool:
     """A name alone on its line that a bio further down opens with, not the bio's own header: the author."""
+    if NAME_LINE.match(lines[i].text) is None or i + 1 >= len(lines):
+        return False
     name = lines[i].text + " "
-    return (NAME_LINE.match(lines[i].text) is not None and i + 1 < len(lines)
-            and not lines[i + 1].text.startswith(name)
-            and any(o.text.startswith(name) and _bio_name(o.text) for o in lines[i + 2:]))
+    return not lines[i + 1].text.startswith(name) and any(o.text.startswith(name) and bio_name(o.text)
+                                                          for o in lines[i + 2:])
 
 
 def _story_furniture(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
@@ -289,14 +216,6 @@ def _find_cut(ln: _Ln) -> None:
         ln.cut, ln.cut_reason = ln.start + m.start("m"), reason
 
 
-def _headline_like(line: str) -> bool:
-    """A line of a list of story headlines: short, capitalised, no final punctuation, no label."""
-    words = line.split()
-    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
-    return (len(words) <= 20 and not line.endswith(tuple(".?!:;,\"”")) and caps * 2 >= len(words)
-            and match_label(line) is None and not is_marker_line(line) and _bio_name(line) is None)
-
-
 def _related_lists(lines: list[_Ln]) -> None:
     """The headlines listed right under a "Related stories" heading, wherever it stands (in the title block
     too)."""
@@ -305,7 +224,7 @@ def _related_lists(lines: list[_Ln]) -> None:
             continue
         for ln in lines[k + 1:]:
             # the head pass calls everything above the anchor a teaser; a listed headline is more precisely related
-            if ln.reason not in (None, R.TEASER) or not _headline_like(ln.text):
+            if ln.reason not in (None, R.TEASER) or not headline_like(ln.text):
                 break
             ln.reason = R.RELATED
 
@@ -317,10 +236,10 @@ def _related_tail(lines: list[_Ln], body_start: int) -> None:
         return
     after = lines[last_related + 1:]
     if after and all(ln.reason is not None or (count_words(ln.text) <= 25 and match_label(ln.text) is None
-                                               and _bio_name(ln.text) is None) or _bio_name(ln.text)
+                                               and bio_name(ln.text) is None) or bio_name(ln.text)
                      for ln in after):
         for ln in after:
-            if ln.reason is None and _bio_name(ln.text) is None:
+            if ln.reason is None and bio_name(ln.text) is None:
                 ln.reason = R.RELATED
 
 
@@ -335,7 +254,7 @@ def _bio_tail(lines: list[_Ln], body_start: int) -> None:
             continue
         if ln.cut is not None:
             break
-        if _bio_name(ln.text):
+        if bio_name(ln.text):
             ln.reason = R.BIO
             j -= 1
             continue
@@ -354,7 +273,7 @@ def _caption_block(block: list[_Ln], notes: _Notes) -> str | None:
     if len(block) < 2 or block[0].reason is not None:
         return None
     cap, rest = block[0], block[1:]
-    credits = [ln for ln in rest if ln.reason is None and ln.text != cap.text and _is_credit(ln.text)]
+    credits = [ln for ln in rest if ln.reason is None and ln.text != cap.text and is_credit(ln.text)]
     ok = (cap.text[-1:] in ".\"”'’)" and count_words(cap.text) >= 4 and credits
           and all(ln.reason == R.PAGE_CHROME or ln.text == cap.text or ln in credits for ln in rest)
           and (len(block) >= 3 or any(PHOTO_AGENCY.search(c.text) for c in credits)))
@@ -380,9 +299,10 @@ def _captions(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
         e = k + 1
         while e < n and lines[e].blank_before == 0:
             e += 1
-        cap = _caption_block([ln for ln in lines[k:e] if ln.reason is None or ln.reason == R.PAGE_CHROME], notes)
-        if cap is not None:
-            captions.add(cap)
+        if e - k >= 2:  # a caption block holds the caption and its credit
+            cap = _caption_block([ln for ln in lines[k:e] if ln.reason is None or ln.reason == R.PAGE_CHROME], notes)
+            if cap is not None:
+                captions.add(cap)
         k = e
     seen: set[str] = set()
     for ln in lines:
@@ -405,7 +325,7 @@ def _listed_headline(lines: list[_Ln]) -> str | None:
     """On a program's listing, the headline of the story that holds the transcript: the last headline among the
     lines above its opening (removed as teaser) that a date line follows, as a story's head prints it."""
     heads = [ln for ln, nxt in pairwise(lines) if ln.reason == R.TEASER and count_words(ln.text) > MAX_SECTION_WORDS
-             and _headline_like(ln.text.replace(":", " "))
+             and headline_like(ln.text.replace(":", " "))
              and (DATE_LINE.match(nxt.text) or ORIGINALLY_PUBLISHED.match(nxt.text))]
     if not heads:
         return None
@@ -430,6 +350,7 @@ def _duplicated_body(lines: list[_Ln]) -> bool:
     return False
 
 
+FEW_UNKNOWN_WORDS = 10  # English pages lack fewer words than this (names, typos); pages in other languages more
 _NOTED_REMOVALS = {R.COPYRIGHT: "copyright", R.END_MARKER: "copyright", R.DISCLAIMER: "disclaimer"}
 
 
@@ -437,11 +358,17 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
     """Removals, kept lines with their in-line repairs (run-together words split), and the repair notes."""
     kept_text = "\n".join(ln.text for ln in lines if ln.reason is None)
     # the lexicon is English: on a page in another language every word looks like two English ones (most pages
-    # have no token it lacks, and so nothing to split in any language)
+    # have no token it lacks, and so nothing to split in any language). The language is read only when it
+    # decides: after the splits when the page lacks a few words (most such pages have nothing to split), before
+    # them when it lacks many (a page in another language, whose splits would cost most)
     lexicon = english_words()
     unknown = unknown_tokens(kept_text, lexicon)
-    english = bool(unknown) and detect_language(kept_text) == "en"
-    splits = page_splits(kept_text, PageWords(text), lexicon, unknown) if english else {}
+    splits: dict[str, tuple[str, str]] = {}
+    few = len(unknown) <= FEW_UNKNOWN_WORDS
+    if unknown and (few or detect_language(kept_text) == "en"):
+        splits = page_splits(kept_text, PageWords(text), lexicon, unknown)
+        if splits and few and detect_language(kept_text) != "en":
+            splits = {}
     removed: list[Removed] = []
     kept_lines: list[Line] = []
     repairs: list[str] = []
@@ -450,7 +377,7 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
             removed.append(Removed(ln.start, ln.end, ln.reason))
             if ln.reason in _NOTED_REMOVALS:
                 notes.add(_NOTED_REMOVALS[ln.reason], ln.text)
-            elif ln.reason == R.BIO and _bio_name(ln.text):
+            elif ln.reason == R.BIO and bio_name(ln.text):
                 notes.add("bio", ln.text)
             continue
         end, body = ln.end, ln.text
@@ -461,12 +388,14 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
             while end > ln.start and text[end - 1].isspace():
                 end -= 1
             body = text[ln.start:end]
-        fixed, notes_here = apply_splits(body, splits)
-        if notes_here and (lab := match_label(body)) is not None:
-            # a speaker label is printed as is: repair only the speech after it
-            speech, notes_here = apply_splits(body[lab[1]:], splits)
-            fixed = body[:lab[1]] + speech
-        repairs.extend(notes_here)
+        fixed = body
+        if splits:
+            fixed, notes_here = apply_splits(body, splits)
+            if notes_here and (lab := match_label(body)) is not None:
+                # a speaker label is printed as is: repair only the speech after it
+                speech, notes_here = apply_splits(body[lab[1]:], splits)
+                fixed = body[:lab[1]] + speech
+            repairs.extend(notes_here)
         kept_lines.append(Line(ln.start, end, fixed, ln.blank_before))
     removed.sort(key=lambda r: r.char_start)
     return removed, _join_wrapped(kept_lines, lines), repairs
@@ -483,7 +412,7 @@ def _join_wrapped(kept: list[Line], lines: list[_Ln]) -> list[Line]:
 def clean_page(source: Source) -> Cleaned:
     lines = _lines(source.text)
     notes = _Notes()
-    head = read_head([ln.text for ln in lines], _general_reason)
+    head = read_head([ln.text for ln in lines])
     if head is None:
         title, body_start = _title_block(lines, _header(lines, notes), notes)
     else:

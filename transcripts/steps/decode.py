@@ -28,11 +28,17 @@ _BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b
                  b"\x00\x00\x01\x00", b"OggS", b"ID3", b"\x7fELF")
 # control bytes that never occur in text (tab, LF, VT, FF, CR and ESC aside)
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
-_CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_NBSP_RE = re.compile(r"[\u00a0\u2007\u202f]")
+_CONTROL_CHARS = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
+_CONTROL_CHARS_RE = re.compile(f"[{_CONTROL_CHARS}]")
+_NBSP_CHARS = r"\u00a0\u2007\u202f"
+_NBSP_RE = re.compile(f"[{_NBSP_CHARS}]")
 # text damaged by decoding UTF-8 as cp1252/latin-1: "â€”", "Ã©", "Â "
-_MOJIBAKE_HINT = re.compile(r"[ÂÃâÅÄ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+_MOJIBAKE_LEAD = "ÂÃâÅÄ"
+_MOJIBAKE_HINT = re.compile(f"[{_MOJIBAKE_LEAD}]"
+                            r"[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
                             r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+# any character the three repairs above act on: one scan of the page, where most pages end (they need none)
+_REPAIRABLE = re.compile(f"[{_CONTROL_CHARS}{_NBSP_CHARS}{_MOJIBAKE_LEAD}]")
 _HTML_HINT = re.compile(rb"^\s*(?:<!doctype html|<html\b|<head\b|<body\b)", re.IGNORECASE)
 _BLANK_RUN = re.compile(r"\n{3,}")
 _WESTERN = {"cp1252", "windows-1252", "latin_1", "iso8859_1", "iso-8859-1", "iso8859_15", "ascii", "utf_8"}
@@ -101,6 +107,12 @@ def html_to_text(markup: str) -> str:
     text = "".join(parser.out)  # the parser decodes character references itself (convert_charrefs)
     lines = [ln.strip() for ln in text.split("\n")]
     return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def _utf8_head(text: str, n: int) -> bytes:
+    """The first n bytes of the text in UTF-8, without encoding the whole page."""
+    head = text[:n].encode("utf-8", "ignore")
+    return head[:n] if len(head) >= n or len(text) <= n else text.encode("utf-8", "ignore")[:n]
 
 
 def _decode_bytes(data: bytes, repairs: list[str]) -> tuple[str, str] | None:
@@ -173,18 +185,20 @@ def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) ->
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         repairs.append("crlf")
-    if _MOJIBAKE_HINT.search(text):
+    repairable = _REPAIRABLE.search(text) is not None
+    if repairable and _MOJIBAKE_HINT.search(text):
         fixed = ftfy.fix_encoding(text)
         if fixed != text:
             text = fixed
             repairs.append("mojibake")
-    if _HTML_HINT.match(text.encode("utf-8", "ignore")[:512]):
+    if _HTML_HINT.match(_utf8_head(text, 512)):
         text = html_to_text(text)
         repairs.append("html")
-    if _NBSP_RE.search(text):
+        repairable = True  # a character reference may stand for any character
+    if repairable and _NBSP_RE.search(text):
         text = _NBSP_RE.sub(" ", text)
         repairs.append("nbsp")
-    if _CONTROL_CHARS_RE.search(text):
+    if repairable and _CONTROL_CHARS_RE.search(text):
         text = _CONTROL_CHARS_RE.sub("", text)
         repairs.append("control_chars")
     if not text.strip():

@@ -3,18 +3,17 @@
 anchor is speech. Finds the title (the standalone line the player repeats, or the first headline line) and
 says why every other head line is not segment text: chrome, dates and program lines (noted), teasers.
 
-    read_head(texts, general_reason) -> Head | None      (pure; None: the page has no anchored head)
+    read_head(texts) -> Head | None                       (pure; None: the page has no anchored head)
     lines_before_opening(texts) -> int                    (body lines above the show's opening: not speech)
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from schemas.removed import RemovedReason as R
-from transcripts.rules.chrome import COPYRIGHT, NAME_LINE
+from transcripts.rules.chrome import COPYRIGHT, NAME_LINE, furniture_reason
 from transcripts.rules.dates import DATE_LINE, DATE_YEAR
 from transcripts.rules.head import (
     ARCHIVE_FIELD,
@@ -57,7 +56,7 @@ def program_line(text: str) -> bool:
 Notes = tuple[tuple[str, str], ...]
 
 
-def head_line_reason(text: str, general: Callable[[str], R | None]) -> tuple[R, Notes] | None:
+def head_line_reason(text: str) -> tuple[R, Notes] | None:
     """Why a head line is not the title nor speech, with what it tells about the page; None for other lines."""
     program = PROGRAM_RE.match(text)
     dated = DATE_LINE.match(text[program.end():].lstrip(" ,")) if program else None  # "Morning Edition, May 2, 2006"
@@ -76,7 +75,7 @@ def head_line_reason(text: str, general: Callable[[str], R | None]) -> tuple[R, 
         return R.PAGE_CHROME, (("program", text),)
     if STATION_COPYRIGHT.match(text):
         return R.COPYRIGHT, ()
-    reason = general(text)
+    reason = furniture_reason(text)
     if reason is not None:
         return reason, ()
     if PLAYER_BULLET.match(text) or HEAD_CHROME.match(text) or PHOTO_CHROME.match(text):
@@ -91,7 +90,7 @@ def _anchor(texts: list[str], limit: int) -> int | None:
         t = texts[i]
         if PLAYER_BULLET.match(t) or TRANSCRIPT_ANCHOR.match(t):
             found = i
-        elif (STATION_COPYRIGHT.match(t) or COPYRIGHT.match(t)) and i + 1 == limit < len(texts):
+        elif i + 1 == limit < len(texts) and (STATION_COPYRIGHT.match(t) or COPYRIGHT.match(t)):
             found = i  # a copyright line right above the first turn ends the head; further down, a story's tail
     return found
 
@@ -112,11 +111,11 @@ def _player_title(texts: list[str], first: int, end: int) -> str | None:
     return max(candidates, key=lambda t: counts[t], default=None)
 
 
-def _first_title(texts: list[str], start: int, end: int, general: Callable[[str], R | None]) -> str | None:
+def _first_title(texts: list[str], start: int, end: int) -> str | None:
     """The first headline-like line: not chrome, not a date, not a program or section name."""
     for i in range(start, end):
         t = texts[i]
-        if head_line_reason(t, general) is not None or match_label(t) or is_marker_line(t):
+        if head_line_reason(t) is not None or match_label(t) or is_marker_line(t):
             continue
         nxt = texts[i + 1] if i + 1 < end else ""
         if count_words(t) <= 2 and nxt and count_words(nxt) > count_words(t) and not nxt.endswith("."):
@@ -125,13 +124,13 @@ def _first_title(texts: list[str], start: int, end: int, general: Callable[[str]
     return None
 
 
-def read_head(texts: list[str], general: Callable[[str], R | None]) -> Head | None:
+def read_head(texts: list[str]) -> Head | None:
     limit = next((i for i, t in enumerate(texts) if match_label(t) is not None), len(texts))
     end = _anchor(texts, limit)
     start = site_block_end(texts)
     if end is None or end < start:
         return None  # no anchor: the classic header rules read the page (below a station's site block)
-    first = next((i for i in range(start, end + 1) if head_line_reason(texts[i], general) is None), None)
+    first = next((i for i in range(start, end + 1) if head_line_reason(texts[i]) is None), None)
     if first is None:
         return None  # only chrome above the anchor: the classic header rules read this page
     player = any(PLAYER_BULLET.match(texts[i]) for i in range(start, end + 1))
@@ -141,12 +140,12 @@ def read_head(texts: list[str], general: Callable[[str], R | None]) -> Head | No
         # a listing of several stories: the one holding the anchor starts after the last date line above it
         story = max((i for i in range(listing + 1, end + 1) if DATE_LINE.match(texts[i])), default=listing) \
             if listing >= start else listing
-        title = _first_title(texts, story + 1, end + 1, general) or _first_title(texts, listing + 1, end + 1, general)
+        title = _first_title(texts, story + 1, end + 1) or _first_title(texts, listing + 1, end + 1)
     head = Head(title=title, body_start=end + 1)
     head.notes += _title_notes(title, texts[first] if player else "")
     for i in range(0, end + 1):
-        _mark(head, i, texts[i], general, before_block=i < start)
-    _after_anchor(head, texts, texts[first], general)
+        _mark(head, i, texts[i], before_block=i < start)
+    _after_anchor(head, texts, texts[first])
     return head
 
 
@@ -163,14 +162,15 @@ def _title_notes(title: str | None, opening: str) -> list[tuple[str, str]]:
     return out
 
 
-def _mark(head: Head, i: int, text: str, general: Callable[[str], R | None], before_block: bool) -> None:
+def _mark(head: Head, i: int, text: str, before_block: bool) -> None:
     if before_block:
-        head.reasons[i] = general(text) or R.PAGE_CHROME  # the station site's block: slogans, addresses, banners
+        # the station site's block: slogans, addresses, banners
+        head.reasons[i] = furniture_reason(text) or R.PAGE_CHROME
         return
     if text == head.title:
         head.reasons[i] = R.DUPLICATE_TITLE if R.TITLE in head.reasons.values() else R.TITLE
         return
-    found = head_line_reason(text, general)
+    found = head_line_reason(text)
     if found is not None:
         head.reasons[i] = found[0]
         head.notes += found[1]
@@ -178,7 +178,7 @@ def _mark(head: Head, i: int, text: str, general: Callable[[str], R | None], bef
     head.reasons[i] = R.TEASER  # a teaser, show notes, a rundown, a caption: above the anchor, never speech
 
 
-def _after_anchor(head: Head, texts: list[str], opening: str, general: Callable[[str], R | None]) -> None:
+def _after_anchor(head: Head, texts: list[str], opening: str) -> None:
     """Below the anchor and above the first turn: title and teaser repeats, photo chrome, a date line and the
     author's name under it. Stops at a label or at the first line of prose."""
     after_date = False
@@ -186,7 +186,7 @@ def _after_anchor(head: Head, texts: list[str], opening: str, general: Callable[
         t = texts[i]
         if match_label(t) is not None or is_marker_line(t) or SPEECH_OPENING.match(t):
             return
-        found = head_line_reason(t, general)
+        found = head_line_reason(t)
         if t == head.title:
             head.reasons[i] = R.DUPLICATE_TITLE
         elif len(t) >= _MIN_TEASER_CHARS and t in opening and t != opening:
@@ -247,11 +247,14 @@ def lines_before_opening(texts: list[str]) -> int:
     a teaser, a blurb, an app promo or an interview's introduction, not speech. The opening is a later
     unlabeled paragraph that is a station ID, else the first labeled turn when it is one, or when the page's
     labels are print-interview names in title case (nobody speaks before the first question)."""
-    labels = [match_label(t) for t in texts]
-    cased = not any(labels)
-    if cased:
+    # only the first label matters: the lines below it are labeled once, by the segment step
+    first = next((j for j, t in enumerate(texts) if match_label(t) is not None), None)
+    cased = first is None
+    if first is None:
         labels = cased_labels(texts)
-    first = next((j for j, lab in enumerate(labels) if lab), None)
+        first = next((j for j, lab in enumerate(labels) if lab), None)
+    else:
+        labels = [match_label(t) for t in texts[:first + 1]]
     if not first or any(is_marker_line(t) for t in texts[:first]):
         return 0  # no label, nothing above it, or a cold open of soundbites: speech
     label_end = labels[first][1]  # type: ignore[index]
