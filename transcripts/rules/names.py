@@ -7,7 +7,6 @@ Pure string functions shared by the label step (speakers, quotes, metadata) and 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
@@ -154,11 +153,24 @@ def find_names(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
 # Characters no token holds and no name run crosses (runs join tokens across one space only): the names of a
 # stretch between two of them are the whole text's names there.
 _RUN_BREAK = re.compile(rf"[^\w{APOS_CHARS}\-. ]")
+_BREAK_LOOKBACK = 64  # chars before a place searched for the last break before the text before that is
 
 
-@lru_cache(maxsize=1 << 8)
-def _run_breaks(text: str) -> list[int]:
-    return [m.start() for m in _RUN_BREAK.finditer(text)]
+def _stretch(text: str, pos: int) -> tuple[int, int]:
+    """The stretch of `text` around `pos`: after the last break before it, to the first break at or after it.
+    Found near `pos`: listing every break of a long turn cost more than the names read from one stretch."""
+    after = _RUN_BREAK.search(text, pos)
+    lo = pos
+    while lo > 0:
+        start = max(0, lo - _BREAK_LOOKBACK)
+        last = -1
+        for m in _RUN_BREAK.finditer(text, start, lo):  # one character each: a window cuts no match
+            last = m.start()
+        if last >= 0:
+            lo = last + 1
+            break
+        lo = start
+    return lo, after.start() if after else len(text)
 
 
 @lru_cache(maxsize=1 << 12)
@@ -186,9 +198,12 @@ def _token_at(text: str, pos: int) -> str | None:
 def name_at(text: str, pos: int, min_words: int = 1) -> str | None:
     """The name of find_names(text, min_words) that starts at `pos`, if any, read from the stretch around `pos`
     (a self-introduction asks about one place in a long turn)."""
-    breaks = _run_breaks(text)
-    k = bisect_left(breaks, pos)  # the stretch between the last break before `pos` and the first after it
-    found = _names_between(text, breaks[k - 1] + 1 if k else 0, breaks[k] if k < len(breaks) else len(text))
+    # a name opens on a name word, or on a particle after a title ("President de Gaulle"): most places asked
+    # about ("this is a ...") hold neither, and need no stretch read
+    tok = _TOKEN.match(text, pos)
+    if tok is None or not (_name_word(tok.group()) or _is_particle(tok.group())):
+        return None
+    found = _names_between(text, *_stretch(text, pos))
     name, n_words = found.get(pos, ("", 0))
     return name if name and n_words >= min_words else None
 

@@ -22,17 +22,23 @@ from transcripts.rules.speech import (
     DESC_START,
     DESC_STOP,
     GREETING,
+    GREETING_REACH,
+    GREETING_STARTS,
     HANDS_OVER,
     NPRS,
     OUR_STAFF,
+    OUR_STAFF_HINTS,
     SELF_HOST,
     SELF_INTRO,
     SELF_INTRO_HINTS,
     SELF_INTRO_IN,
+    SELF_INTRO_LITERALS,
     SELF_SIGNOFF,
     SELF_STAFF,
+    THANKS_HINT,
     THANKS_NAME,
     WORKING_ON_STORY,
+    WORKING_ON_STORY_HINTS,
 )
 from transcripts.rules.words import APOS, APOSTROPHES, unify_apostrophes
 
@@ -65,13 +71,25 @@ def vocative(sentence: str) -> str | None:
     return None if word.casefold() in NOT_NAME or word.casefold() in TITLE_WORDS else word
 
 
+def may_greet(text: str) -> bool:
+    """Whether the first or the last sentence of `text` can be a greeting (`vocative`), told without splitting it:
+    the first sentence opens the text, the last closes it."""
+    if THANKS_HINT in text:
+        return True
+    text = text.strip()
+    if text.startswith(GREETING_STARTS):
+        return True
+    comma = text.rfind(", ")
+    return comma > 0 and any(g in text[max(0, comma - GREETING_REACH):comma] for g in GREETING_STARTS)
+
+
 # a turn is asked while reading the labels, again while listening, and for each unlabeled turn after it
 @lru_cache(maxsize=1 << 12)
 def self_names(text: str) -> tuple[str, ...]:
     # every SELF_INTRO form holds one of these strings: substring tests are far cheaper than the regex scan
     if not any(s in text for s in SELF_INTRO_HINTS):
         return ()
-    intros = list(SELF_INTRO.finditer(text))
+    intros = _intros(text)
     # the names right after the introductions, read where they stand rather than in the whole turn
     names: dict[int, str] = {}
     for m in intros:
@@ -87,6 +105,22 @@ def self_names(text: str) -> tuple[str, ...]:
             if "." in m.group("name").split()[0]:
                 names.setdefault(m.start("name"), m.group("name"))
     return tuple(names[m.end()].translate(APOSTROPHES) for m in intros if m.end() in names)
+
+
+def _intros(text: str) -> list[re.Match[str]]:
+    """list(SELF_INTRO.finditer(text)), tried only where a SELF_INTRO literal puts a match's start."""
+    starts: set[int] = set()
+    for literal, back in SELF_INTRO_LITERALS:
+        i = text.find(literal)
+        while i >= 0:
+            if i >= back:
+                starts.add(i - back)
+            i = text.find(literal, i + 1)
+    out: list[re.Match[str]] = []
+    for start in sorted(starts):
+        if (not out or start >= out[-1].end()) and (m := SELF_INTRO.match(text, start)):
+            out.append(m)
+    return out
 
 
 @lru_cache(maxsize=1 << 10)  # a turn that repeats its introduction asks again about the same name
@@ -150,14 +184,20 @@ def staff_names(texts: list[str]) -> tuple[set[str], set[str]]:
     Marcela Quiroga" or a first name the host hands a story to ("Lisette está trabajando en la crónica ...")."""
     staff: set[str] = set()
     crew: set[str] = set()
-    for text in texts:
-        for cues, found in ((NPRS.finditer(text) if "NPR" in text else (), staff),  # cheap tests first
-                            (OUR_STAFF.finditer(text), crew)):
+    # each cue holds a literal (its hints): substring tests, of the whole page first, are far cheaper than the
+    # regex scans, and most pages hold no cue's literals at all
+    page = "\n".join(texts)
+    nprs, ours = "NPR" in page, any(h in page for h in OUR_STAFF_HINTS)
+    working = any(h in page for h in WORKING_ON_STORY_HINTS)
+    for text in texts if nprs or ours or working else ():
+        for cues, found in ((NPRS.finditer(text) if nprs and "NPR" in text else (), staff),
+                            (OUR_STAFF.finditer(text) if ours and any(h in text for h in OUR_STAFF_HINTS) else (),
+                             crew)):
             for m in cues:
                 after = find_names(text[m.end():m.end() + 80], 2)
                 if after and after[0][0] == 0:
                     found.add(fold(after[0][2]))
-        for a, b in split_sentences(text) if "work" in text or "trabaj" in text else ():
+        for a, b in split_sentences(text) if working and any(h in text for h in WORKING_ON_STORY_HINTS) else ():
             if (w := WORKING_ON_STORY.match(text[a:b])) is not None:
                 crew.add(fold(w.group("name")))
     return staff, crew
