@@ -300,7 +300,9 @@ class NameBook:
     def _having(self, keys: list[str]) -> list[tuple[str, str]]:
         """(text, folded text) of the texts whose folded form holds every one of `keys`, in page order."""
         if not self._folded and self._texts:
-            self._folded = [(t, unify_apostrophes(t).upper().casefold()) for t in self._texts]  # fold, for long text
+            # fold, for long text (an ASCII text holds no curly apostrophe, and folds as it lowers)
+            self._folded = [(t, t.lower() if t.isascii() else unify_apostrophes(t).upper().casefold())
+                            for t in self._texts]
             self._joined = "\n".join(f for _, f in self._folded)
         if not all(k in self._joined for k in keys):
             return []
