@@ -82,14 +82,23 @@ def may_greet(text: str) -> bool:
     if text.startswith(GREETING_STARTS):
         return True
     comma = text.rfind(", ")
-    return comma > 0 and any(g in text[max(0, comma - GREETING_REACH):comma] for g in GREETING_STARTS)
+    if comma > 0:
+        window = text[max(0, comma - GREETING_REACH):comma]
+        for g in GREETING_STARTS:  # a loop, not any(): most turns are asked, and a generator costs more than the test
+            if g in window:
+                return True
+    return False
 
 
 # a turn is asked while reading the labels, again while listening, and for each unlabeled turn after it
 @lru_cache(maxsize=1 << 12)
 def self_names(text: str) -> tuple[str, ...]:
-    # every SELF_INTRO form holds one of these strings: substring tests are far cheaper than the regex scan
-    if not any(s in text for s in SELF_INTRO_HINTS):
+    # every SELF_INTRO form holds one of these strings: substring tests are far cheaper than the regex scan (and
+    # a loop than any() over a generator, for every turn)
+    for hint in SELF_INTRO_HINTS:
+        if hint in text:
+            break
+    else:
         return ()
     starts = _intro_starts(text)
     intros = _matches(SELF_INTRO, text, starts)
@@ -156,8 +165,9 @@ def describe(name: str, texts: list[str]) -> str | None:
     # single quotes straightened (one pattern compiled per name cost more than the search)
     curly = re.compile(re.escape(name).replace("'", APOS)) if "\u2019" in name else None
     plain = "'" not in name  # written only as it is: a text that does not hold it is not split
+    surname = name.split()[-1]
     for text in texts:
-        if name.split()[-1] not in text or (plain and name not in text):
+        if surname not in text or (plain and name not in text):
             continue
         for a, b in split_sentences(text):
             s = text[a:b]
