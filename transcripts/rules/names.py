@@ -7,6 +7,7 @@ Pure string functions shared by the label step (speakers, quotes, metadata) and 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
@@ -298,6 +299,7 @@ class NameBook:
         self._texts = texts
         self._folded: list[tuple[str, str]] = []  # (text, folded text), once asked
         self._joined = ""  # the folded texts, joined: one test rules out a key the page never holds
+        self._starts: list[int] = []  # where each folded text starts in _joined
         self._names_with: dict[tuple[str, ...], list[str]] = {}
         self._word_forms: dict[str, Counter[str]] = {}
 
@@ -308,11 +310,18 @@ class NameBook:
             self._folded = [(t, t.lower() if t.isascii() else unify_apostrophes(t).upper().casefold())
                             for t in self._texts]
             self._joined = "\n".join(f for _, f in self._folded)
-        if not all(k in self._joined for k in keys):
-            return []
-        found = self._folded
-        for k in keys:
-            found = [tf for tf in found if k in tf[1]]
+            self._starts = list(accumulate((len(f) + 1 for _, f in self._folded), initial=0))
+        if not keys or not self._folded or "\n" in keys[0]:
+            found = self._folded if all(k in self._joined for k in keys) else []
+        else:  # the texts holding the first key, from where it stands in the joined texts (it crosses no joint)
+            found = []
+            i = self._joined.find(keys[0])
+            while i >= 0:
+                k = bisect_right(self._starts, i) - 1
+                found.append(self._folded[k])
+                i = self._joined.find(keys[0], self._starts[k + 1])  # on from the next text
+        for key in keys[1:] if found else ():
+            found = [tf for tf in found if key in tf[1]]
         return found
 
     def names_with(self, keys: list[str]) -> list[str]:

@@ -226,6 +226,12 @@ def staff_names(texts: list[str]) -> tuple[set[str], set[str]]:
     return staff, crew
 
 
+def texts_holding(texts: list[str], literals: tuple[str, ...]) -> list[int]:
+    """The texts (by index) that hold one of `literals` (none with a newline in it), in order: one search of the
+    texts joined for each literal, rather than one of each text."""
+    return _holding("\n".join(texts), list(accumulate((len(t) + 1 for t in texts), initial=0)), literals)
+
+
 def _holding(page: str, starts: list[int], literals: tuple[str, ...]) -> list[int]:
     """The texts (by index; `page` is them joined by newlines, text k starting at starts[k]) that hold one of
     `literals` (none with a newline in it), in order."""

@@ -33,6 +33,7 @@ from transcripts.rules.speech import (
     HANDS_OVER,
     HOST_ACTS,
     HOST_DESC,
+    SELF_INTRO_HINTS,
     STAFF_DESC,
 )
 from transcripts.rules.words import count_words
@@ -44,6 +45,7 @@ from transcripts.steps.cues import (
     self_names,
     self_role,
     staff_names,
+    texts_holding,
     vocative,
 )
 
@@ -162,10 +164,12 @@ def _is_voice_of(v: Voice, name: str, turns: Turns) -> bool:
 def _listen(turns: Turns, order: list[Voice]) -> None:
     """What the speakers say about each other and themselves: greetings (in a turn's first sentence they answer
     the previous speaker, in its last they address the next) and self-introductions."""
+    # a turn without a SELF_INTRO hint introduces nobody: the page is searched for them once, not turn by turn
+    introducing = set(texts_holding([seg.text for _, seg in turns], SELF_INTRO_HINTS))
     for t, (_, seg) in enumerate(turns):
         if may_greet(seg.text):
             _greeted(t, seg.text, turns, order)
-        for own_name in self_names(seg.text):
+        for own_name in self_names(seg.text) if t in introducing else ():
             order[t].selfs.append(own_name)
             role = self_role(seg.text, own_name)
             if role:
