@@ -7,7 +7,7 @@ Pure string functions shared by the label step (speakers, quotes, metadata) and 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
@@ -158,24 +158,27 @@ def find_names(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
 # Characters no token holds and no name run crosses (runs join tokens across one space only): the names of a
 # stretch between two of them are the whole text's names there.
 _RUN_BREAK = re.compile(rf"[^\w{APOS_CHARS}\-. ]")
-_BREAK_LOOKBACK = 64  # chars before a place searched for the last break before the text before that is
+_BREAK_REACH = 64  # chars either side of a place searched for its stretch's ends before the list of all breaks is
+
+
+@lru_cache(maxsize=1 << 8)
+def _run_breaks(text: str) -> list[int]:
+    return [m.start() for m in _RUN_BREAK.finditer(text)]
 
 
 def _stretch(text: str, pos: int) -> tuple[int, int]:
     """The stretch of `text` around `pos`: after the last break before it, to the first break at or after it.
-    Found near `pos`: listing every break of a long turn cost more than the names read from one stretch."""
-    after = _RUN_BREAK.search(text, pos)
-    lo = pos
-    while lo > 0:
-        start = max(0, lo - _BREAK_LOOKBACK)
-        last = -1
-        for m in _RUN_BREAK.finditer(text, start, lo):  # one character each: a window cuts no match
-            last = m.start()
-        if last >= 0:
-            lo = last + 1
-            break
-        lo = start
-    return lo, after.start() if after else len(text)
+    Found near `pos` (listing every break of a long turn cost more than the names read from one stretch); a
+    longer stretch from the text's breaks, listed once, so that many places in it cost no more than one."""
+    after = _RUN_BREAK.search(text, pos, pos + _BREAK_REACH)  # one character each: a window cuts no match
+    before = -1
+    for m in _RUN_BREAK.finditer(text, max(0, pos - _BREAK_REACH), pos):
+        before = m.start()
+    if (after is not None or pos + _BREAK_REACH >= len(text)) and (before >= 0 or pos <= _BREAK_REACH):
+        return before + 1, after.start() if after is not None else len(text)
+    breaks = _run_breaks(text)
+    k = bisect_left(breaks, pos)
+    return breaks[k - 1] + 1 if k else 0, breaks[k] if k < len(breaks) else len(text)
 
 
 @lru_cache(maxsize=1 << 12)
