@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
 
@@ -67,10 +67,15 @@ _MAC_NAMES = frozenset({"macdonald", "macarthur", "mackenzie", "macleod", "macmi
 _TOKEN = re.compile(rf"[^\W\d_](?:(?<=\bS)t\.(?!\w)|[\w{APOS_CHARS}\-]*+)")
 
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the same tokens, and the text between them
-# The same split with the letter and word classes spelled as Basic Multilingual Plane ranges (words.bmp_ranges):
-# a third cheaper, for any text without an astral character.
-_BMP_LETTER, _BMP_WORD = bmp_ranges(r"[^\W\d_]"), bmp_ranges(r"\w")
-_TOKEN_SPLIT_BMP = re.compile(rf"([{_BMP_LETTER}](?:(?<=\bS)t\.(?!\w)|[{_BMP_WORD}{APOS_CHARS}\-]*+))")
+
+
+@cache  # made on first use: ~20 ms, which a command that reads no page (query, show) should not pay at import
+def _token_split_bmp() -> re.Pattern[str]:
+    """_TOKEN_SPLIT with its letter and word classes spelled as Basic Multilingual Plane ranges
+    (words.bmp_ranges): a third cheaper, for any text without an astral character."""
+    letter, word = bmp_ranges(r"[^\W\d_]"), bmp_ranges(r"\w")
+    return re.compile(rf"([{letter}](?:(?<=\bS)t\.(?!\w)|[{word}{APOS_CHARS}\-]*+))")
+
 
 _NAME_JOINERS = re.compile(r"(['\-])")  # O'BRIEN-NAKAMURA: apostrophes and hyphens join cased pieces
 
@@ -222,7 +227,7 @@ def name_at(text: str, pos: int, min_words: int = 1) -> str | None:
 def _scan(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, str, int], ...]]:
     """The text's tokens, and find_names(text, 1) with each name's word count."""
     # one split gives the tokens and the gaps between them, without a Match object per token
-    parts = (_TOKEN_SPLIT if ASTRAL.search(text) else _TOKEN_SPLIT_BMP).split(text)
+    parts = (_TOKEN_SPLIT if ASTRAL.search(text) else _token_split_bmp()).split(text)
     words = tuple(parts[1::2])
     flags = list(map(_name_word, words))
     if True not in flags:
