@@ -7,14 +7,14 @@ Pure string functions shared by the label step (speakers, quotes, metadata) and 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
 
-from transcripts.rules.words import APOS_CHARS, APOSTROPHES, unify_apostrophes, wordset
+from transcripts.rules.words import APOS_CHARS, APOSTROPHES, ASTRAL, bmp_ranges, unify_apostrophes, wordset
 
 # Words printed before a speaker's name in capitals, in any case: "Mr. JOHN DOE", "Senator HARRY REID",
 # "SEN. JOHN MCCAIN", "President GEORGE W. BUSH". Full titles, longest first, then abbreviations.
@@ -67,6 +67,15 @@ _MAC_NAMES = frozenset({"macdonald", "macarthur", "mackenzie", "macleod", "macmi
 _TOKEN = re.compile(rf"[^\W\d_](?:(?<=\bS)t\.(?!\w)|[\w{APOS_CHARS}\-]*+)")
 
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the same tokens, and the text between them
+
+
+@cache  # made on first use: ~20 ms, which a command that reads no page (query, show) should not pay at import
+def _token_split_bmp() -> re.Pattern[str]:
+    """_TOKEN_SPLIT with its letter and word classes spelled as Basic Multilingual Plane ranges
+    (words.bmp_ranges): a third cheaper, for any text without an astral character."""
+    letter, word = bmp_ranges(r"[^\W\d_]"), bmp_ranges(r"\w")
+    return re.compile(rf"([{letter}](?:(?<=\bS)t\.(?!\w)|[{word}{APOS_CHARS}\-]*+))")
+
 
 _NAME_JOINERS = re.compile(r"(['\-])")  # O'BRIEN-NAKAMURA: apostrophes and hyphens join cased pieces
 
@@ -154,11 +163,27 @@ def find_names(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
 # Characters no token holds and no name run crosses (runs join tokens across one space only): the names of a
 # stretch between two of them are the whole text's names there.
 _RUN_BREAK = re.compile(rf"[^\w{APOS_CHARS}\-. ]")
+_BREAK_REACH = 64  # chars either side of a place searched for its stretch's ends before the list of all breaks is
 
 
 @lru_cache(maxsize=1 << 8)
 def _run_breaks(text: str) -> list[int]:
     return [m.start() for m in _RUN_BREAK.finditer(text)]
+
+
+def _stretch(text: str, pos: int) -> tuple[int, int]:
+    """The stretch of `text` around `pos`: after the last break before it, to the first break at or after it.
+    Found near `pos` (listing every break of a long turn cost more than the names read from one stretch); a
+    longer stretch from the text's breaks, listed once, so that many places in it cost no more than one."""
+    after = _RUN_BREAK.search(text, pos, pos + _BREAK_REACH)  # one character each: a window cuts no match
+    before = -1
+    for m in _RUN_BREAK.finditer(text, max(0, pos - _BREAK_REACH), pos):
+        before = m.start()
+    if (after is not None or pos + _BREAK_REACH >= len(text)) and (before >= 0 or pos <= _BREAK_REACH):
+        return before + 1, after.start() if after is not None else len(text)
+    breaks = _run_breaks(text)
+    k = bisect_left(breaks, pos)
+    return breaks[k - 1] + 1 if k else 0, breaks[k] if k < len(breaks) else len(text)
 
 
 @lru_cache(maxsize=1 << 12)
@@ -186,9 +211,12 @@ def _token_at(text: str, pos: int) -> str | None:
 def name_at(text: str, pos: int, min_words: int = 1) -> str | None:
     """The name of find_names(text, min_words) that starts at `pos`, if any, read from the stretch around `pos`
     (a self-introduction asks about one place in a long turn)."""
-    breaks = _run_breaks(text)
-    k = bisect_left(breaks, pos)  # the stretch between the last break before `pos` and the first after it
-    found = _names_between(text, breaks[k - 1] + 1 if k else 0, breaks[k] if k < len(breaks) else len(text))
+    # a name opens on a name word, or on a particle after a title ("President de Gaulle"): most places asked
+    # about ("this is a ...") hold neither, and need no stretch read
+    tok = _TOKEN.match(text, pos)
+    if tok is None or not (_name_word(tok.group()) or _is_particle(tok.group())):
+        return None
+    found = _names_between(text, *_stretch(text, pos))
     name, n_words = found.get(pos, ("", 0))
     return name if name and n_words >= min_words else None
 
@@ -199,7 +227,7 @@ def name_at(text: str, pos: int, min_words: int = 1) -> str | None:
 def _scan(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, str, int], ...]]:
     """The text's tokens, and find_names(text, 1) with each name's word count."""
     # one split gives the tokens and the gaps between them, without a Match object per token
-    parts = _TOKEN_SPLIT.split(text)
+    parts = (_TOKEN_SPLIT if ASTRAL.search(text) else _token_split_bmp()).split(text)
     words = tuple(parts[1::2])
     flags = list(map(_name_word, words))
     if True not in flags:
@@ -279,19 +307,29 @@ class NameBook:
         self._texts = texts
         self._folded: list[tuple[str, str]] = []  # (text, folded text), once asked
         self._joined = ""  # the folded texts, joined: one test rules out a key the page never holds
+        self._starts: list[int] = []  # where each folded text starts in _joined
         self._names_with: dict[tuple[str, ...], list[str]] = {}
         self._word_forms: dict[str, Counter[str]] = {}
 
     def _having(self, keys: list[str]) -> list[tuple[str, str]]:
         """(text, folded text) of the texts whose folded form holds every one of `keys`, in page order."""
         if not self._folded and self._texts:
-            self._folded = [(t, unify_apostrophes(t).upper().casefold()) for t in self._texts]  # fold, for long text
+            # fold, for long text (an ASCII text holds no curly apostrophe, and folds as it lowers)
+            self._folded = [(t, t.lower() if t.isascii() else unify_apostrophes(t).upper().casefold())
+                            for t in self._texts]
             self._joined = "\n".join(f for _, f in self._folded)
-        if not all(k in self._joined for k in keys):
-            return []
-        found = self._folded
-        for k in keys:
-            found = [tf for tf in found if k in tf[1]]
+            self._starts = list(accumulate((len(f) + 1 for _, f in self._folded), initial=0))
+        if not keys or not self._folded or "\n" in keys[0]:
+            found = self._folded if all(k in self._joined for k in keys) else []
+        else:  # the texts holding the first key, from where it stands in the joined texts (it crosses no joint)
+            found = []
+            i = self._joined.find(keys[0])
+            while i >= 0:
+                k = bisect_right(self._starts, i) - 1
+                found.append(self._folded[k])
+                i = self._joined.find(keys[0], self._starts[k + 1])  # on from the next text
+        for key in keys[1:] if found else ():
+            found = [tf for tf in found if key in tf[1]]
         return found
 
     def names_with(self, keys: list[str]) -> list[str]:

@@ -10,14 +10,20 @@ from transcripts.rules.words import APOS, APOS_CHARS
 
 HOST_DESC = re.compile(r"\b(?:host|co-host|anchor)\b", re.I)
 STAFF_DESC = re.compile(r"\b(?:correspondent|reporter|critic|editor|producer|contributor|journalist)\b", re.I)
-# Things only the one running the show says.
+# Things only the one running the show says ("NPR's Lucian Kim reports"). Only whether it is said matters: a
+# hand-off names someone in two or more capitalised words, and its last two suffice. Reading a longer run from
+# each of its words cost the square of the run (seconds on a 40 KB capitalised page); two possessive words cannot.
 HOST_ACTS = re.compile(
     r"\b(?:joins us|joined now by|joining us now|welcome to the program|welcome to the show|my guest|our guest|"
     r"give us a call|let's go to|thank you so much for (?:your time|talking with us|joining us)|"
-    rf"(?:NPR's )?[A-Z][\w{APOS_CHARS}-]+(?: [A-Z][\w{APOS_CHARS}-]+)+ "
+    rf"[A-Z][\w{APOS_CHARS}-]++ [A-Z][\w{APOS_CHARS}-]++ "
     r"(?:reports|has the story|has more|is on the line|covers)\b)")
 SELF_INTRO = re.compile(rf"\b(?:I{APOS}m|I am|[Tt]his is|[Mm]y name is|[Ss]oy|[Mm]e llamo)\s+")
 SELF_INTRO_HINTS = ("I'm", "I’m", "I am", "his is", "y name is", "oy ", "e llamo")
+# The literal of each SELF_INTRO form and how far after the match start it stands: every match starts just
+# before one of them, so a long turn is searched for them (str.find) rather than scanned by the pattern.
+SELF_INTRO_LITERALS = (("I'm", 0), ("I’m", 0), ("I am", 0), ("his is", 1), ("y name is", 1), ("oy", 1),
+                       ("e llamo", 1))
 # A short paragraph that is only a self-introduction ("Hey, I'm Gene Demby." / "And I'm B.A. Parker."): where a
 # scrape lost the labels of co-hosts introducing themselves, each one is a new speaker.
 _INTRO_WORD = rf"[A-Z][\w.{APOS_CHARS}-]*"
@@ -36,6 +42,11 @@ HANDS_OVER = re.compile(r"\b(?:here(?:'s|’s| is) your host|please welcome (?:y
 GREETING = re.compile(r"^(?:Good (?:morning|afternoon|evening)|Morning|Hi|Hey|Hello|Thanks|Thank you|Welcome"
                        rf"(?: back)?)\b[^,.!?]{{0,30}}, ([^\W\d_][\w{APOS_CHARS}-]+)[.!?]+[\"”]?$")
 THANKS_NAME = re.compile(rf"^([^\W\d_][\w{APOS_CHARS}-]+), (?:thanks|thank you)\b")
+# What a greeting must hold, to rule one out without splitting a turn: GREETING opens on one of these and ends
+# on ", Name." (its own last ", "), at most 30 characters after its greeting words; THANKS_NAME holds ", thank".
+GREETING_STARTS = ("Good ", "Morning", "Hi", "Hey", "Hello", "Thank", "Welcome")
+GREETING_REACH = len("Good afternoon") + 30
+THANKS_HINT = ", thank"
 DESC_START = re.compile(rf"^(?:a|an|the|one|NPR{APOS}s|[A-Z][\w.-]*{APOS}s|[a-z])")
 # after "Name, ": "a professor at X", "NPR's ...", "director of X"
 APPOSITIVE = re.compile(rf"^(?:a|an|the|one of|NPR{APOS}s|[A-Z][\w.-]*{APOS}s|[a-z]+(?: [a-z]+)? (?:of|at|for|in|with)"
@@ -53,9 +64,11 @@ NPRS = re.compile(rf"NPR{APOS}s ")
 OUR_STAFF = re.compile(r"\b(?:[Oo]ur|[Nn]uestr[oa]|the (?:station|show|program|podcast)['’]s) (?:[\w-]+ ){0,2}?"
                        r"(?:reporter|producer|correspondent|editor|productor|productora|reportero|reportera"
                        r"|periodista|corresponsal|editora?)s?,? ")
+OUR_STAFF_HINTS = ("report", "produc", "correspo", "editor", "periodista")  # every OUR_STAFF match holds one
 # A staff reporter handed a story: "Lisette está trabajando en la crónica de ...", "Lisette is working on a story"
 WORKING_ON_STORY = re.compile(r"^(?P<name>[A-Z]\w+) (?:está trabajando en (?:la|una|esta) (?:crónica|historia)"
                               r"|is working on (?:a|the|this) story)\b")
+WORKING_ON_STORY_HINTS = (" está trabajando en ", " is working on ")  # every WORKING_ON_STORY match holds one
 BIO_SENTENCE = re.compile(r"^(.+?) is (.+?)[.!]?$")  # "Emily Feng is NPR's Beijing correspondent."
 DESC_STOP = re.compile(r",? and (?:he|she|they|I)\b.*$|, (?:put it|said|says|told|who|argues|explains|explained|"
                         r"adds|added|joins|talks|discusses|speaks|reflects)\b.*$")

@@ -6,8 +6,10 @@ step weighs this evidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate
 
 from schemas.appearances import Role
 from transcripts.rules.names import NOT_NAME, TITLE_WORDS, find_names, fold, name_at
@@ -22,17 +24,23 @@ from transcripts.rules.speech import (
     DESC_START,
     DESC_STOP,
     GREETING,
+    GREETING_REACH,
+    GREETING_STARTS,
     HANDS_OVER,
     NPRS,
     OUR_STAFF,
+    OUR_STAFF_HINTS,
     SELF_HOST,
     SELF_INTRO,
     SELF_INTRO_HINTS,
     SELF_INTRO_IN,
+    SELF_INTRO_LITERALS,
     SELF_SIGNOFF,
     SELF_STAFF,
+    THANKS_HINT,
     THANKS_NAME,
     WORKING_ON_STORY,
+    WORKING_ON_STORY_HINTS,
 )
 from transcripts.rules.words import APOS, APOSTROPHES, unify_apostrophes
 
@@ -65,13 +73,35 @@ def vocative(sentence: str) -> str | None:
     return None if word.casefold() in NOT_NAME or word.casefold() in TITLE_WORDS else word
 
 
+def may_greet(text: str) -> bool:
+    """Whether the first or the last sentence of `text` can be a greeting (`vocative`), told without splitting it:
+    the first sentence opens the text, the last closes it."""
+    if THANKS_HINT in text:
+        return True
+    text = text.strip()
+    if text.startswith(GREETING_STARTS):
+        return True
+    comma = text.rfind(", ")
+    if comma > 0:
+        window = text[max(0, comma - GREETING_REACH):comma]
+        for g in GREETING_STARTS:  # a loop, not any(): most turns are asked, and a generator costs more than the test
+            if g in window:
+                return True
+    return False
+
+
 # a turn is asked while reading the labels, again while listening, and for each unlabeled turn after it
 @lru_cache(maxsize=1 << 12)
 def self_names(text: str) -> tuple[str, ...]:
-    # every SELF_INTRO form holds one of these strings: substring tests are far cheaper than the regex scan
-    if not any(s in text for s in SELF_INTRO_HINTS):
+    # every SELF_INTRO form holds one of these strings: substring tests are far cheaper than the regex scan (and
+    # a loop than any() over a generator, for every turn)
+    for hint in SELF_INTRO_HINTS:
+        if hint in text:
+            break
+    else:
         return ()
-    intros = list(SELF_INTRO.finditer(text))
+    starts = _intro_starts(text)
+    intros = _matches(SELF_INTRO, text, starts)
     # the names right after the introductions, read where they stand rather than in the whole turn
     names: dict[int, str] = {}
     for m in intros:
@@ -83,10 +113,33 @@ def self_names(text: str) -> tuple[str, ...]:
         if name is not None:
             names[m.end()] = name
     if len(names) < len(intros):
-        for m in SELF_INTRO_IN.finditer(text):  # "I'm B.A. Parker.": initials the name finder does not join
+        # "I'm B.A. Parker.": initials the name finder does not join (SELF_INTRO_IN's forms are SELF_INTRO's)
+        for m in _matches(SELF_INTRO_IN, text, starts):
             if "." in m.group("name").split()[0]:
                 names.setdefault(m.start("name"), m.group("name"))
     return tuple(names[m.end()].translate(APOSTROPHES) for m in intros if m.end() in names)
+
+
+def _intro_starts(text: str) -> list[int]:
+    """Where a SELF_INTRO match can start, in order: just before one of its literals."""
+    starts: set[int] = set()
+    for literal, back in SELF_INTRO_LITERALS:
+        i = text.find(literal)
+        while i >= 0:
+            if i >= back:
+                starts.add(i - back)
+            i = text.find(literal, i + 1)
+    return sorted(starts)
+
+
+def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """list(pattern.finditer(text)) when every match starts at one of `starts`, tried there only: the leftmost
+    match after the previous one, as a scan finds it."""
+    out: list[re.Match[str]] = []
+    for start in starts:
+        if (not out or start >= out[-1].end()) and (m := pattern.match(text, start)):
+            out.append(m)
+    return out
 
 
 @lru_cache(maxsize=1 << 10)  # a turn that repeats its introduction asks again about the same name
@@ -111,8 +164,10 @@ def describe(name: str, texts: list[str]) -> str | None:
     # the name as written, either apostrophe for a straight one: a plain search of the sentence with its right
     # single quotes straightened (one pattern compiled per name cost more than the search)
     curly = re.compile(re.escape(name).replace("'", APOS)) if "\u2019" in name else None
+    plain = "'" not in name  # written only as it is: a text that does not hold it is not split
+    surname = name.split()[-1]
     for text in texts:
-        if name.split()[-1] not in text:
+        if surname not in text or (plain and name not in text):
             continue
         for a, b in split_sentences(text):
             s = text[a:b]
@@ -150,17 +205,44 @@ def staff_names(texts: list[str]) -> tuple[set[str], set[str]]:
     Marcela Quiroga" or a first name the host hands a story to ("Lisette está trabajando en la crónica ...")."""
     staff: set[str] = set()
     crew: set[str] = set()
-    for text in texts:
-        for cues, found in ((NPRS.finditer(text) if "NPR" in text else (), staff),  # cheap tests first
-                            (OUR_STAFF.finditer(text), crew)):
-            for m in cues:
-                after = find_names(text[m.end():m.end() + 80], 2)
-                if after and after[0][0] == 0:
-                    found.add(fold(after[0][2]))
-        for a, b in split_sentences(text) if "work" in text or "trabaj" in text else ():
-            if (w := WORKING_ON_STORY.match(text[a:b])) is not None:
+    # one pass over the page for each cue's literals (its hints), which no text's joint crosses: the texts that
+    # hold none are never scanned by the cue's regex, and a page that holds none is not read again
+    page = "\n".join(texts)
+    starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+    for m in NPRS.finditer(page):  # a literal opens it: the regex engine skips ahead to "NPR" by itself
+        end = starts[bisect_right(starts, m.start())] - 1  # the end of the text it is in
+        after = name_at(page[m.end():min(m.end() + 80, end)], 0, 2)  # the first name of the 80 characters after
+        if after is not None:
+            staff.add(fold(after))
+    for k in _holding(page, starts, OUR_STAFF_HINTS):
+        for m in OUR_STAFF.finditer(texts[k]):
+            after = name_at(texts[k][m.end():m.end() + 80], 0, 2)
+            if after is not None:
+                crew.add(fold(after))
+    for k in _holding(page, starts, WORKING_ON_STORY_HINTS):
+        for a, b in split_sentences(texts[k]):
+            if (w := WORKING_ON_STORY.match(texts[k][a:b])) is not None:
                 crew.add(fold(w.group("name")))
     return staff, crew
+
+
+def texts_holding(texts: list[str], literals: tuple[str, ...]) -> list[int]:
+    """The texts (by index) that hold one of `literals` (none with a newline in it), in order: one search of the
+    texts joined for each literal, rather than one of each text."""
+    return _holding("\n".join(texts), list(accumulate((len(t) + 1 for t in texts), initial=0)), literals)
+
+
+def _holding(page: str, starts: list[int], literals: tuple[str, ...]) -> list[int]:
+    """The texts (by index; `page` is them joined by newlines, text k starting at starts[k]) that hold one of
+    `literals` (none with a newline in it), in order."""
+    found: set[int] = set()
+    for literal in literals:
+        i = page.find(literal)
+        while i >= 0:
+            k = bisect_right(starts, i) - 1
+            found.add(k)
+            i = page.find(literal, starts[k + 1])  # on from the next text
+    return sorted(found)
 
 
 def handed_hosts(texts: list[str]) -> dict[str, str]:

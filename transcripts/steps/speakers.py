@@ -33,10 +33,21 @@ from transcripts.rules.speech import (
     HANDS_OVER,
     HOST_ACTS,
     HOST_DESC,
+    SELF_INTRO_HINTS,
     STAFF_DESC,
 )
 from transcripts.rules.words import count_words
-from transcripts.steps.cues import describe, handed_hosts, parse_bios, self_names, self_role, staff_names, vocative
+from transcripts.steps.cues import (
+    describe,
+    handed_hosts,
+    may_greet,
+    parse_bios,
+    self_names,
+    self_role,
+    staff_names,
+    texts_holding,
+    vocative,
+)
 
 
 @dataclass(eq=False)
@@ -153,29 +164,38 @@ def _is_voice_of(v: Voice, name: str, turns: Turns) -> bool:
 def _listen(turns: Turns, order: list[Voice]) -> None:
     """What the speakers say about each other and themselves: greetings (in a turn's first sentence they answer
     the previous speaker, in its last they address the next) and self-introductions."""
+    # a turn without a SELF_INTRO hint introduces nobody: the page is searched for them once, not turn by turn
+    introducing = set(texts_holding([seg.text for _, seg in turns], SELF_INTRO_HINTS))
     for t, (_, seg) in enumerate(turns):
-        sents = split_sentences(seg.text)
-        if not sents:
-            continue
-        spots = [(0, -1)] + ([(len(sents) - 1, 1)] if len(sents) > 1 else [])
-        for k, step in spots:
-            a, b = sents[k]
-            word = vocative(seg.text[a:b].strip())
-            # the nearest speaker that way whose label does not give a different first name
-            other = t + step
-            while word and 0 <= other < len(turns) and abs(other - t) <= 3:
-                cand = order[other]
-                named = cand.key.split() if cand.parsed and cand.parsed.kind == SpeakerKind.PERSON \
-                    and not _surname_only(cand.key) else []
-                if cand is not order[t] and (len(named) < 2 or named[0] == fold(word)):
-                    cand.firsts[word] += 1
-                    break
-                other += step
-        for own_name in self_names(seg.text):
+        if may_greet(seg.text):
+            _greeted(t, seg.text, turns, order)
+        for own_name in self_names(seg.text) if t in introducing else ():
             order[t].selfs.append(own_name)
             role = self_role(seg.text, own_name)
             if role:
                 order[t].self_roles.append(role)
+
+
+def _greeted(t: int, text: str, turns: Turns, order: list[Voice]) -> None:
+    """Count the first name a turn greets: its first sentence answers the previous speaker, its last addresses
+    the next."""
+    sents = split_sentences(text)
+    if not sents:
+        return
+    spots = [(0, -1)] + ([(len(sents) - 1, 1)] if len(sents) > 1 else [])
+    for k, step in spots:
+        a, b = sents[k]
+        word = vocative(text[a:b].strip())
+        # the nearest speaker that way whose label does not give a different first name
+        other = t + step
+        while word and 0 <= other < len(turns) and abs(other - t) <= 3:
+            cand = order[other]
+            named = cand.key.split() if cand.parsed and cand.parsed.kind == SpeakerKind.PERSON \
+                and not _surname_only(cand.key) else []
+            if cand is not order[t] and (len(named) < 2 or named[0] == fold(word)):
+                cand.firsts[word] += 1
+                break
+            other += step
 
 
 def _intro_host(intro: Voice, order: list[Voice], turns: Turns) -> Voice | None:
