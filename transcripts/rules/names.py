@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
 
-from transcripts.rules.words import APOS_CHARS, APOSTROPHES, ASTRAL, bmp_ranges, unify_apostrophes, wordset
+from transcripts.rules.words import APOS_CHARS, APOSTROPHES, bmp_ranges, has_astral, unify_apostrophes, wordset
 
 # Words printed before a speaker's name in capitals, in any case: "Mr. JOHN DOE", "Senator HARRY REID",
 # "SEN. JOHN MCCAIN", "President GEORGE W. BUSH". Full titles, longest first, then abbreviations.
@@ -227,7 +227,7 @@ def name_at(text: str, pos: int, min_words: int = 1) -> str | None:
 def _scan(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, str, int], ...]]:
     """The text's tokens, and find_names(text, 1) with each name's word count."""
     # one split gives the tokens and the gaps between them, without a Match object per token
-    parts = (_TOKEN_SPLIT if ASTRAL.search(text) else _token_split_bmp()).split(text)
+    parts = (_TOKEN_SPLIT if has_astral(text) else _token_split_bmp()).split(text)
     words = tuple(parts[1::2])
     flags = list(map(_name_word, words))
     if True not in flags:
