@@ -12,7 +12,7 @@ import pytest
 from transcripts.model import Labeled, Source
 from transcripts.steps.clean import clean_page
 from transcripts.steps.decode import decode_page
-from transcripts.steps.head import read_head
+from transcripts.steps.head import program_line, read_head
 from transcripts.steps.label import label_page
 from transcripts.steps.segment import invariant_violations, segment_page
 
@@ -27,7 +27,9 @@ HEAD_PAGES = ["inv01_program_scifri_bio_mention", "inv02_title_teaser_no_separat
               "inv17_teaser_above_station_id", "inv18_short_qa_names_in_intro",
               "inv20_listing_airtimes_story_headline",
               # a listing whose transcript is the second story, and a story without one after its "Read more"
-              "inv21_listing_story_after_read_more"]
+              "inv21_listing_story_after_read_more",
+              # a listing headed by the program and its station, whose host never says the program's name
+              "inv22_listing_banner_program_unspoken"]
 
 
 def run_text(text: str, name: str = "page.txt") -> Labeled:
@@ -50,6 +52,20 @@ def test_head_layout_pages_match_gold(name: str) -> None:
     assert leaks == []
     turns = [s for s in out.segmented.segments if s.kind == "turn"]
     assert turns and turns[0].text.startswith(gold["turns"][0]["starts"])
+
+
+@pytest.mark.parametrize(("line", "names_program"), [
+    ("Weekend Edition Saturday on 90.5 WKAR", True),
+    ("Weekend Edition on 89.5-1", True),
+    ("Here & Now on KQED 88.5 FM", True),
+    ("NPR's Weekend Edition Saturday", True),
+    ("Tell Me More", True),
+    ("Weekend Edition Saturday on the road with our sports correspondent", False),  # prose, no station
+    ("Morning Edition on Monday looked at the storm", False),
+    ("Morning Edition host Steve Inskeep", False),
+])
+def test_program_line_is_a_name_alone_or_a_stations_banner(line: str, names_program: bool) -> None:
+    assert program_line(line) is names_program
 
 
 PLAYER = """{first}

@@ -49,6 +49,10 @@ SPEECH_OPENING = re.compile(
 # The separator between a title and what follows it on the player's first line: " : NPR ", " : Code Switch "
 TITLE_TAIL = re.compile(r"^(?:\s+:\s+|\s+)")
 TITLE_SEP = re.compile(r"\s+:\s+")
+# A station's program page is headed by the program and the station that carries it: "Weekend Edition Saturday on
+# 90.5 WKAR", "Here & Now on KQED 88.5 FM", "NPR's Morning Edition" (the program is matched by PROGRAM_RE first)
+BANNER_STATION = re.compile(r"^\s+on\s+(?=[^\n]{0,40}$)(?=.*(?:\d|\b[KW][A-Z]{2,3}\b))\S.*$")
+BANNER_OWNER = re.compile(rf"^NPR{APOS}s\s+")
 # A station's program page lists its stories after "Pages"; a story ends at "Read more"
 LISTING_START = re.compile(r"^Pages$")
 STORY_END = re.compile(r"^Read more$", re.IGNORECASE)

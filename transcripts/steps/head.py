@@ -17,6 +17,8 @@ from transcripts.rules.chrome import COPYRIGHT, NAME_LINE, furniture_reason
 from transcripts.rules.dates import DATE_LINE, DATE_YEAR
 from transcripts.rules.head import (
     ARCHIVE_FIELD,
+    BANNER_OWNER,
+    BANNER_STATION,
     HEAD_CHROME,
     LISTING_START,
     ORIGINALLY_PUBLISHED,
@@ -48,9 +50,17 @@ class Head:
 
 
 def program_line(text: str) -> bool:
-    """A line that is only a program's name ("Tell Me More", "Weekend Edition Saturday")."""
-    m = PROGRAM_RE.fullmatch(text.rstrip("!"))
-    return m is not None
+    """A line that is only a program's name ("Tell Me More", "Weekend Edition Saturday"), or the banner of a
+    station's page for the program ("Weekend Edition Saturday on 90.5 WKAR", "NPR's Weekend Edition Saturday")."""
+    if PROGRAM_RE.fullmatch(text.rstrip("!")):
+        return True
+    owner = BANNER_OWNER.match(text)
+    start = owner.end() if owner else 0
+    m = PROGRAM_RE.match(text, start)
+    if m is None:
+        return False
+    rest = text[m.end():]
+    return BANNER_STATION.match(rest) is not None or (owner is not None and not rest.rstrip("!"))
 
 
 Notes = tuple[tuple[str, str], ...]
