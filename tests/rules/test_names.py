@@ -72,3 +72,12 @@ def test_names_book_reads_names_whose_folded_form_is_longer() -> None:
 def test_names_book_cases_a_label_word_only_from_whole_words() -> None:
     assert NameBook(["The Mcdonald farm."]).case("MCDONALD") == "Mcdonald"
     assert NameBook(["The Old-Mcdonald farm."]).case("MCDONALD") == "McDonald"  # inside a hyphenated word
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("con Carolina Guerrero y Daniel Alarcón.", ["Carolina Guerrero", "Daniel Alarcón"]),  # two people
+    ("Mario Vargas Llosa y Gabriel García Márquez", ["Mario Vargas Llosa", "Gabriel García Márquez"]),
+    ("José Ortega y Gasset escribió", ["José Ortega y Gasset"]),  # one name: a surname pair
+])
+def test_y_between_two_full_names_parts_two_people(text: str, names: list[str]) -> None:
+    assert [name for _, _, name in find_names(text, 2)] == names

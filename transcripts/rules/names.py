@@ -34,6 +34,9 @@ HONORIFIC = rf"(?i:(?:{TITLES}|{_SHORT_TITLES})\b\.?)"
 TITLE_PHRASE = rf"{HONORIFIC}(?: of(?: the)?(?: [A-Z][a-z]+){{1,3}})?"
 # Lower-case name particles ("de la Cruz", "van Dyke", "bin Salman") that may sit inside a name.
 PARTICLES = wordset("de da del della di du dos das la le van von der den ter bin ibn al el ben y")
+# Particles that are also the word "and": between two full names they join two people ("Carolina Guerrero y
+# Daniel Alarcón"), inside one name a surname pair ("José Ortega y Gasset").
+CONJUNCTION_PARTICLES = wordset("y")
 
 # Words that open a capitalised run but are titles, not part of the person's name ("Chinese President Xi").
 TITLE_WORDS = frozenset(TITLES.casefold().replace("|", " ").split()) | COURTESY_TITLES | ABBREVIATED_TITLES.keys() \
@@ -240,6 +243,9 @@ def _scan(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, str, int], 
     def spaced(k: int) -> bool:  # token k follows token k-1 after exactly one space
         return gaps[k] == " "
 
+    def two_name_words(k: int) -> bool:  # tokens k and k+1 are spaced name words
+        return k + 1 < n and flags[k + 1] and spaced(k + 1)
+
     out: list[tuple[int, int, str, int]] = []
     nxt_i = 0
     for i in compress(range(n), flags):  # runs start only on name words
@@ -256,6 +262,8 @@ def _scan(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, str, int], 
             while k < n and _is_particle(words[k]) and spaced(k):
                 k += 1
             if k > j + 1 and k < n and spaced(k) and flags[k]:
+                if k == j + 2 and words[j + 1] in CONJUNCTION_PARTICLES and j > i and two_name_words(k):
+                    break  # a full name, "y", a full name: two people
                 j = k
             else:
                 break
