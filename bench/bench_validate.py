@@ -21,13 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import duckdb
 
 from schemas import TABLES
-from transcripts.validate.checks import (
-    EXPECTATIONS_DIR,
-    _batch_definitions,
-    _cached_suites,
-    sql_checks,
-    validate_tables,
-)
+from transcripts.validate.checks import prepare_validation, sql_checks, validate_tables
 
 
 def synthetic_segments(n_rows: int, segs_per_doc: int = 100, seed: int = 0) -> pd.DataFrame:
@@ -75,8 +69,7 @@ def main() -> int:
     print(f"generated {len(frame):,} rows in {time.perf_counter() - t0:.2f} s")
 
     t0 = time.perf_counter()
-    _cached_suites(str(EXPECTATIONS_DIR))
-    _batch_definitions()
+    prepare_validation()
     print(f"GE import, suites and context: {time.perf_counter() - t0:.2f} s (once per process)")
 
     for i in range(args.repeat):
