@@ -74,9 +74,15 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> dict[str, ExpectationSuit
 
 
 def prepare_validation(expectations_dir: Path = EXPECTATIONS_DIR) -> None:
-    """Import GE, load the suites and set up the context that every later validate_tables reuses."""
+    """Import GE, load the suites, set up the context that every later validate_tables reuses, and have GE build
+    every suite's metric graph (over empty tables: the graph depends on the suite, not the rows), so that a
+    run's first chunk reuses them as the later ones do. A run calls this while its first pages are processed."""
+    from transcripts.tables import arrow_schema
+
     ge_runtime.cached_suites(str(expectations_dir))
     ge_runtime.batch_definitions()
+    validate_tables({name: arrow_schema(table).empty_table() for name, table in TABLES.items()},
+                    expectations_dir=expectations_dir, cross_checks=False)
 
 
 # ---------------------------------------------------------------------------------------------- GE run

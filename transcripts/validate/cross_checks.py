@@ -209,6 +209,9 @@ def frame_checks(frames: Mapping[str, pd.DataFrame | pa.Table]) -> list[CheckRes
         return []
     con = duckdb.connect()
     try:
+        # One thread: a run validates beside its page workers, which keep the cores busy; a second thread
+        # costs a third more CPU for the same answer.
+        con.execute("SET threads = 1")
         con.execute("ATTACH ':memory:' AS cand")
         for name, frame in frames.items():
             if len(frame) == 0:  # an empty frame has no types to infer: use the declared ones
