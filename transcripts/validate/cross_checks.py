@@ -154,7 +154,7 @@ def _nonblank_pieces(con: duckdb.DuckDBPyConnection, rows: pa.RecordBatchReader)
     odd: list[tuple[Any, str, int, int, str]] = []
     for batch in rows:
         for doc_id, text, pieces in zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True):
-            for a, b, what in (piece.values() for piece in pieces):
+            for a, b, what in ((piece["a"], piece["b"], piece["what"]) for piece in pieces):
                 if text is None or a is None or b is None:
                     continue  # as in SQL: a NULL piece fails nothing
                 if a < 0 or b < a:
