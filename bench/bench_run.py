@@ -1,6 +1,7 @@
 """Full-run benchmark over one synthetic corpus from ../shared/tools/make_corpus.py, every figure from one invocation.
 
     python bench/bench_run.py --n 2000 [--seed 5] [--ner off|on|both] [--runners processes,threads] [--keep DIR]
+    python bench/bench_run.py --corpus DIR --runs-only [--runners threads] [--code CHECKOUT] [--repeat N]
 
 On one corpus, in this order:
   floor      bench/floor.py (read, one regex, one Parquet file)
@@ -13,6 +14,10 @@ and the ratios the issue asks for: run / (steps / cores), with and without Prefe
 not spent in any of its stages), the validation share, the NER ratio to nlp.pipe over all cores, the 1%-changed
 re-run's share. Prints a table, writes bench/results/run-<n>.json. Wall times are noisy on a shared machine: note
 the load (printed) with the figures.
+
+--runs-only times just the NER-off runs (no floor, steps, NER or re-runs; nothing written to bench/results), each
+on a fresh lake, with --code running `transcripts` from another checkout (e.g. `git worktree add` of the code
+before a change): alternate the two on a shared machine and compare CPU seconds rather than wall times.
 """
 
 from __future__ import annotations
@@ -133,12 +138,21 @@ def main() -> None:
     ap.add_argument("--runners", default="processes,threads", help="comma-separated; the first is used for NER "
                                                                    "and the re-runs")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    ap.add_argument("--corpus", type=Path, help="copy this corpus instead of generating one")
+    ap.add_argument("--runs-only", action="store_true", help="only the NER-off runs of each runner")
+    ap.add_argument("--code", type=Path, help="with --runs-only: run `transcripts` from this checkout")
+    ap.add_argument("--repeat", type=int, default=1, help="with --runs-only: runs per runner")
     args = ap.parse_args()
+    if args.runs_only:
+        runs_only(args)
+        return
 
     cores = os.cpu_count() or 2
     runners = args.runners.split(",")
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-run-"))
     corpus = work / "corpus"
+    if args.corpus and not corpus.is_dir():
+        shutil.copytree(args.corpus, corpus)
     if not corpus.is_dir():
         subprocess.run([sys.executable, str(MAKE_CORPUS), str(corpus), "--n", str(args.n), "--seed",
                         str(args.seed)], check=True, capture_output=True)
@@ -216,6 +230,37 @@ def main() -> None:
     print(f"figures: {results}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def runs_only(args: argparse.Namespace) -> None:
+    """`transcripts run` over --corpus (read only: a no-change re-run is not timed), NER off, once per runner and
+    repeat, each on a fresh lake; prints wall, start-up, CPU of the process tree and the validation figures."""
+    if args.corpus is None:
+        raise SystemExit("--runs-only needs --corpus")
+    code = (args.code or ROOT).resolve()
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-run-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        for i in range(args.repeat):
+            for runner in args.runners.split(","):
+                lake = work / f"lake-{runner}-{i}"
+                shutil.rmtree(lake, ignore_errors=True)
+                cmd = [sys.executable, "-m", "transcripts.cli", "run", "--input", str(args.corpus.resolve()),
+                       "--lake", str(lake), "--runner", runner, "--json", "--ner-model", "none"]
+                load = os.getloadavg()[0]
+                with contextlib.chdir(code):  # `python -m` and the page workers import the code from here
+                    seconds, rss, stdout = timed(cmd, env)
+                stages = json.loads(stdout)["seconds"]
+                startup = max(0.0, seconds - sum(stages.get(s, 0.0) for s in TOP_STAGES))
+                print(json.dumps({"code": str(code), "runner": runner, "load": round(load, 1),
+                                  "s": round(seconds, 1), "startup_s": round(startup, 1), "cpu_s": rss["tree_cpu_s"],
+                                  "validate_share": round(stages.get("validate", 0.0) / seconds, 3),
+                                  "stages": stages}), flush=True)
+                shutil.rmtree(lake, ignore_errors=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

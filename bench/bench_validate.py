@@ -1,9 +1,16 @@
-"""Benchmark: validate a synthetic 1,000,000-row `segments` table (issue #5 acceptance: under 10 s).
+"""Benchmark: validate a synthetic 1,000,000-row `segments` table (issue #5 acceptance: under 10 s), or a run's
+chunks of real pages.
 
-    /work/venv/bin/python bench/bench_validate.py [--rows N] [--broken]
+    .venv/bin/python bench/bench_validate.py [--rows N] [--broken] [--sql]
+    .venv/bin/python bench/bench_validate.py --pages DIR [--docs 1000] [--chunks 2] [--repeat 3] [--cache DIR]
 
 Prints the time of validate_tables({"segments": frame}) (GE suite + the per-document SQL checks that apply),
 excluding the one-off GE import and context set-up, which are timed separately.
+
+With --pages: the first docs x chunks pages of DIR go through the steps into chunks of every table as a run
+builds them (kept as Parquet in --cache), then each chunk is validated in turn, `repeat` times over: the CPU
+seconds of the GE suites (validate_tables without cross checks) and of the SQL checks (frame_checks), per chunk.
+A run validates its chunks in one process, so the first chunk pays what later ones reuse.
 """
 
 from __future__ import annotations
@@ -15,19 +22,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb
 
 from schemas import TABLES
-from transcripts.validate.checks import (
-    EXPECTATIONS_DIR,
-    _batch_definitions,
-    _cached_suites,
-    sql_checks,
-    validate_tables,
-)
+from transcripts.validate.checks import frame_checks, prepare_validation, sql_checks, validate_tables
 
 
 def synthetic_segments(n_rows: int, segs_per_doc: int = 100, seed: int = 0) -> pd.DataFrame:
@@ -64,7 +67,14 @@ def main() -> int:
     parser.add_argument("--broken", action="store_true", help="break 1%% of the documents (row failures)")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--sql", action="store_true", help="also time sql_checks over a store of that size")
+    parser.add_argument("--pages", type=Path, help="validate chunks of these pages instead (see above)")
+    parser.add_argument("--docs", type=int, default=1000, help="with --pages: pages per chunk")
+    parser.add_argument("--chunks", type=int, default=2, help="with --pages: chunks")
+    parser.add_argument("--cache", type=Path, help="with --pages: keep the chunks' tables here")
     args = parser.parse_args()
+    if args.pages:
+        bench_chunks(args)
+        return 0
 
     t0 = time.perf_counter()
     frame = synthetic_segments(args.rows)
@@ -75,8 +85,7 @@ def main() -> int:
     print(f"generated {len(frame):,} rows in {time.perf_counter() - t0:.2f} s")
 
     t0 = time.perf_counter()
-    _cached_suites(str(EXPECTATIONS_DIR))
-    _batch_definitions()
+    prepare_validation()
     print(f"GE import, suites and context: {time.perf_counter() - t0:.2f} s (once per process)")
 
     for i in range(args.repeat):
@@ -121,6 +130,50 @@ def bench_sql(segments: pd.DataFrame) -> None:
     elapsed = time.perf_counter() - t0
     failed = [c.name for c in results if not c.passed]
     print(f"sql_checks over {len(segments):,} segments: {elapsed:.2f} s; {len(results)} checks, failed: {failed}")
+
+
+def page_chunks(pages: Path, docs: int, n_chunks: int, cache: Path | None) -> list[dict[str, pa.Table]]:
+    """The tables of `n_chunks` chunks of `docs` pages, as a run assembles them (read from `cache` if there)."""
+    from transcripts import pipeline
+    from transcripts.tables import concat_batches, mark_duplicates
+
+    folders = [cache / f"chunk{i}" for i in range(n_chunks)] if cache else []
+    if folders and all(f.is_dir() for f in folders):
+        return [{p.stem: pq.read_table(p) for p in sorted(f.glob("*.parquet"))} for f in folders]
+    files = pipeline.scan_input(pages)[:docs * n_chunks]
+    first_by_body: dict[str, str] = {}
+    chunks = []
+    for i in range(n_chunks):
+        part = files[i * docs:(i + 1) * docs]
+        tables = concat_batches([pipeline.process_batch_tables(b, "bench") for b in pipeline.batches(part, 50)])
+        tables["documents"] = mark_duplicates(tables["documents"], first_by_body)
+        chunks.append(tables)
+        if folders:
+            folders[i].mkdir(parents=True, exist_ok=True)
+            for name, table in tables.items():
+                pq.write_table(table, folders[i] / f"{name}.parquet")
+    return chunks
+
+
+def bench_chunks(args: argparse.Namespace) -> None:
+    t0 = time.perf_counter()
+    chunks = page_chunks(args.pages, args.docs, args.chunks, args.cache)
+    print(f"{len(chunks)} chunks of {args.docs} pages in {time.perf_counter() - t0:.1f} s: "
+          + ", ".join(f"{n} {t.num_rows:,}" for n, t in chunks[0].items()))
+    c0 = time.process_time()
+    prepare_validation()
+    print(f"GE import, suites and context: {time.process_time() - c0:.2f} s of CPU (once per process)")
+    for rep in range(args.repeat):
+        for i, tables in enumerate(chunks):
+            c0 = time.process_time()
+            result = validate_tables(tables, cross_checks=False)
+            ge = time.process_time() - c0
+            c0 = time.process_time()
+            checks = frame_checks(tables)
+            sql = time.process_time() - c0
+            print(f"pass {rep + 1} chunk {i + 1}: GE suites {ge:.3f} s, SQL checks {sql:.3f} s of CPU; "
+                  f"{result.evaluated} expectations, {result.failed} failed, "
+                  f"{sum(not c.passed for c in checks)} of {len(checks)} SQL checks failed")
 
 
 if __name__ == "__main__":

@@ -16,15 +16,13 @@ regenerates expectations/*.json from schemas/ (see flows/suites.py).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import math
-import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator, Mapping
-from functools import lru_cache, partial
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from schemas import TABLES
+from transcripts.validate import ge_runtime
 from transcripts.validate.cross_checks import _BLANK_RE, CHECK_NAMES, frame_checks, sql_checks
 from transcripts.validate.results import SAMPLE_SIZE, CheckResult, ExpectationFailure, ValidationResult
 from transcripts.validate.suites import MAX_YEAR_PARAMETER, build_suites
@@ -70,89 +69,20 @@ def suite_json(suite: dict[str, Any]) -> str:
 
 
 def load_suites(directory: Path = EXPECTATIONS_DIR) -> dict[str, ExpectationSuite]:
-    """Load every suite of schemas.TABLES from `directory`. GE logs and drops an expectation it cannot build
-    (e.g. an unimported custom class), so the count of each loaded suite is checked against its JSON."""
-    from great_expectations.core import ExpectationSuite
-
-    suites: dict[str, ExpectationSuite] = {}
-    for name in TABLES:
-        raw = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            suite = ExpectationSuite(**raw)
-        if len(suite.expectations) != len(raw["expectations"]):
-            raise RuntimeError(f"suite {name}: loaded {len(suite.expectations)} of "
-                               f"{len(raw['expectations'])} expectations from {directory / (name + '.json')}")
-        suites[name] = suite
-    return suites
-
-
-@lru_cache(maxsize=8)
-def _cached_suites(directory: str) -> dict[str, tuple[ExpectationSuite, dict[str, dict[str, Any]]]]:
-    """Loaded suites, each with its JSON expectations by rule (to recompute failing rows, see _unexpected_mask)."""
-    path = Path(directory)
-    return {name: (suite, {e["meta"]["rule"]: e for e in json.loads(
-        (path / f"{name}.json").read_text(encoding="utf-8"))["expectations"]})
-        for name, suite in load_suites(path).items()}
-
-
-@lru_cache(maxsize=1)
-def _batch_definitions() -> dict[str, Any]:
-    """One ephemeral GE context per process, one pandas asset per table (building them costs ~0.1 s each)."""
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-    from great_expectations.execution_engine import pandas_execution_engine
-
-    # GE fingerprints every pandas batch below this size (a full hash of the frame, ~20% of validation
-    # time) only to label the batch in results nobody reads here.
-    pandas_execution_engine.HASH_THRESHOLD = 0
-    _memoize_configurations()
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    source = context.data_sources.add_pandas("candidate")
-    return {name: source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all") for name in TABLES}
-
-
-_memo = threading.local()
-
-
-def _memoize_configurations() -> None:
-    """GE rebuilds an expectation's configuration (a pydantic dict() of it) each time it is read, about 50
-    times per expectation and validation: 40% of validating a 1,000-document chunk, the same for every chunk.
-    Inside `_configurations_once` each expectation object builds it once (GE's objects take no weak
-    references or extra attributes, hence a per-call table keyed by id that holds the objects)."""
-    from great_expectations.expectations.expectation import Expectation
-
-    original = vars(Expectation)["configuration"].fget
-    if getattr(original, "memoized", False):
-        return
-
-    def configuration(self: Any) -> Any:
-        table: dict[int, tuple[Any, Any]] | None = getattr(_memo, "table", None)
-        if table is None:
-            return original(self)
-        hit = table.get(id(self))
-        if hit is None or hit[0] is not self:
-            hit = table[id(self)] = (self, original(self))
-        return hit[1]
-
-    configuration.memoized = True  # type: ignore[attr-defined]
-    Expectation.configuration = property(configuration)  # type: ignore[method-assign,assignment]
-
-
-@contextlib.contextmanager
-def _configurations_once() -> Iterator[None]:
-    _memo.table = {}
-    try:
-        yield
-    finally:
-        _memo.table = None
+    """Every suite of schemas.TABLES from `directory`, each checked to hold all its JSON's expectations."""
+    return ge_runtime.load_suites(directory)
 
 
 def prepare_validation(expectations_dir: Path = EXPECTATIONS_DIR) -> None:
-    """Import GE, load the suites and set up the context that every later validate_tables reuses."""
-    _cached_suites(str(expectations_dir))
-    _batch_definitions()
+    """Import GE, load the suites, set up the context that every later validate_tables reuses, and have GE build
+    every suite's metric graph (over empty tables: the graph depends on the suite, not the rows), so that a
+    run's first chunk reuses them as the later ones do. A run calls this while its first pages are processed."""
+    from transcripts.tables import arrow_schema
+
+    ge_runtime.cached_suites(str(expectations_dir))
+    ge_runtime.batch_definitions()
+    validate_tables({name: arrow_schema(table).empty_table() for name, table in TABLES.items()},
+                    expectations_dir=expectations_dir, cross_checks=False)
 
 
 # ---------------------------------------------------------------------------------------------- GE run
@@ -285,10 +215,10 @@ def _validate_frame(name: str, frame: pd.DataFrame, suite: ExpectationSuite, raw
                     params: dict[str, Any], result: ValidationResult) -> None:
     attributable = TABLES[name].per_document and "doc_id" in frame.columns
     frame = _numeric_for_ge(frame)
-    batch = _batch_definitions()[name].get_batch(batch_parameters={"dataframe": frame})
+    batch = ge_runtime.batch_definitions()[name].get_batch(batch_parameters={"dataframe": frame})
     # BASIC: pass/fail, counts and a sample. Asking GE for every failing row's doc_id (COMPLETE with
     # unexpected_index_column_names) costs ~25 µs per failing row: 30 s when every turn of 1M rows fails.
-    with warnings.catch_warnings(), _configurations_once():
+    with warnings.catch_warnings(), ge_runtime.reusing_graphs():
         warnings.simplefilter("ignore")
         run = batch.validate(suite, result_format={"result_format": "BASIC", "partial_unexpected_count": SAMPLE_SIZE},
                              expectation_parameters=params)
@@ -372,7 +302,7 @@ def validate_tables(
     unknown = sorted(set(frames) - set(TABLES))
     if unknown:
         raise ValueError(f"no suite for tables {unknown}")
-    suites = _cached_suites(str(expectations_dir))
+    suites = ge_runtime.cached_suites(str(expectations_dir))
     year = max_year if max_year is not None else dt.date.today().year + 1
     result = ValidationResult()
     for name in TABLES:  # publication order: stable reports

@@ -1,0 +1,43 @@
+"""Reusing GE's metric graphs from one chunk to the next changes no verdict: chunk after chunk, clean or broken,
+validation reports exactly what GE reports when it builds everything afresh."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import pandas as pd
+import pytest
+from test_validate import make_doc, to_frames
+
+from transcripts.validate import ge_runtime
+from transcripts.validate.checks import validate_tables
+
+
+def chunks() -> list[dict[str, pd.DataFrame]]:
+    clean = to_frames(make_doc("a"), make_doc("b"))
+    broken = to_frames(make_doc("c"), make_doc("d"), make_doc("e"))
+    broken["segments"].loc[0, "kind"] = "sidebar"  # row failures: quarantine
+    broken["segments"].loc[3, "char_end"] = 0
+    broken["documents"].loc[1, "year"] = 3000
+    missing = to_frames(make_doc("f"))
+    missing["sentences"] = missing["sentences"].drop(columns=["text"])  # blocks
+    no_doc_id = to_frames(make_doc("g"), make_doc("h"))
+    no_doc_id["segments"].loc[2, "doc_id"] = None
+    return [clean, broken, clean, missing, no_doc_id, to_frames(make_doc("i")), broken]
+
+
+def report(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    result = validate_tables(frames, cross_checks=False)
+    return {"markdown": result.to_markdown().replace(f"{result.duration_s:.2f}", "-"),
+            "quarantined": result.quarantined, "blocking": result.blocking, "evaluated": result.evaluated}
+
+
+def test_reused_graphs_report_what_fresh_graphs_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    reused = [report(frames) for frames in chunks()]
+    assert ge_runtime._GRAPHS, "the graphs were not kept"
+    monkeypatch.setattr(ge_runtime, "reusing_graphs", contextlib.nullcontext)
+    fresh = [report(frames) for frames in chunks()]
+    assert reused == fresh
+    assert [bool(r["blocking"]) for r in fresh] == [False, False, False, True, True, False, False]
+    assert sorted(fresh[1]["quarantined"]) == ["c", "d"]
