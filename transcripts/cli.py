@@ -169,17 +169,15 @@ def run(
 
 
 def _prepare_run(ner_model: str | None) -> None:
-    """What a run needs before its first page (the flow with Prefect's engine, the NER model: about 4 s),
-    imported and loaded while Prefect's server starts in its own process (about 6 s). The flow's thread finds
-    the model loaded. Without a model, Great Expectations (3-4 s) is imported here too, in the seconds the server
-    still needs: on the validation thread it would take a core from the first pages. With one, GE is imported
-    by the validation thread while the first pages are processed: here it would make the run wait for it."""
+    """What a run needs before its first page (the flow with Prefect's engine, the NER model, Great Expectations:
+    about 7 s), imported and loaded while Prefect's server starts in its own process (6-8 s), when the run's
+    core has nothing else to do. The flow's thread finds the model loaded and the validation thread finds GE
+    imported: importing GE there took a core from the first pages, and a small run waited for it."""
     from flows.flow import worker_nlp
-    from transcripts.pipeline import ner_enabled, ner_model_name
+    from transcripts.pipeline import ner_model_name
 
     worker_nlp(ner_model_name(ner_model))
-    if not ner_enabled(ner_model):
-        import great_expectations  # noqa: F401
+    import great_expectations  # noqa: F401
 
 
 def _flow_lake(lake: Any, lake_dir: str | Path | None) -> dict[str, str]:
