@@ -199,8 +199,8 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
         quiet = logging.getLogger("prefect").getEffectiveLevel() > logging.INFO
 
         def prepare() -> None:
-            """Import GE and set up its context (a few seconds), on the validation thread while the first pages
-            are processed, rather than before them."""
+            """Set up GE's context and metric graphs (and import GE, unless the command line did during Prefect's
+            start-up), on the validation thread while the first pages are processed, rather than before them."""
             with timer.stage("validate_setup"):
                 if quiet:
                     _quiet_great_expectations()

@@ -8,8 +8,10 @@ from transcripts.rules.words import (
     count_words,
     english_words,
     has_astral,
+    joint_starts,
     page_splits,
     repair_glued,
+    texts_holding,
     unify_apostrophes,
 )
 
@@ -91,3 +93,10 @@ def test_words_bmp_ranges_match_as_the_category_class(category: str) -> None:
     ("emoji \U0001f600", True), ("\U00010000", True)])
 def test_words_has_astral_finds_characters_outside_the_bmp(text: str, astral: bool) -> None:
     assert has_astral(text) is astral
+
+
+def test_texts_holding_finds_each_text_holding_a_literal_once_in_order() -> None:
+    texts = ["I'm Ann.", "nothing here", "", "and I'm Bo, I'm here", "I'm"]
+    joined = "\n".join(texts)
+    assert texts_holding(joined, joint_starts(texts), ("I'm", "here")) == [0, 1, 3, 4]
+    assert texts_holding(joined, joint_starts(texts), ("absent",)) == []

@@ -7,14 +7,23 @@ Pure string functions shared by the label step (speakers, quotes, metadata) and 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
 
-from transcripts.rules.words import APOS_CHARS, APOSTROPHES, bmp_ranges, has_astral, unify_apostrophes, wordset
+from transcripts.rules.words import (
+    APOS_CHARS,
+    APOSTROPHES,
+    bmp_ranges,
+    has_astral,
+    joint_starts,
+    texts_holding,
+    unify_apostrophes,
+    wordset,
+)
 
 # Words printed before a speaker's name in capitals, in any case: "Mr. JOHN DOE", "Senator HARRY REID",
 # "SEN. JOHN MCCAIN", "President GEORGE W. BUSH". Full titles, longest first, then abbreviations.
@@ -326,16 +335,11 @@ class NameBook:
             self._folded = [(t, t.lower() if t.isascii() else unify_apostrophes(t).upper().casefold())
                             for t in self._texts]
             self._joined = "\n".join(f for _, f in self._folded)
-            self._starts = list(accumulate((len(f) + 1 for _, f in self._folded), initial=0))
+            self._starts = joint_starts([f for _, f in self._folded])
         if not keys or not self._folded or "\n" in keys[0]:
             found = self._folded if all(k in self._joined for k in keys) else []
         else:  # the texts holding the first key, from where it stands in the joined texts (it crosses no joint)
-            found = []
-            i = self._joined.find(keys[0])
-            while i >= 0:
-                k = bisect_right(self._starts, i) - 1
-                found.append(self._folded[k])
-                i = self._joined.find(keys[0], self._starts[k + 1])  # on from the next text
+            found = [self._folded[k] for k in texts_holding(self._joined, self._starts, keys[:1])]
         for key in keys[1:] if found else ():
             found = [tf for tf in found if key in tf[1]]
         return found

@@ -4,10 +4,8 @@ and the program names a speaker label can never be."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from itertools import accumulate
 
-from transcripts.rules.words import APOS, APOS_CHARS
+from transcripts.rules.words import APOS, APOS_CHARS, joint_starts, texts_holding
 
 # NPR programs by their proper names; the page may print them in capitals ("This is MORNING EDITION").
 PROGRAMS = (
@@ -69,18 +67,8 @@ def program_needles(texts: list[str]) -> tuple[tuple[str, ...], set[int]]:
     found = {n for piece, group in _NEEDLE_GROUPS.items() if piece in joined
              for n in group if n == piece or n in joined}
     needles = tuple(n for n in _PROGRAM_NEEDLES if n in found)
-    holders: set[int] = set()
-    if needles:
-        # _fold keeps every character in its place (it maps each to one), and no needle holds the "\n" between
-        # two texts: a needle found at i lies in the text whose stretch of `joined` holds i
-        starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
-        for n in needles:
-            i = joined.find(n)
-            while i >= 0:
-                k = bisect_right(starts, i) - 1
-                holders.add(k)
-                i = joined.find(n, starts[k + 1])
-    return needles, holders
+    # _fold keeps every character in its place (it maps each to one): the texts' starts in `joined` are theirs
+    return needles, set(texts_holding(joined, joint_starts(texts), needles)) if needles else set()
 
 
 def find_programs(text: str, needles: tuple[str, ...] = _PROGRAM_NEEDLES) -> list[re.Match[str]]:

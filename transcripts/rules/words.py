@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from itertools import accumulate
 
 # Apostrophes pages print, unified to the straight one by `APOSTROPHES`; `APOS` is the class for patterns.
 _APOSTROPHE_FORMS = {"\u2019": "'", "\u2018": "'", "\u02bc": "'"}
@@ -42,6 +44,25 @@ def bmp_ranges(category: str) -> str:
     r"""The BMP characters a category class (r"\w", r"[^\W\d_]") matches, as ranges to put in [...]."""
     plane = "".join(map(chr, range(0x10000)))
     return "".join(f"{re.escape(m[0][0])}-{re.escape(m[0][-1])}" for m in re.finditer(f"{category}+", plane))
+
+
+def joint_starts(texts: list[str]) -> list[int]:
+    """Where each text starts in "\n".join(texts), and where one more would (len + 1)."""
+    return list(accumulate((len(t) + 1 for t in texts), initial=0))
+
+
+def texts_holding(joined: str, starts: list[int], literals: tuple[str, ...] | list[str]) -> list[int]:
+    """The texts (by index) that hold one of `literals`, in order: `joined` is the texts joined by newlines (or a
+    same-length fold of them), text k starting at starts[k] (joint_starts). One search of the page per literal
+    rather than one per text; no literal may hold a newline (none crosses a joint)."""
+    found: set[int] = set()
+    for literal in literals:
+        i = joined.find(literal)
+        while i >= 0:
+            k = bisect_right(starts, i) - 1
+            found.add(k)
+            i = joined.find(literal, starts[k + 1])  # on from the next text
+    return sorted(found)
 
 
 # possessive: the same words (nothing follows a run to give back to), without the backtracking bookkeeping

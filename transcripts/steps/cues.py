@@ -9,7 +9,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import accumulate
 
 from schemas.appearances import Role
 from transcripts.rules.names import NOT_NAME, TITLE_WORDS, find_names, fold, name_at
@@ -42,7 +41,7 @@ from transcripts.rules.speech import (
     WORKING_ON_STORY,
     WORKING_ON_STORY_HINTS,
 )
-from transcripts.rules.words import APOS, APOSTROPHES, unify_apostrophes
+from transcripts.rules.words import APOS, APOSTROPHES, joint_starts, texts_holding, unify_apostrophes
 
 # How far after "here's your host" the host's name may stand: "..., who's searching Amazon ... It's Peter Sagal."
 HANDED_NAME_CHARS = 250
@@ -208,41 +207,22 @@ def staff_names(texts: list[str]) -> tuple[set[str], set[str]]:
     # one pass over the page for each cue's literals (its hints), which no text's joint crosses: the texts that
     # hold none are never scanned by the cue's regex, and a page that holds none is not read again
     page = "\n".join(texts)
-    starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+    starts = joint_starts(texts)
     for m in NPRS.finditer(page):  # a literal opens it: the regex engine skips ahead to "NPR" by itself
         end = starts[bisect_right(starts, m.start())] - 1  # the end of the text it is in
         after = name_at(page[m.end():min(m.end() + 80, end)], 0, 2)  # the first name of the 80 characters after
         if after is not None:
             staff.add(fold(after))
-    for k in _holding(page, starts, OUR_STAFF_HINTS):
+    for k in texts_holding(page, starts, OUR_STAFF_HINTS):
         for m in OUR_STAFF.finditer(texts[k]):
             after = name_at(texts[k][m.end():m.end() + 80], 0, 2)
             if after is not None:
                 crew.add(fold(after))
-    for k in _holding(page, starts, WORKING_ON_STORY_HINTS):
+    for k in texts_holding(page, starts, WORKING_ON_STORY_HINTS):
         for a, b in split_sentences(texts[k]):
             if (w := WORKING_ON_STORY.match(texts[k][a:b])) is not None:
                 crew.add(fold(w.group("name")))
     return staff, crew
-
-
-def texts_holding(texts: list[str], literals: tuple[str, ...]) -> list[int]:
-    """The texts (by index) that hold one of `literals` (none with a newline in it), in order: one search of the
-    texts joined for each literal, rather than one of each text."""
-    return _holding("\n".join(texts), list(accumulate((len(t) + 1 for t in texts), initial=0)), literals)
-
-
-def _holding(page: str, starts: list[int], literals: tuple[str, ...]) -> list[int]:
-    """The texts (by index; `page` is them joined by newlines, text k starting at starts[k]) that hold one of
-    `literals` (none with a newline in it), in order."""
-    found: set[int] = set()
-    for literal in literals:
-        i = page.find(literal)
-        while i >= 0:
-            k = bisect_right(starts, i) - 1
-            found.add(k)
-            i = page.find(literal, starts[k + 1])  # on from the next text
-    return sorted(found)
 
 
 def handed_hosts(texts: list[str]) -> dict[str, str]:

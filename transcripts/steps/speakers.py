@@ -36,7 +36,7 @@ from transcripts.rules.speech import (
     SELF_INTRO_HINTS,
     STAFF_DESC,
 )
-from transcripts.rules.words import count_words
+from transcripts.rules.words import count_words, joint_starts, texts_holding
 from transcripts.steps.cues import (
     describe,
     handed_hosts,
@@ -45,7 +45,6 @@ from transcripts.steps.cues import (
     self_names,
     self_role,
     staff_names,
-    texts_holding,
     vocative,
 )
 
@@ -165,7 +164,8 @@ def _listen(turns: Turns, order: list[Voice]) -> None:
     """What the speakers say about each other and themselves: greetings (in a turn's first sentence they answer
     the previous speaker, in its last they address the next) and self-introductions."""
     # a turn without a SELF_INTRO hint introduces nobody: the page is searched for them once, not turn by turn
-    introducing = set(texts_holding([seg.text for _, seg in turns], SELF_INTRO_HINTS))
+    texts = [seg.text for _, seg in turns]
+    introducing = set(texts_holding("\n".join(texts), joint_starts(texts), SELF_INTRO_HINTS))
     for t, (_, seg) in enumerate(turns):
         if may_greet(seg.text):
             _greeted(t, seg.text, turns, order)
