@@ -36,7 +36,7 @@ def test_tables_batch_tables_follow_the_declared_schemas(seed_results: list) -> 
 
 def test_tables_a_page_whose_rows_cannot_be_built_becomes_a_stage_error(seed_results: list,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    build = transcripts.tables.document_rows
+    build = transcripts.tables.document_columns
     broken = seed_results[1].source.doc_id
 
     def fragile(page: Labeled, version: str) -> dict:
@@ -44,7 +44,7 @@ def test_tables_a_page_whose_rows_cannot_be_built_becomes_a_stage_error(seed_res
             raise ValueError("bad offsets")
         return build(page, version)
 
-    monkeypatch.setattr(transcripts.tables, "document_rows", fragile)
+    monkeypatch.setattr(transcripts.tables, "document_columns", fragile)
     tables = batch_tables(seed_results, "v")
     assert broken not in tables["documents"]["doc_id"].to_pylist()
     assert tables["documents"].num_rows == 2
@@ -88,3 +88,11 @@ def test_tables_row_takes_declared_columns_from_the_step_output() -> None:
         transcripts.tables.row("speakers", reject, speaker_id="x", name="X")
     with pytest.raises(SchemaMismatch, match=r"no column \['colour'\]"):
         transcripts.tables.row("rejects", reject, pipeline_version="v", colour="red")
+
+
+def test_tables_columns_give_each_item_its_row_and_refuse_misaligned_values() -> None:
+    rejects = [Reject(f"{n}.txt", n, "empty", "no text", None, 0) for n in ("a", "b")]
+    built = transcripts.tables.columns("rejects", rejects, pipeline_version="v")
+    assert built["doc_id"] == ["a", "b"] and built["pipeline_version"] == ["v", "v"]
+    with pytest.raises(SchemaMismatch, match=r"1 values of rejects\.detail for 2 rows"):
+        transcripts.tables.columns("rejects", rejects, pipeline_version="v", detail=transcripts.tables.PerRow(["x"]))

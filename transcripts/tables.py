@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
@@ -32,6 +33,11 @@ def arrow_type(duckdb_type: str) -> pa.DataType:
     return _SCALAR_TYPES[duckdb_type]
 
 
+@cache
+def _schema(table: str) -> pa.Schema:
+    return arrow_schema(TABLES[table])
+
+
 def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema([pa.field(c.name, arrow_type(c.type), nullable=c.nullable) for c in table.columns])
 
@@ -43,7 +49,7 @@ class SchemaMismatch(ValueError):
 def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     """Rows of table `name` as Arrow, typed by its declaration; every row must have exactly the declared
     columns (SchemaMismatch otherwise: a missing column is a bug, never a column of nulls)."""
-    schema = arrow_schema(TABLES[name])
+    schema = _schema(name)
     declared = set(schema.names)
     for row in rows:
         if row.keys() != declared:
@@ -60,28 +66,47 @@ def _columns(table: str) -> tuple[tuple[str, ...], frozenset[str]]:
 
 
 _MISSING = object()
+Columns = dict[str, list[Any]]
 
 
-def row(table: str, *sources: Any, **values: Any) -> dict[str, Any]:
-    """One row of `table`: each declared column from `values`, else from the first of `sources` that has an
-    attribute of that name. The column list comes from schemas/ only; SchemaMismatch when a declared column
-    has no value or a value names no declared column."""
+class PerRow(list[Any]):
+    """A column's value for each row, in order (any other value given to `columns` is every row's)."""
+
+
+def columns(table: str, items: Sequence[Any], *sources: Any, **values: Any) -> Columns:
+    """The columns of `table` for one row per item: each declared column from `values`, else from the first of
+    (the item, *sources) that has an attribute of that name. Built column by column (a dict per row costs
+    three times as much). The column list comes from schemas/ only; SchemaMismatch when a declared column has
+    no value or a value names no declared column."""
     names, declared = _columns(table)
     if not values.keys() <= declared:
         raise SchemaMismatch(f"{table} has no column {sorted(values.keys() - declared)} (schemas/{table}.py)")
-    out: dict[str, Any] = {}
+    n = len(items)
+    out: Columns = {}
     for column in names:
         if column in values:
-            out[column] = values[column]
-            continue
-        for source in sources:
-            value = getattr(source, column, _MISSING)
-            if value is not _MISSING:
-                out[column] = value
-                break
+            value = values[column]
+            if isinstance(value, PerRow) and len(value) != n:
+                raise SchemaMismatch(f"{len(value)} values of {table}.{column} for {n} rows")
+            out[column] = value if isinstance(value, PerRow) else [value] * n
+        elif not n:
+            out[column] = []
+        elif hasattr(items[0], column):  # the items are step outputs of one type: all have it or none
+            out[column] = list(map(attrgetter(column), items))
         else:
-            raise SchemaMismatch(f"no value for {table}.{column} (schemas/{table}.py)")
+            for source in sources:
+                value = getattr(source, column, _MISSING)
+                if value is not _MISSING:
+                    out[column] = [value] * n
+                    break
+            else:
+                raise SchemaMismatch(f"no value for {table}.{column} (schemas/{table}.py)")
     return out
+
+
+def row(table: str, *sources: Any, **values: Any) -> dict[str, Any]:
+    """One row of `table` (columns, for the first of `sources` as the item)."""
+    return {column: value[0] for column, value in columns(table, sources[:1], *sources[1:], **values).items()}
 
 
 def body_hash(page: Labeled) -> str:
@@ -90,28 +115,31 @@ def body_hash(page: Labeled) -> str:
     return hashlib.sha256(" ".join(body.split()).casefold().encode()).hexdigest()
 
 
-def document_rows(page: Labeled, pipeline_version: str) -> dict[str, list[dict[str, Any]]]:
-    """Rows of every per-document table for one labeled page (documents.duplicate_of is filled later).
+def document_columns(page: Labeled, pipeline_version: str) -> dict[str, Columns]:
+    """Columns of every per-document table for one labeled page (documents.duplicate_of is filled later).
 
     Columns named like an attribute of the step's output are taken from it; only the others are given."""
     src = page.source
     segs = page.segmented.segments
     doc = src.doc_id
-    seg_words = [count_words(s.text) for s in segs]
+    seg_words = PerRow(map(count_words, map(attrgetter("text"), segs)))
     removed = page.segmented.cleaned.removed
+    text = src.text
     return {
-        "documents": [row("documents", page, src, source_sha256=src.sha256, doc_type=page.segmented.doc_type,
-                          title=page.segmented.cleaned.title, bylines=list(page.bylines), duplicate_of=None,
-                          n_turns=sum(1 for s in segs if s.kind == "turn"), n_words=sum(seg_words),
-                          pipeline_version=pipeline_version, body_sha256=body_hash(page))],
-        "sources": [row("sources", src, repairs=list(src.repairs))],
-        "segments": [row("segments", s, doc_id=doc, seg_idx=i, n_words=seg_words[i]) for i, s in enumerate(segs)],
-        "sentences": [row("sentences", s, doc_id=doc) for s in page.segmented.sentences],
-        "appearances": [row("appearances", a, doc_id=doc, labels=list(a.labels)) for a in page.appearances],
-        "speakers": [row("speakers", a) for a in page.appearances],
-        "quotes": [row("quotes", q, doc_id=doc, quote_idx=i) for i, q in enumerate(page.quotes)],
-        "mentions": [row("mentions", m, doc_id=doc) for m in page.mentions],
-        "removed": [row("removed", r, doc_id=doc, text=src.text[r.char_start:r.char_end]) for r in removed],
+        "documents": columns("documents", [page], src, source_sha256=src.sha256, doc_type=page.segmented.doc_type,
+                             title=page.segmented.cleaned.title, bylines=list(page.bylines), duplicate_of=None,
+                             n_turns=sum(1 for s in segs if s.kind == "turn"), n_words=sum(seg_words),
+                             pipeline_version=pipeline_version, body_sha256=body_hash(page)),
+        "sources": columns("sources", [src], repairs=list(src.repairs)),
+        "segments": columns("segments", segs, doc_id=doc, seg_idx=PerRow(range(len(segs))), n_words=seg_words),
+        "sentences": columns("sentences", page.segmented.sentences, doc_id=doc),
+        "appearances": columns("appearances", page.appearances, doc_id=doc,
+                               labels=PerRow(list(a.labels) for a in page.appearances)),
+        "speakers": columns("speakers", page.appearances),
+        "quotes": columns("quotes", page.quotes, doc_id=doc, quote_idx=PerRow(range(len(page.quotes)))),
+        "mentions": columns("mentions", page.mentions, doc_id=doc),
+        "removed": columns("removed", removed, doc_id=doc,
+                           text=PerRow(text[r.char_start:r.char_end] for r in removed)),
     }
 
 
@@ -138,30 +166,41 @@ def mark_duplicates(documents: pa.Table, first_by_body: dict[str, str]) -> pa.Ta
 
 
 class BatchRows:
-    """Rows of every table, added one step result at a time, then built into Arrow tables at once (building
-    a table per page costs twice as much). A page whose rows cannot be built becomes a `stage_error` reject."""
+    """Rows of every table, added one step result at a time as columns, then built into Arrow tables at once
+    (building a table per page costs twice as much). A page whose rows cannot be built becomes a `stage_error`
+    reject."""
 
     def __init__(self) -> None:
-        self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES if name != "versions"}
+        self.columns = self._empty()
+
+    @staticmethod
+    def _empty() -> dict[str, Columns]:
+        return {name: {c: [] for c in _columns(name)[0]} for name in TABLES if name != "versions"}
+
+    def _extend(self, table: str, part: Columns) -> None:
+        into = self.columns[table]
+        for column, values in part.items():
+            into[column].extend(values)
 
     def add(self, result: Labeled | Reject, pipeline_version: str) -> None:
         if isinstance(result, Labeled):
             try:
-                part = document_rows(result, pipeline_version)
+                part = document_columns(result, pipeline_version)
             except Exception as exc:  # one bad page must not sink its batch
                 src = result.source
                 result = Reject(src.source_path, src.doc_id, "stage_error",
                                 f"assemble: {type(exc).__name__}: {exc}", src.sha256, src.n_bytes)
             else:
-                for name, part_rows in part.items():
-                    self.rows[name].extend(part_rows)
+                for name, table_columns in part.items():
+                    self._extend(name, table_columns)
                 return
-        self.rows["rejects"].append(reject_row(result, pipeline_version))
+        self._extend("rejects", columns("rejects", [result], pipeline_version=pipeline_version))
 
     def tables(self) -> dict[str, pa.Table]:
         """The rows added so far as Arrow tables; the rows start again empty."""
-        rows, self.rows = self.rows, {name: [] for name in self.rows}
-        return {name: to_arrow(name, table_rows) for name, table_rows in rows.items()}
+        built, self.columns = self.columns, self._empty()
+        return {name: pa.Table.from_pydict(table_columns, schema=_schema(name))
+                for name, table_columns in built.items()}
 
 
 def batch_tables(results: Iterable[Labeled | Reject], pipeline_version: str) -> dict[str, pa.Table]:
