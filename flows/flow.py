@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import os
@@ -194,16 +195,12 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
 
         with timer.stage("load_model"):
             worker_nlp(model)  # a missing model fails here, before any page is processed
-        from transcripts.validate.checks import prepare_validation, sql_checks, validate_tables
-
-        quiet = logging.getLogger("prefect").getEffectiveLevel() > logging.INFO
+        from transcripts.validate.checks import sql_checks, validate_tables
 
         def prepare() -> None:
-            """Set up GE's context and metric graphs (and import GE, unless the command line did during Prefect's
-            start-up), on the validation thread while the first pages are processed, rather than before them."""
+            """Import GE and set up its context and metric graphs on the validation thread while the first pages
+            are processed, unless the command line did during Prefect's start-up (then this costs nothing)."""
             with timer.stage("validate_setup"):
-                if quiet:
-                    _quiet_great_expectations()
                 prepare_validation()
 
         validation = _Validation()
@@ -356,6 +353,18 @@ def _bounded_map(files: list[InputFile], batch_size: int, *task_args: Any) -> An
             yield results
     finally:
         stop_all()
+
+
+@functools.cache
+def prepare_validation() -> None:
+    """Import Great Expectations, quiet it, and set up what every chunk's validation reuses (its context, the
+    suites, their metric graphs): once per process, by the command line while Prefect's server starts, else by
+    the flow's validation thread."""
+    from transcripts.validate.checks import prepare_validation as prepare
+
+    if logging.getLogger("prefect").getEffectiveLevel() > logging.INFO:
+        _quiet_great_expectations()
+    prepare()
 
 
 def _quiet_great_expectations() -> None:

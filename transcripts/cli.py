@@ -169,15 +169,16 @@ def run(
 
 
 def _prepare_run(ner_model: str | None) -> None:
-    """What a run needs before its first page (the flow with Prefect's engine, the NER model, Great Expectations:
-    about 7 s), imported and loaded while Prefect's server starts in its own process (6-8 s), when the run's
-    core has nothing else to do. The flow's thread finds the model loaded and the validation thread finds GE
-    imported: importing GE there took a core from the first pages, and a small run waited for it."""
-    from flows.flow import worker_nlp
+    """What a run needs before its first page (the flow with Prefect's engine, the NER model, Great Expectations
+    and its validation context: about 8 s), imported and loaded while Prefect's server starts in its own process
+    (6-8 s), when the run's core has little else to do. The flow's thread finds the model loaded and the
+    validation thread finds GE ready: setting it up there took a core from the first pages, and a small run
+    waited for it."""
+    from flows.flow import prepare_validation, worker_nlp
     from transcripts.pipeline import ner_model_name
 
     worker_nlp(ner_model_name(ner_model))
-    import great_expectations  # noqa: F401
+    prepare_validation()
 
 
 def _flow_lake(lake: Any, lake_dir: str | Path | None) -> dict[str, str]:
