@@ -12,7 +12,7 @@ import re
 from schemas.removed import RemovedReason as R
 from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.names import PARTICLES
-from transcripts.rules.words import APOS_CHARS, count_words
+from transcripts.rules.words import APOS_CHARS, count_words, prefix_tree
 
 CHROME_PHRASES = [
     "play live radio", "next up:", "next up", "available on air stations", "news and music discovery",
@@ -24,20 +24,7 @@ CHROME_PHRASES = [
 ]
 
 
-def _prefix_tree(phrases: list[str]) -> str:
-    """The phrases as one alternation factored on their common starts ("close(?:\\ menu)?"): a line is compared
-    with each first letter once, not with every phrase in turn."""
-    heads: dict[str, list[str]] = {}
-    for phrase in phrases:
-        if phrase:
-            heads.setdefault(phrase[0], []).append(phrase[1:])
-    alts = [re.escape(c) + _prefix_tree(rest) for c, rest in sorted(heads.items())]
-    if len(alts) == 1 and "" not in phrases:
-        return alts[0]
-    return f"(?:{'|'.join(alts)})" + ("?" if "" in phrases else "") if alts else ""
-
-
-_CHROME_ALT = _prefix_tree(CHROME_PHRASES)
+_CHROME_ALT = prefix_tree(CHROME_PHRASES)
 # a line made only of chrome phrases ("NPR Play Live Radio Next Up: Available On Air Stations" from a nav bar)
 CHROME_LINE = re.compile(rf"(?:{_CHROME_ALT})(?:[\s|·•,/]+(?:{_CHROME_ALT}))*[\s|·•,/.]*", re.IGNORECASE)
 CHROME_MARKUP = re.compile(
