@@ -36,8 +36,9 @@ def wordset(words: str, sep: str | None = None) -> frozenset[str]:
 
 def has_astral(text: str) -> bool:
     """Whether the text holds a character outside the Basic Multilingual Plane: in UTF-16 it takes two code
-    units (encoding is many times cheaper than a regex scan for such characters; a lone surrogate takes one)."""
-    return len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
+    units (encoding is many times cheaper than a regex scan for such characters; a lone surrogate takes one);
+    str.isascii answers at once for an ASCII text."""
+    return not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
 
 
 def bmp_ranges(category: str) -> str:

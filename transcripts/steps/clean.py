@@ -67,7 +67,8 @@ def _lines(text: str) -> list[_Ln]:
     for raw in text.split("\n"):
         core = raw.strip()
         if core:
-            a = pos + len(raw) - len(raw.lstrip())
+            # a line that starts with its first character has no indent to measure
+            a = pos if raw[0] == core[0] else pos + len(raw) - len(raw.lstrip())
             out.append(_Ln(a, a + len(core), core, blanks))
             blanks = 0
         else:
