@@ -1,9 +1,11 @@
 import re
+from collections import Counter
 
 import pytest
 
 from transcripts.rules.words import (
     APOSTROPHES,
+    PageWords,
     bmp_ranges,
     count_words,
     english_words,
@@ -13,6 +15,7 @@ from transcripts.rules.words import (
     repair_glued,
     texts_holding,
     unify_apostrophes,
+    unknown_tokens,
 )
 
 
@@ -74,6 +77,18 @@ def test_words_repair_splits_a_page_word_then_a_verb_form() -> None:
 ])
 def test_words_repair_never_touches_markup_urls_or_addresses(line: str) -> None:
     assert repair_glued(line, {}, english_words()) == (line, [])
+
+
+def test_words_unknown_tokens_stand_alone_from_the_first_character() -> None:
+    lexicon = english_words()
+    assert unknown_tokens("forexpanding the plan", lexicon) == {"forexpanding"}
+    text = "“theplan” — ofthe\nwww.forexpanding.com <iframe> x-forexpanding"
+    assert unknown_tokens(text, lexicon) == {"theplan", "ofthe"}
+
+
+def test_words_page_words_are_the_runs_of_a_to_z() -> None:
+    text = "The café’s plan; the plan2 and thePlan, naïve Über plan_b"
+    assert dict(PageWords(text)) == dict(Counter(re.findall("[a-z]+", text)))
 
 
 def test_words_page_splits_spare_the_last_word_cut_by_an_excerpt() -> None:

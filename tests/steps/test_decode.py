@@ -82,6 +82,19 @@ def test_decode_nbsp_and_control_chars() -> None:
     assert {"nbsp", "control_chars"} <= set(src.repairs)
 
 
+@pytest.mark.parametrize("space", ["\u2007", "\u202f"])
+def test_decode_wide_nbsp_among_curly_quotes_repaired(space: str) -> None:
+    src = ok(f"KIM: It’s late,{space}she said.\n".encode())
+    assert src.text == "KIM: It’s late, she said.\n"
+    assert "nbsp" in src.repairs
+
+
+def test_decode_c1_control_char_removed() -> None:
+    src = ok("KIM: Hello\x85 there.\n".encode())
+    assert src.text == "KIM: Hello there.\n"
+    assert "control_chars" in src.repairs
+
+
 def test_decode_mojibake_repaired() -> None:
     damaged = PAGE.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")
     src = ok(damaged)

@@ -107,6 +107,10 @@ def test_metadata_transcript_bylines_are_correspondents_not_hosts() -> None:
      "la ville.", "fr"),
     ("Die Regierung hat den Haushalt beschlossen und die Bürger sagen, dass es ein Schritt in die richtige "
      "Richtung für die Stadt ist.", "de"),
+    # stopwords written with letters outside ASCII ("não", "é", "è"), words with curly apostrophes
+    ("O governo não aprovou o orçamento e é uma decisão que os cidadãos criticam para a cidade.", "pt"),
+    ("Il governo non ha approvato il bilancio: è una decisione che i cittadini della città criticano da mesi.", "it"),
+    ("It’s the council’s plan, and they’re voting on it in the morning — that is what it is.", "en"),
     ("Short.", "en"),
 ])
 def test_metadata_language_of_the_body(text: str, code: str) -> None:

@@ -12,7 +12,7 @@ import re
 from schemas.removed import RemovedReason as R
 from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.names import PARTICLES
-from transcripts.rules.words import APOS_CHARS, count_words
+from transcripts.rules.words import APOS_CHARS, count_words, prefix_tree
 
 CHROME_PHRASES = [
     "play live radio", "next up:", "next up", "available on air stations", "news and music discovery",
@@ -24,34 +24,26 @@ CHROME_PHRASES = [
 ]
 
 
-def _prefix_tree(phrases: list[str]) -> str:
-    """The phrases as one alternation factored on their common starts ("close(?:\\ menu)?"): a line is compared
-    with each first letter once, not with every phrase in turn."""
-    heads: dict[str, list[str]] = {}
-    for phrase in phrases:
-        if phrase:
-            heads.setdefault(phrase[0], []).append(phrase[1:])
-    alts = [re.escape(c) + _prefix_tree(rest) for c, rest in sorted(heads.items())]
-    if len(alts) == 1 and "" not in phrases:
-        return alts[0]
-    return f"(?:{'|'.join(alts)})" + ("?" if "" in phrases else "") if alts else ""
-
-
-_CHROME_ALT = _prefix_tree(CHROME_PHRASES)
+_CHROME_ALT = prefix_tree(CHROME_PHRASES)
 # a line made only of chrome phrases ("NPR Play Live Radio Next Up: Available On Air Stations" from a nav bar)
 CHROME_LINE = re.compile(rf"(?:{_CHROME_ALT})(?:[\s|·•,/]+(?:{_CHROME_ALT}))*[\s|·•,/.]*", re.IGNORECASE)
-CHROME_MARKUP = re.compile(
+_PLAYER_MARKUP = re.compile(
     r"""^(?:
         \d{1,2}:\d{2}(?::\d{2})?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)*        # 0:00 0:00
       | listen\s*[·•|-]\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[·•|]\s*\S.*)?  # Listen · 7:57
       | <\s*/?\s*(?:iframe|embed|audio|video|script|div|span|a)\b.*      # an embedded player's markup
       | (?:image|photo|illustration)\s+credit.*
       | !\[[^\]]*\]\([^)\s]*\)                                       # a markdown image: ![](https://...)
-      # an image's file name: up to 7 words, the last ending in .jpg (possessive, then the ending looked back at:
-      # backtracking through every prose line's first words cost more than all other chrome patterns together)
-      | [^\s/]\S*+(?:\s\S++){0,6}+(?:(?<=\S\.(?:jpg|png|gif))|(?<=\S\.(?:jpeg|webp)))
     )$""",
     re.IGNORECASE | re.VERBOSE)
+# an image's file name: up to 7 words, the last ending in .jpg (possessive, then the ending looked back at:
+# backtracking through every prose line's first words cost more than all other chrome patterns together)
+IMAGE_FILE = re.compile(r"^[^\s/]\S*+(?:\s\S++){0,6}+(?:(?<=\S\.(?:jpg|png|gif))|(?<=\S\.(?:jpeg|webp)))$",
+                        re.IGNORECASE)
+# what IMAGE_FILE can end with (any other character outside ASCII too: case-blind matching has its surprises);
+# a line ending otherwise is not scanned for a file name
+_IMAGE_FILE_LAST = frozenset("gGfFpP")
+CHROME_MARKUP = re.compile(rf"(?:{_PLAYER_MARKUP.pattern})|(?:{IMAGE_FILE.pattern})", re.IGNORECASE | re.VERBOSE)
 # A member station's name alone on its line: "WBUR", "KQED", "WAMU 88.5", "KUOW-FM", "WNYC Public Radio"
 STATION_NAME = re.compile(r"^[KW][A-Z]{2,3}(?:-(?:FM|AM|TV))?(?: (?:\d{2,3}\.\d|FM|AM|News|Radio|Public Radio"
                            r"|Public Media|Public Broadcasting))*$")
@@ -116,7 +108,7 @@ STATION_CALL_SIGN = re.compile(r"\b[KW][A-Z]{2,3}\b")
 # ------------------------------------------------------------------------------------------- one line
 
 
-def _first_of(**patterns: re.Pattern[str]) -> re.Pattern[str]:
+def first_of(**patterns: re.Pattern[str]) -> re.Pattern[str]:
     """One pattern trying the given ones in turn at the same place (each with its own flags); `lastgroup` names
     the one that matched. One call per line instead of one per pattern: most lines are prose matching none."""
     def scoped(p: re.Pattern[str]) -> str:
@@ -128,11 +120,11 @@ def _first_of(**patterns: re.Pattern[str]) -> re.Pattern[str]:
 
 MAX_SHORT_CHARS = 160  # menus, buttons, headings and notices are short lines; a longer one is read as prose
 # The short furniture in the order its reasons win (a line matching two patterns gets the earlier one's reason)
-_SHORT_FURNITURE = _first_of(
+_SHORT_FURNITURE = first_of(
     sponsor=SPONSOR, related=RELATED, related_more=RELATED_MORE, button=BUTTON,
     nav_bar=re.compile(rf"(?=[^|]*+\|){NAV_BAR.pattern}"),  # a line without a bar is no menu: look no further
     see_stories=SEE_STORIES, chrome_line=re.compile(rf"(?:{CHROME_LINE.pattern})\Z", CHROME_LINE.flags),
-    chrome_markup=CHROME_MARKUP)
+    chrome_markup=_PLAYER_MARKUP)
 _SHORT_REASONS = {"sponsor": R.SPONSOR, "related": R.RELATED, "related_more": R.RELATED, "see_stories": R.BIO}
 
 
@@ -143,8 +135,10 @@ def furniture_reason(line: str) -> R | None:
         m = _SHORT_FURNITURE.match(line)
         if m is not None:
             return _SHORT_REASONS.get(m.lastgroup or "", R.PAGE_CHROME)
-    elif CHROME_MARKUP.match(line):
+    elif _PLAYER_MARKUP.match(line):
         return R.PAGE_CHROME
+    if line and (line[-1] in _IMAGE_FILE_LAST or not line[-1].isascii()) and IMAGE_FILE.match(line):
+        return R.PAGE_CHROME  # (the last of the short furniture: no other reason comes first)
     # cheap substring tests first: most lines are prose and match none of these
     if "src=" in line and EMBED_SRC.search(line):
         return R.PAGE_CHROME

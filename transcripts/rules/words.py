@@ -36,14 +36,28 @@ def wordset(words: str, sep: str | None = None) -> frozenset[str]:
 
 def has_astral(text: str) -> bool:
     """Whether the text holds a character outside the Basic Multilingual Plane: in UTF-16 it takes two code
-    units (encoding is many times cheaper than a regex scan for such characters; a lone surrogate takes one)."""
-    return len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
+    units (encoding is many times cheaper than a regex scan for such characters; a lone surrogate takes one);
+    str.isascii answers at once for an ASCII text."""
+    return not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
 
 
 def bmp_ranges(category: str) -> str:
     r"""The BMP characters a category class (r"\w", r"[^\W\d_]") matches, as ranges to put in [...]."""
     plane = "".join(map(chr, range(0x10000)))
     return "".join(f"{re.escape(m[0][0])}-{re.escape(m[0][-1])}" for m in re.finditer(f"{category}+", plane))
+
+
+def prefix_tree(phrases: list[str]) -> str:
+    """The phrases as one alternation factored on their common starts ("close(?:\\ menu)?"): a text is compared
+    with each first letter once, not with every phrase in turn."""
+    heads: dict[str, list[str]] = {}
+    for phrase in phrases:
+        if phrase:
+            heads.setdefault(phrase[0], []).append(phrase[1:])
+    alts = [re.escape(c) + prefix_tree(rest) for c, rest in sorted(heads.items())]
+    if len(alts) == 1 and "" not in phrases:
+        return alts[0]
+    return f"(?:{'|'.join(alts)})" + ("?" if "" in phrases else "") if alts else ""
 
 
 def joint_starts(texts: list[str]) -> list[int]:
@@ -103,11 +117,17 @@ COMPOUND_HEADS = wordset(
 # word they make one word the lexicon may lack, not two words run together.
 PREFIX_WORDS = wordset("over under out up down off")
 
-_WORD_RE = re.compile(r"[a-z]+")
+_LOWER_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))  # bytes.translate: a-z kept, all else space
 # A lower-case token of 5-40 letters standing alone: not part of markup (`<iframe`), a URL, a path or an e-mail
 # address, whose pieces are not English words run together. Bounded and possessive: splitting a 10,000-letter
 # "word" was quadratic, and no run-together pair is that long.
-_GLUE_CANDIDATE = re.compile(rf"(?<![\w{APOS_CHARS}\-</@.=:])[a-z]{{5,40}}+(?![\w{APOS_CHARS}\-@/=>]|\.\w)")
+_GLUE_BEFORE = rf"{APOS_CHARS}\-</@.=:"  # a token follows none of these, nor a word character
+_GLUE_TOKEN = rf"[a-z]{{5,40}}+(?![\w{APOS_CHARS}\-@/=>]|\.\w)"
+_GLUE_CANDIDATE = re.compile(rf"(?<![\w{_GLUE_BEFORE}]){_GLUE_TOKEN}")
+# The same tokens found from the character before each (a newline before the text stands for its start): the
+# engine then only tries the places after a space or a punctuation mark, not every letter of the page
+_GLUE_SCAN = re.compile(rf"[^\w{_GLUE_BEFORE}]({_GLUE_TOKEN})")
+_GLUE_SCAN_BMP = re.compile(rf"[^{_W_BMP}{_GLUE_BEFORE}]({_GLUE_TOKEN})")
 _VERB_FORMS = ("ed", "ing")
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment", "ments")
 
@@ -201,7 +221,9 @@ class PageWords(Mapping[str, int]):
 
     def _get(self) -> Counter[str]:
         if self._counts is None:
-            self._counts = Counter(_WORD_RE.findall(self._text))
+            # the runs of a-z: every other character made a space, in C (a regex scan costs twice as much)
+            ascii_text = self._text.encode("ascii", "replace").translate(_LOWER_ONLY).decode("ascii")
+            self._counts = Counter(ascii_text.split())
         return self._counts
 
     def __getitem__(self, key: str) -> int:
@@ -216,7 +238,8 @@ class PageWords(Mapping[str, int]):
 
 def unknown_tokens(text: str, lexicon: frozenset[str]) -> set[str]:
     """The tokens of `text` that may be words run together: lower-case, standing alone, not in the lexicon."""
-    return set(_GLUE_CANDIDATE.findall(text)).difference(lexicon)  # set algebra in C: most pages stop here
+    scan = _GLUE_SCAN if has_astral(text) else _GLUE_SCAN_BMP
+    return set(scan.findall("\n" + text)).difference(lexicon)  # set algebra in C: most pages stop here
 
 
 def find_glued(text: str, page_words: Mapping[str, int], lexicon: frozenset[str],

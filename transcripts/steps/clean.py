@@ -24,6 +24,7 @@ from transcripts.rules.chrome import (
     STATION_NAME,
     STATION_NOTICE,
     bio_name,
+    first_of,
     furniture_reason,
     headline_like,
     is_credit,
@@ -36,6 +37,7 @@ from transcripts.rules.programs import HEARD_ON
 from transcripts.rules.words import PageWords, apply_splits, count_words, english_words, page_splits, unknown_tokens
 from transcripts.rules.wrapping import join_wrapped
 from transcripts.steps.head import (
+    first_label,
     head_line_reason,
     lines_before_opening,
     program_line,
@@ -65,7 +67,8 @@ def _lines(text: str) -> list[_Ln]:
     for raw in text.split("\n"):
         core = raw.strip()
         if core:
-            a = pos + len(raw) - len(raw.lstrip())
+            # a line that starts with its first character has no indent to measure
+            a = pos if raw[0] == core[0] else pos + len(raw) - len(raw.lstrip())
             out.append(_Ln(a, a + len(core), core, blanks))
             blanks = 0
         else:
@@ -84,9 +87,10 @@ class _Notes:
         self.by_kind.setdefault(kind, []).append(value)
 
 
-def _header(lines: list[_Ln], notes: _Notes) -> int:
-    """Player chrome, cookie banners and station notices above the title; the index of the first other line."""
-    i = site_block_end([ln.text for ln in lines])
+def _header(lines: list[_Ln], notes: _Notes, label_at: int) -> int:
+    """Player chrome, cookie banners and station notices above the title; the index of the first other line
+    (`label_at`: the first labeled line's, head.first_label)."""
+    i = site_block_end([ln.text for ln in lines], label_at)
     for ln in lines[:i]:
         ln.reason = furniture_reason(ln.text) or R.PAGE_CHROME
     while i < len(lines):
@@ -176,8 +180,8 @@ def _body_furniture(lines: list[_Ln], body_start: int, title: str | None) -> Non
         if reason is None and folded_title is not None and len(ln.text) <= len(folded_title) \
                 and ln.text.casefold() == folded_title:
             reason = R.DUPLICATE_TITLE
-        if reason is None:
-            _find_cut(ln)
+        if reason is None and ("ranscript provided" in ln.text or "noncommercial" in ln.text):
+            _find_cut(ln)  # (most lines hold neither)
         if reason is not None:
             ln.reason = reason  # a line the head pass removed keeps its reason
 
@@ -191,14 +195,18 @@ def _author_line(lines: list[_Ln], i: int) -> bool:
                                                           for o in lines[i + 2:])
 
 
+# one match per body line where most match neither
+_DATE_OR_NAME = first_of(date=DATE_LINE, name=NAME_LINE)
+
+
 def _story_furniture(lines: list[_Ln], body_start: int, notes: _Notes) -> None:
     """A story's date line and author line where the page prints them below a photo rather than under the
     title: never story text."""
     for i in range(body_start, len(lines)):
         ln = lines[i]
-        if ln.reason is not None:
+        if ln.reason is not None or (m := _DATE_OR_NAME.match(ln.text)) is None:
             continue
-        if DATE_LINE.match(ln.text):
+        if m.lastgroup == "date":
             notes.add("date", ln.text)
             ln.reason = R.PAGE_CHROME
         elif _author_line(lines, i):
@@ -412,9 +420,11 @@ def _join_wrapped(kept: list[Line], lines: list[_Ln]) -> list[Line]:
 def clean_page(source: Source) -> Cleaned:
     lines = _lines(source.text)
     notes = _Notes()
-    head = read_head([ln.text for ln in lines])
+    texts = [ln.text for ln in lines]
+    label_at = first_label(texts)  # read by the head pass and the header alike
+    head = read_head(texts, label_at)
     if head is None:
-        title, body_start = _title_block(lines, _header(lines, notes), notes)
+        title, body_start = _title_block(lines, _header(lines, notes, label_at), notes)
     else:
         title, body_start = head.title, head.body_start
         for i, reason in head.reasons.items():
@@ -422,7 +432,7 @@ def clean_page(source: Source) -> Cleaned:
         for kind, value in head.notes:
             notes.add(kind, value)
         notes.add("transcript_anchor", lines[body_start - 1].text)
-    for i, reason in story_heads([ln.text for ln in lines], body_start).items():
+    for i, reason in story_heads(texts, body_start).items():
         lines[i].reason = reason
     _body_furniture(lines, body_start, title)
     _story_furniture(lines, body_start, notes)

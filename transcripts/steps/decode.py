@@ -38,7 +38,42 @@ _MOJIBAKE_HINT = re.compile(f"[{_MOJIBAKE_LEAD}]"
                             r"[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
                             r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
 # any character the three repairs above act on: one scan of the page, where most pages end (they need none)
-_REPAIRABLE = re.compile(f"[{_CONTROL_CHARS}{_NBSP_CHARS}{_MOJIBAKE_LEAD}]")
+_REPAIRABLE_CHARS = f"{_CONTROL_CHARS}{_NBSP_CHARS}{_MOJIBAKE_LEAD}"
+_REPAIRABLE = re.compile(f"[{_REPAIRABLE_CHARS}]")
+
+
+def _class_test(cls: str) -> tuple[bytes, tuple[str, ...]]:
+    """How to tell in C whether a text holds a character of a class (of BMP characters): the deletion table for
+    bytes.translate that keeps the lead bytes of its one- and two-byte UTF-8 characters, and its other characters
+    (looked for one by one: their lead bytes also start most pages' curly quotes)."""
+    chars = re.findall(f"[{cls}]", "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000))))
+    short = {c.encode()[0] for c in chars if len(c.encode()) <= 2}
+    return bytes(b for b in range(256) if b not in short), tuple(c for c in chars if len(c.encode()) > 2)
+
+
+def _may_hold(text: str, test: tuple[bytes, tuple[str, ...]]) -> bool:
+    """False when the text holds no character of the class `test` was made for (_class_test); a regex scan for
+    the class costs several times more than encoding and translating the text."""
+    others, wide = test
+    return bool(text.encode("utf-8", "surrogatepass").translate(None, others)) or any(c in text for c in wide)
+
+
+_REPAIRABLE_TEST = _class_test(_REPAIRABLE_CHARS)
+_NBSP_TEST = _class_test(_NBSP_CHARS)
+_CONTROL_TEST = _class_test(_CONTROL_CHARS)
+
+
+def _has_mojibake_hint(text: str) -> bool:
+    """_MOJIBAKE_HINT.search(text) is not None, tried only where a lead character stands."""
+    for lead in _MOJIBAKE_LEAD:
+        i = text.find(lead)
+        while i >= 0:
+            if _MOJIBAKE_HINT.match(text, i):
+                return True
+            i = text.find(lead, i + 1)
+    return False
+
+
 _HTML_HINT = re.compile(rb"^\s*(?:<!doctype html|<html\b|<head\b|<body\b)", re.IGNORECASE)
 _BLANK_RUN = re.compile(r"\n{3,}")
 _WESTERN = {"cp1252", "windows-1252", "latin_1", "iso8859_1", "iso-8859-1", "iso8859_15", "ascii", "utf_8"}
@@ -185,8 +220,8 @@ def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) ->
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         repairs.append("crlf")
-    repairable = _REPAIRABLE.search(text) is not None
-    if repairable and _MOJIBAKE_HINT.search(text):
+    repairable = _may_hold(text, _REPAIRABLE_TEST) and _REPAIRABLE.search(text) is not None
+    if repairable and _has_mojibake_hint(text):
         fixed = ftfy.fix_encoding(text)
         if fixed != text:
             text = fixed
@@ -195,10 +230,10 @@ def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) ->
         text = html_to_text(text)
         repairs.append("html")
         repairable = True  # a character reference may stand for any character
-    if repairable and _NBSP_RE.search(text):
+    if repairable and _may_hold(text, _NBSP_TEST) and _NBSP_RE.search(text):
         text = _NBSP_RE.sub(" ", text)
         repairs.append("nbsp")
-    if repairable and _CONTROL_CHARS_RE.search(text):
+    if repairable and _may_hold(text, _CONTROL_TEST) and _CONTROL_CHARS_RE.search(text):
         text = _CONTROL_CHARS_RE.sub("", text)
         repairs.append("control_chars")
     if not text.strip():

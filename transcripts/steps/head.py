@@ -134,10 +134,17 @@ def _first_title(texts: list[str], start: int, end: int) -> str | None:
     return None
 
 
-def read_head(texts: list[str]) -> Head | None:
-    limit = next((i for i, t in enumerate(texts) if match_label(t) is not None), len(texts))
+def first_label(texts: list[str]) -> int:
+    """The index of the first line that opens with a speaker label, else len(texts): the head is above it."""
+    return next((i for i, t in enumerate(texts) if match_label(t) is not None), len(texts))
+
+
+def read_head(texts: list[str], limit: int | None = None) -> Head | None:
+    """`limit`: first_label(texts), when the caller has it."""
+    if limit is None:
+        limit = first_label(texts)
     end = _anchor(texts, limit)
-    start = site_block_end(texts)
+    start = site_block_end(texts, limit)
     if end is None or end < start:
         return None  # no anchor: the classic header rules read the page (below a station's site block)
     first = next((i for i in range(start, end + 1) if head_line_reason(texts[i]) is None), None)
@@ -214,10 +221,12 @@ def _after_anchor(head: Head, texts: list[str], opening: str) -> None:
         after_date = False
 
 
-def site_block_end(texts: list[str]) -> int:
+def site_block_end(texts: list[str], limit: int | None = None) -> int:
     """Lines above a member station's `Available On Air Stations` (slogans, addresses, phone numbers, the
-    station's footer) are its site's chrome: the index of the first line below the block, else 0."""
-    limit = next((i for i, t in enumerate(texts) if match_label(t) is not None), len(texts))
+    station's footer) are its site's chrome: the index of the first line below the block, else 0. `limit`:
+    first_label(texts), when the caller has it."""
+    if limit is None:
+        limit = first_label(texts)
     return next((i + 1 for i in range(min(limit, HEAD_LINES)) if STATION_BLOCK_END.match(texts[i])), 0)
 
 
