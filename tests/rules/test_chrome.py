@@ -78,6 +78,7 @@ def test_chrome_tail_links_bars_and_buttons() -> None:
     ("Copyright 2024 NPR", RemovedReason.COPYRIGHT),
     ("Transcript provided by NPR, Copyright NPR.", RemovedReason.END_MARKER),
     ("For personal, noncommercial use only.", RemovedReason.COPYRIGHT),
+    ("This copy may not be in its final form and may be updated.", RemovedReason.DISCLAIMER),  # a wrapped rush notice
     ("Share the road, the mayor said.", None),
 ])
 def test_chrome_furniture_reason(line: str, reason: RemovedReason | None) -> None:

@@ -144,8 +144,8 @@ def furniture_reason(line: str) -> R | None:
         return R.PAGE_CHROME
     if "ookie" in line and len(line) < 1200 and COOKIE.search(line):
         return R.COOKIE_BANNER
-    if ("deadline" in line or "uthoritative record" in line or "TRANSCRIPT" in line.upper()) \
-            and DISCLAIMER.search(line):
+    if ("deadline" in line or "uthoritative record" in line or "TRANSCRIPT" in (upper := line.upper())
+            or "FINAL FORM" in upper) and DISCLAIMER.search(line):  # every alternative of DISCLAIMER
         return R.DISCLAIMER
     if COPYRIGHT.match(line):
         return R.COPYRIGHT
