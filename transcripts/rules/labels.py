@@ -119,18 +119,18 @@ def match_label(line: str) -> tuple[str, int] | None:
     A program name in capitals ("ALL THINGS CONSIDERED:") or page furniture ("NOTE:") is not a speaker."""
     if not line or not (line[0].isalpha() or (line[0] == "?" and line[1:2].isalpha())):
         return None
-    # most lines of prose: no colon near the start, no label; told apart faster than they are looked up
-    return None if _label_colon(line) < 0 else _match_label(line)
-
-
-# clean and segment ask about the same lines several times (chrome, headers, captions, cutting turns)
-@lru_cache(maxsize=1 << 12)
-def _match_label(line: str) -> tuple[str, int] | None:
-    """match_label of a line that opens with a letter and has a label's colon."""
     colon = _label_colon(line)
-    head = line[:2]  # an ASCII head settles it: only letters outside ASCII fold onto other letters ("ſ" onto "s")
+    # most lines of prose: no colon near the start, no label. The label pattern reads no further than the
+    # character after the colon: the answer is the candidate's, which a page prints turn after turn.
+    return None if colon < 0 else _match_label(line[:colon + 2])
+
+
+@lru_cache(maxsize=1 << 12)
+def _match_label(candidate: str) -> tuple[str, int] | None:
+    """match_label of a line's start up to the character after its label's colon."""
+    head = candidate[:2]  # an ASCII head settles it: only letters outside ASCII fold onto others ("ſ" onto "s")
     titled = not head.isascii() or head.lower() in _HONORIFIC_HEADS
-    m = (LABEL_RE if titled else _UNTITLED_LABEL_RE).match(line, 0, colon + 2)
+    m = (LABEL_RE if titled else _UNTITLED_LABEL_RE).match(candidate)
     if m is None:
         return None
     end = m.end()

@@ -44,6 +44,23 @@ _TURN, _PARAGRAPH, _HEADING, _CAPTION, _MARKER = K.TURN, K.PARAGRAPH, K.HEADING,
 _HEADING_END = tuple(".?!:;,\"”'’)…-—")
 
 
+# Sentence is a frozen dataclass: its generated __init__ sets each field through object.__setattr__, and a page's
+# ~130 sentences took a sixth of this step. Setting the slots directly builds the same object in half the time.
+_set_seg_idx, _set_sent_idx, _set_char_start, _set_char_end, _set_text = (
+    getattr(Sentence, f.name).__set__ for f in dataclasses.fields(Sentence))
+
+
+def _sentence(seg_idx: int, sent_idx: int, char_start: int, char_end: int, text: str) -> Sentence:
+    """Sentence(seg_idx, sent_idx, char_start, char_end, text), built faster."""
+    sent: Sentence = object.__new__(Sentence)
+    _set_seg_idx(sent, seg_idx)
+    _set_sent_idx(sent, sent_idx)
+    _set_char_start(sent, char_start)
+    _set_char_end(sent, char_end)
+    _set_text(sent, text)
+    return sent
+
+
 @dataclasses.dataclass(slots=True)
 class _Para:
     start: int  # span in source.text of the paragraph's text
@@ -121,7 +138,7 @@ def _sentences(seg_idx: int, paras: list[_Para], text: str, out: list[Sentence])
         if p.end - start == len(ptext) and text.startswith(ptext, start):
             # the paragraph as printed (nearly all): offsets shift by its start
             spans = split_sentences(ptext)
-            out += [Sentence(seg_idx, k, start + a, start + b, ptext[a:b]) for k, (a, b) in enumerate(spans, n)]
+            out += [_sentence(seg_idx, k, start + a, start + b, ptext[a:b]) for k, (a, b) in enumerate(spans, n)]
             n += len(spans)
             continue
         src = text[start:p.end]
