@@ -32,6 +32,14 @@ def test_labels_parse() -> None:
 
 def test_labels_marker_lines() -> None:
     assert is_marker_line("(SOUNDBITE OF MUSIC)") and not is_marker_line("(He laughs) and goes on.")
+    assert is_marker_line("  (SOUNDBITE OF MUSIC)") and is_marker_line(" [MUSIC] ")  # indented
+    assert not is_marker_line("") and not is_marker_line("  Music played.")
+
+
+def test_labels_same_label_on_every_turn() -> None:
+    # the answer is the label's, whatever the turn goes on to say
+    assert match_label("KIM: Yes.") == match_label("KIM: No, never. Not once.") == ("KIM", 4)
+    assert match_label("sen. JOHN DOE: We") == ("sen. JOHN DOE", 14)  # an honorific in any case
 
 
 @pytest.mark.parametrize(("line", "label"), [

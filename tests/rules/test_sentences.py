@@ -11,6 +11,11 @@ def test_sentences_split_on_terminal_punctuation() -> None:
     assert sentences("It rained. Did it? Yes!  ") == ["It rained.", "Did it?", "Yes!"]
 
 
+def test_sentences_trim_blanks_around_them() -> None:
+    assert sentences("  It rained.\n  Then it stopped.  ") == ["It rained.", "Then it stopped."]
+    assert sentences(" \n ") == []
+
+
 def test_sentences_keep_abbreviations_and_initials() -> None:
     assert sentences("Mr. Smith met Sen. Jones in the U.S. Senate. John F. Kennedy spoke.") == [
         "Mr. Smith met Sen. Jones in the U.S. Senate.", "John F. Kennedy spoke."]

@@ -16,6 +16,7 @@ from transcripts.rules.names import (
     COURTESY_TITLES,
     PARTICLES,
     TITLE_PHRASE,
+    TITLES,
     title_case_name,
 )
 from transcripts.rules.programs import PROGRAM_CAPS
@@ -37,13 +38,18 @@ def _after_name(prefix: str) -> str:
     return rf"(?:, *(?P<{prefix}role>{_ROLE}))?(?: *{_PAREN})?(?:, *(?P<{prefix}role2>{_ROLE}))?"
 
 
+def _label_re(titled: str) -> re.Pattern[str]:
+    return re.compile(rf"^(?P<label>(?P<unid>{_UNIDENTIFIED}(?: *{_PAREN})?)|{titled}"
+                      rf"|(?:(?P<name>{_CAPS_NAME}){_after_name('')})):(?=\s|$)")
+
+
 # Unidentified Man #1 | Mr. JOHN DOE (Economist, X) | LUCIAN KIM, BYLINE | KIM
-LABEL_RE = re.compile(
-    rf"^(?P<label>(?P<unid>{_UNIDENTIFIED}(?: *{_PAREN})?)"
-    rf"|(?:(?P<hon>{TITLE_PHRASE}) +(?P<hname>{_CAPS_NAME}){_after_name('h')})"
-    rf"|(?:(?P<name>{_CAPS_NAME}){_after_name('')})"
-    r"):(?=\s|$)"
-)
+LABEL_RE = _label_re(rf"(?:(?P<hon>{TITLE_PHRASE}) +(?P<hname>{_CAPS_NAME}){_after_name('h')})")
+# The same without the honorific branch (it never matches: same groups, always None), for a line whose first two
+# letters open no honorific. Trying the dozens of honorifics, in any case, took half the time of a label's match.
+_UNTITLED_LABEL_RE = _label_re("(?!)(?P<hon>)(?P<hname>)(?P<hrole>)(?P<hrole2>)")
+# First two letters, lower case, of each word names.HONORIFIC matches ("Vice President", "Sen", "Mr")
+_HONORIFIC_HEADS = frozenset(w[:2].lower() for w in (*TITLES.split("|"), *COURTESY_TITLES, *ABBREVIATED_TITLES))
 
 
 # Role words printed after a label's name, in English and in the Spanish of NPR's Spanish-language transcripts.
@@ -67,6 +73,8 @@ _ROLE_WORDS = re.compile(rf",|\(|\breporting\b|^{TITLE_PHRASE} |#|^unidentified"
 
 def _in_capitals(name: str) -> bool:
     """JOHN DOE, LLOYD-JONES, O'BRIEN, McCAMMON, ANA DE la CRUZ: every name word in capitals."""
+    if name == name.upper():  # most labels: no particle or "Mc" (all lower case) to look at word by word
+        return sum(map(str.isalpha, name)) >= 2
     letters = 0
     for tok in name.split():
         if tok in PARTICLES:
@@ -80,6 +88,7 @@ def _in_capitals(name: str) -> bool:
 
 MAX_LABEL_CHARS = 110
 MAX_PAREN_LABEL_CHARS = 220  # "Mr. X (Author, "A Long Book Title: And Its Subtitle")"
+_PAREN_OR_BREAK = re.compile(r"[()\n]")
 
 
 def _label_colon(line: str) -> int:
@@ -91,18 +100,18 @@ def _label_colon(line: str) -> int:
     if opening < 0:
         return colon
     depth = 0
-    for i in range(opening, min(len(line), MAX_PAREN_LABEL_CHARS)):
-        depth += {"(": 1, ")": -1}.get(line[i], 0)
+    for m in _PAREN_OR_BREAK.finditer(line, opening, MAX_PAREN_LABEL_CHARS):  # visits only these characters
+        ch = m.group()
+        if ch == "\n":
+            break
+        depth += 1 if ch == "(" else -1
         if depth == 0:
+            i = m.start()
             after = line.find(":", i, i + 45)  # "(R), ARIZONA:" has a role after the parenthetical
             return after if after >= 0 else colon
-        if line[i] == "\n":
-            break
     return colon
 
 
-# clean and segment ask about the same lines several times (chrome, headers, captions, cutting turns)
-@lru_cache(maxsize=1 << 12)
 def match_label(line: str) -> tuple[str, int] | None:
     """(label as printed without the colon, end of the colon) when the line opens with a speaker label.
 
@@ -111,25 +120,38 @@ def match_label(line: str) -> tuple[str, int] | None:
     if not line or not (line[0].isalpha() or (line[0] == "?" and line[1:2].isalpha())):
         return None
     colon = _label_colon(line)
-    if colon < 0:  # most lines of prose: no colon near the start, no label
+    # most lines of prose: no colon near the start, no label. The label pattern reads no further than the
+    # character after the colon: the answer is the candidate's, which a page prints turn after turn.
+    return None if colon < 0 else _match_label(line[:colon + 2])
+
+
+@lru_cache(maxsize=1 << 12)
+def _match_label(candidate: str) -> tuple[str, int] | None:
+    """match_label of a line's start up to the character after its label's colon."""
+    head = candidate[:2]  # an ASCII head settles it: only letters outside ASCII fold onto others ("ſ" onto "s")
+    titled = not head.isascii() or head.lower() in _HONORIFIC_HEADS
+    m = (LABEL_RE if titled else _UNTITLED_LABEL_RE).match(candidate)
+    if m is None:
         return None
-    m = LABEL_RE.match(line, 0, colon + 2)
-    if m is None or m.end() > (MAX_PAREN_LABEL_CHARS if "(" in m.group() else MAX_LABEL_CHARS) + 1:
+    end = m.end()
+    if end > MAX_LABEL_CHARS + 1 and (end > MAX_PAREN_LABEL_CHARS + 1 or "(" not in m.group()):
         return None
-    label = m.group("label").rstrip()
-    if m.group("unid") is None:
-        name = m.group("hname") or m.group("name") or ""
+    label, unid, hname, name, *roles = m.group("label", "unid", "hname", "name", "role", "role2", "hrole", "hrole2")
+    if unid is None:
+        name = hname or name or ""
         if name.endswith(" reporting"):
             name = name[: -len(" reporting")]
-        for group in ("role", "role2", "hrole", "hrole2"):
-            role = (m.group(group) or "").strip()
+        for role in roles:
+            if role is None:
+                continue
+            role = role.strip()
             if role.endswith(" reporting"):
                 role = role[: -len(" reporting")]
             if role and role != role.upper() and role.lower() not in _LOWER_ROLES:
                 return None
         if not _in_capitals(name) or name.upper() in NOT_SPEAKERS:
             return None
-    return label, m.end()
+    return label.rstrip(), end
 
 
 def label_is_strong(label: str) -> bool:
@@ -200,7 +222,13 @@ BRACKET_MARKER_RE = re.compile(r"^\s*\[(?=[^\n]*[A-Za-z])[^\[\]\n]{1,160}\]\s*$"
 
 
 def is_marker_line(line: str) -> bool:
-    return MARKER_LINE_RE.match(line) is not None or BRACKET_MARKER_RE.match(line) is not None
+    # asked of every line by several steps: a line that opens on anything else is answered without a regex
+    opener = line[:1]
+    if opener == "(":
+        return MARKER_LINE_RE.match(line) is not None
+    if opener == "[":
+        return BRACKET_MARKER_RE.match(line) is not None
+    return opener.isspace() and (MARKER_LINE_RE.match(line) is not None or BRACKET_MARKER_RE.match(line) is not None)
 
 
 

@@ -30,9 +30,14 @@ _ABBREV = COURTESY_TITLES | ABBREVIATED_TITLES.keys() | wordset(
 # trying the pattern at every character.
 _SENT_END_FORM = r"{m}(?<!{m}{{2}}){m}*+[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9À-ÖØ-ÞĀ-ſ])"
 _SENT_END = re.compile(_SENT_END_FORM.format(m="[.?!]"))
+# The splitter's form of it takes the blank after the end too: the end is where that blank starts and the next
+# sentence starts where it ends, so no sentence is stripped of whitespace. It matches at the same marks (a blank
+# holds none).
+_SENT_BREAK_FORM = _SENT_END_FORM.replace(r"(?=\s++", r"(\s++)(?=")
+_SENT_BREAK = re.compile(_SENT_BREAK_FORM.format(m="[.?!]"))
 # The same where the text has no "?" or "!" (nine paragraphs in ten): a pattern opening on one literal character
 # is searched for by the engine several times faster than one opening on a class.
-_SENT_END_DOT = re.compile(_SENT_END_FORM.format(m=r"\."))
+_SENT_BREAK_DOT = re.compile(_SENT_BREAK_FORM.format(m=r"\."))
 
 
 _LOOKBACK = 32  # chars before a dot searched for the word's start before the whole text is
@@ -123,22 +128,19 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
         if joined is not None:
             return joined
     out: list[tuple[int, int]] = []
-    s = 0
-    marks = _SENT_END if "?" in text or "!" in text else _SENT_END_DOT
+    s = len(text) - len(text.lstrip()) if text[:1].isspace() else 0  # where the sentence being read starts
+    marks = _SENT_BREAK if "?" in text or "!" in text else _SENT_BREAK_DOT
     plain = "\n" not in text and "\t" not in text  # a word then starts after the last space: one rfind finds it
     for m in marks.finditer(text):
-        dot, e = m.span()
+        dot = m.start()
+        e, nxt = m.span(1)
         if e - dot == 1 and text[dot] == "." and _abbreviation(
                 text[text.rfind(" ", 0, dot) + 1 if plain else _word_start(text, dot):dot]):
             # "No. 1", "Mr. Smith", "U.S. Senate": not a boundary
             continue
-        piece = text[s:e]  # strip_span, inlined: one call per sentence adds up
-        core = piece.strip()
-        if core:
-            a = s + len(piece) - len(piece.lstrip())
-            out.append((a, a + len(core)))
-        s = e
-    a, b = strip_span(text, s, len(text))
-    if a < b:
-        out.append((a, b))
+        out.append((s, e))  # from a non-blank character to a mark or closer: nothing to strip
+        s = nxt
+    end = len(text.rstrip())
+    if s < end:
+        out.append((s, end))
     return tuple(out)
