@@ -6,7 +6,7 @@ step weighs this evidence.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -145,10 +145,11 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.
 def self_role(text: str, name: str) -> str | None:
     """Role a self-introduction implies: station ID -> host, 'I cover' / 'NPR News' sign-off -> correspondent."""
     unified = unify_apostrophes(text)
+    starts = _starts(name, unified)
     for a, b in split_sentences(text):
-        s = text[a:b]
-        if name not in unified[a:b]:
+        if not _holds(starts, len(name), a, b):  # found in the text once, not sentence by sentence
             continue
+        s = text[a:b]
         nxt = text[b:b + 40]
         if SELF_STAFF.search(s + " " + nxt) or SELF_SIGNOFF.search(s):
             return Role.CORRESPONDENT
@@ -168,7 +169,11 @@ def describe(name: str, texts: list[str]) -> str | None:
     for text in texts:
         if surname not in text or (plain and name not in text):
             continue
+        # the sentences that hold the name (either apostrophe for a straight one), from where it stands in the text
+        starts = _starts(name, text.replace("\u2019", "'")) if curly is None else None
         for a, b in split_sentences(text):
+            if starts is not None and not _holds(starts, len(name), a, b):
+                continue
             s = text[a:b]
             for start, end in _spans(name, s) if curly is None else (m.span() for m in curly.finditer(s)):
                 tail = s[end:]
@@ -188,6 +193,22 @@ def describe(name: str, texts: list[str]) -> str | None:
                     if 1 < len(found.split()) <= 30 or (found and found[0].islower()):
                         return found
     return None
+
+
+def _starts(needle: str, text: str) -> list[int]:
+    """Every place `needle` starts in `text`, overlapping ones included."""
+    out = []
+    i = text.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = text.find(needle, i + 1)
+    return out
+
+
+def _holds(starts: list[int], n: int, a: int, b: int) -> bool:
+    """Whether text[a:b] holds a needle of length `n` that starts at one of `starts` (sorted)."""
+    k = bisect_left(starts, a)
+    return k < len(starts) and starts[k] + n <= b
 
 
 def _spans(name: str, s: str) -> Iterator[tuple[int, int]]:
