@@ -239,7 +239,7 @@ def name_at(text: str, pos: int, min_words: int = 1) -> str | None:
 def _scan(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, str, int], ...]]:
     """The text's tokens, and find_names(text, 1) with each name's word count."""
     # one split gives the tokens and the gaps between them, without a Match object per token
-    parts = (_TOKEN_SPLIT if has_astral(text) else _token_split_bmp()).split(text)
+    parts = (_TOKEN_SPLIT if not text.isascii() and has_astral(text) else _token_split_bmp()).split(text)
     words = tuple(parts[1::2])
     flags = list(map(_name_word, words))
     if True not in flags:
