@@ -28,8 +28,12 @@ _COPYR = re.compile("[Cc][Oo][Pp][Yy][Rr]")
 
 def copyright_year(text: str) -> re.Match[str] | None:
     """COPYRIGHT_YEAR.search(text), from the first place the word can start."""
-    first = _COPYR.search(text)
-    return COPYRIGHT_YEAR.search(text, first.start()) if first else None
+    low = text.lower()  # no character but an ASCII letter lowers to one, and where none lowers to several ...
+    if len(low) == len(text):  # ... every one keeps its place: str.find is cheaper than the class scan
+        first = low.find("copyr")
+        return COPYRIGHT_YEAR.search(text, first) if first >= 0 else None
+    m = _COPYR.search(text)
+    return COPYRIGHT_YEAR.search(text, m.start()) if m else None
 
 
 A_YEAR = re.compile(r"\b" + YEAR + r"\b")
