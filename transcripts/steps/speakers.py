@@ -39,6 +39,7 @@ from transcripts.rules.speech import (
 )
 from transcripts.rules.words import count_words, joint_starts, texts_holding
 from transcripts.steps.cues import (
+    Texts,
     describe,
     handed_hosts,
     may_greet,
@@ -89,7 +90,8 @@ Turns = list[tuple[int, Segment]]  # (seg_idx, turn segment) of each turn, in or
 def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], book: NameBook) -> Cast:
     """The page's speakers: voices read from the labels, then evidence gathered and applied pass by pass."""
     turns = [(i, s) for i, s in enumerate(segments) if s.kind == K.TURN]
-    texts = [s.text for s in segments] + notes.get("teaser", [])  # an interview's introduction describes its cast
+    # an interview's introduction describes its cast
+    texts = Texts.of([s.text for s in segments] + notes.get("teaser", []))
     bios = parse_bios(notes.get("bio", []))
     voices, order = _voices(turns)
     _listen(turns, order)
