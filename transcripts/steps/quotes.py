@@ -65,6 +65,8 @@ _PARA_BREAK = re.compile(r"\n\n")
 def quotations(text: str) -> list[_Found]:
     """Double-quoted stretches; a quotation left open at a paragraph's end runs to that end."""
     out: list[_Found] = []
+    if _OPEN_MARK.search(text) is None:  # most paragraphs quote nobody: their breaks are not listed
+        return out
     para_end = [m.start() for m in _PARA_BREAK.finditer(text)] + [len(text)]
     pos = 0
     while (m := _OPEN_MARK.search(text, pos)) is not None:  # jump from mark to mark, not character by character
@@ -224,9 +226,10 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str],
         prev_idx = idx
         text = seg.text
         offsets = None  # mapped only for a paragraph that has a quotation to place
-        sents = split_sentences(text)
+        found = quotations(text)
+        sents = split_sentences(text) if found else ()  # split only a paragraph that quotes someone
         para_speaker: str | None = None
-        for q in quotations(text):
+        for q in found:
             inner = text[q.a:q.b].strip()
             if not _long_enough(inner) or _is_title(inner):
                 continue
