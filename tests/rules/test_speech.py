@@ -1,6 +1,6 @@
 import pytest
 
-from transcripts.rules.speech import HOST_ACTS
+from transcripts.rules.speech import HOST_ACTS, HOST_ACTS_HINTS
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -13,6 +13,7 @@ from transcripts.rules.speech import HOST_ACTS
 ])
 def test_speech_host_acts_are_hand_offs_and_host_phrases(text: str, expected: bool) -> None:
     assert bool(HOST_ACTS.search(text)) is expected
+    assert not expected or any(h in text for h in HOST_ACTS_HINTS)  # a turn holding no hint is never scanned
 
 
 def test_speech_host_acts_on_a_long_capitalised_page_still_finds_the_hand_off() -> None:

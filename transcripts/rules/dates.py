@@ -28,8 +28,12 @@ _COPYR = re.compile("[Cc][Oo][Pp][Yy][Rr]")
 
 def copyright_year(text: str) -> re.Match[str] | None:
     """COPYRIGHT_YEAR.search(text), from the first place the word can start."""
-    first = _COPYR.search(text)
-    return COPYRIGHT_YEAR.search(text, first.start()) if first else None
+    low = text.lower()  # no character but an ASCII letter lowers to one, and where none lowers to several ...
+    if len(low) == len(text):  # ... every one keeps its place: str.find is cheaper than the class scan
+        first = low.find("copyr")
+        return COPYRIGHT_YEAR.search(text, first) if first >= 0 else None
+    m = _COPYR.search(text)
+    return COPYRIGHT_YEAR.search(text, m.start()) if m else None
 
 
 A_YEAR = re.compile(r"\b" + YEAR + r"\b")
@@ -39,6 +43,24 @@ SPOKEN_YEAR = re.compile(
     rf"{MONTH}\s+\d{{1,2}},\s+{YEAR}\b|\b(?:[Ii]t{APOS}s|[Ii]t is) now {YEAR}\b")
 # every SPOKEN_YEAR form holds one of these strings: substring tests are far cheaper than the regex scan
 SPOKEN_YEAR_HINTS = ("here we are in ", *(f"t{a}s" for a in APOS_CHARS), "oday is", "recorded", "t is now")
+# ... and starts this far before one ("It's", "today is"): a match is tried there only, not at every character
+_SPOKEN_YEAR_BACK = {"here we are in ": 0, "recorded": 0}
+
+
+def spoken_year(text: str) -> re.Match[str] | None:
+    """SPOKEN_YEAR.search(text): the leftmost match, tried where a form's literal puts its start."""
+    starts: set[int] = set()
+    for hint in SPOKEN_YEAR_HINTS:
+        back = _SPOKEN_YEAR_BACK.get(hint, 1)
+        i = text.find(hint)
+        while i >= 0:
+            if i >= back:
+                starts.add(i - back)
+            i = text.find(hint, i + 1)
+    for start in sorted(starts):
+        if m := SPOKEN_YEAR.match(text, start):
+            return m
+    return None
 
 # "TAIPEI and MOSCOW — ...", "DES MOINES, Iowa — ...", "WASHINGTON -- ...": the place a written story opens on
 _CAPS_WORD = rf"[^\W\d_a-z][^\W\d_a-z.{APOS_CHARS}-]*"

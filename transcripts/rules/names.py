@@ -239,7 +239,7 @@ def name_at(text: str, pos: int, min_words: int = 1) -> str | None:
 def _scan(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, str, int], ...]]:
     """The text's tokens, and find_names(text, 1) with each name's word count."""
     # one split gives the tokens and the gaps between them, without a Match object per token
-    parts = (_TOKEN_SPLIT if has_astral(text) else _token_split_bmp()).split(text)
+    parts = (_TOKEN_SPLIT if not text.isascii() and has_astral(text) else _token_split_bmp()).split(text)
     words = tuple(parts[1::2])
     flags = list(map(_name_word, words))
     if True not in flags:
@@ -328,8 +328,8 @@ class NameBook:
         self._names_with: dict[tuple[str, ...], list[str]] = {}
         self._word_forms: dict[str, Counter[str]] = {}
 
-    def _having(self, keys: list[str]) -> list[tuple[str, str]]:
-        """(text, folded text) of the texts whose folded form holds every one of `keys`, in page order."""
+    def holding(self, keys: list[str]) -> list[int]:
+        """The texts (by index) whose folded form holds every one of `keys` (folded), in page order."""
         if not self._folded and self._texts:
             # fold, for long text (an ASCII text holds no curly apostrophe, and folds as it lowers)
             self._folded = [(t, t.lower() if t.isascii() else unify_apostrophes(t).upper().casefold())
@@ -337,12 +337,16 @@ class NameBook:
             self._joined = "\n".join(f for _, f in self._folded)
             self._starts = joint_starts([f for _, f in self._folded])
         if not keys or not self._folded or "\n" in keys[0]:
-            found = self._folded if all(k in self._joined for k in keys) else []
+            found = list(range(len(self._folded))) if all(k in self._joined for k in keys) else []
         else:  # the texts holding the first key, from where it stands in the joined texts (it crosses no joint)
-            found = [self._folded[k] for k in texts_holding(self._joined, self._starts, keys[:1])]
+            found = texts_holding(self._joined, self._starts, keys[:1])
         for key in keys[1:] if found else ():
-            found = [tf for tf in found if key in tf[1]]
+            found = [k for k in found if key in self._folded[k][1]]
         return found
+
+    def _having(self, keys: list[str]) -> list[tuple[str, str]]:
+        """(text, folded text) of the texts whose folded form holds every one of `keys`, in page order."""
+        return [self._folded[k] for k in self.holding(keys)]
 
     def names_with(self, keys: list[str]) -> list[str]:
         """Every name (apostrophes unified) of the texts that hold `keys`, in page order."""

@@ -18,6 +18,9 @@ HOST_ACTS = re.compile(
     r"give us a call|let's go to|thank you so much for (?:your time|talking with us|joining us)|"
     rf"[A-Z][\w{APOS_CHARS}-]++ [A-Z][\w{APOS_CHARS}-]++ "
     r"(?:reports|has the story|has more|is on the line|covers)\b)")
+# every HOST_ACTS match holds one of these: a turn holding none is not scanned by the pattern
+HOST_ACTS_HINTS = ("join", "welcome to the ", "guest", "give us a call", "let's go to", "thank you so much for ",
+                   " reports", " has ", " is on the line", " covers")
 SELF_INTRO = re.compile(rf"\b(?:I{APOS}m|I am|[Tt]his is|[Mm]y name is|[Ss]oy|[Mm]e llamo)\s+")
 SELF_INTRO_HINTS = ("I'm", "I’m", "I am", "his is", "y name is", "oy ", "e llamo")
 # The literal of each SELF_INTRO form and how far after the match start it stands: every match starts just

@@ -6,8 +6,9 @@ step weighs this evidence.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
 from schemas.appearances import Role
@@ -145,10 +146,11 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.
 def self_role(text: str, name: str) -> str | None:
     """Role a self-introduction implies: station ID -> host, 'I cover' / 'NPR News' sign-off -> correspondent."""
     unified = unify_apostrophes(text)
+    starts = _starts(name, unified)
     for a, b in split_sentences(text):
-        s = text[a:b]
-        if name not in unified[a:b]:
+        if not _holds(starts, len(name), a, b):  # found in the text once, not sentence by sentence
             continue
+        s = text[a:b]
         nxt = text[b:b + 40]
         if SELF_STAFF.search(s + " " + nxt) or SELF_SIGNOFF.search(s):
             return Role.CORRESPONDENT
@@ -157,7 +159,24 @@ def self_role(text: str, name: str) -> str | None:
     return None
 
 
-def describe(name: str, texts: list[str]) -> str | None:
+@dataclass(frozen=True)
+class Texts:
+    """A page's texts and the same joined by newlines, for the searches that cover them all (texts_holding)."""
+
+    items: list[str]
+    joined: str
+    starts: list[int]
+
+    @classmethod
+    def of(cls, texts: list[str]) -> Texts:
+        return cls(texts, "\n".join(texts), joint_starts(texts))
+
+    def holding(self, literals: tuple[str, ...]) -> list[int]:
+        """The texts (by index) that hold one of `literals` (no newline in any), in order."""
+        return texts_holding(self.joined, self.starts, literals)
+
+
+def describe(name: str, texts: Texts) -> str | None:
     """A description the page's prose gives a person: 'X is a senior fellow at Y', 'Putin's spokesman, X,',
     'Here's X, the mayor of Y.'"""
     # the name as written, either apostrophe for a straight one: a plain search of the sentence with its right
@@ -165,10 +184,17 @@ def describe(name: str, texts: list[str]) -> str | None:
     curly = re.compile(re.escape(name).replace("'", APOS)) if "\u2019" in name else None
     plain = "'" not in name  # written only as it is: a text that does not hold it is not split
     surname = name.split()[-1]
-    for text in texts:
+    # the texts that hold the name as written (which holds the surname), else the surname: one search of the page
+    needle = name if plain else surname
+    for k in texts.holding((needle,)) if "\n" not in needle else range(len(texts.items)):
+        text = texts.items[k]
         if surname not in text or (plain and name not in text):
             continue
+        # the sentences that hold the name (either apostrophe for a straight one), from where it stands in the text
+        starts = _starts(name, text.replace("\u2019", "'")) if curly is None else None
         for a, b in split_sentences(text):
+            if starts is not None and not _holds(starts, len(name), a, b):
+                continue
             s = text[a:b]
             for start, end in _spans(name, s) if curly is None else (m.span() for m in curly.finditer(s)):
                 tail = s[end:]
@@ -190,6 +216,22 @@ def describe(name: str, texts: list[str]) -> str | None:
     return None
 
 
+def _starts(needle: str, text: str) -> list[int]:
+    """Every place `needle` starts in `text`, overlapping ones included."""
+    out = []
+    i = text.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = text.find(needle, i + 1)
+    return out
+
+
+def _holds(starts: list[int], n: int, a: int, b: int) -> bool:
+    """Whether text[a:b] holds a needle of length `n` that starts at one of `starts` (sorted)."""
+    k = bisect_left(starts, a)
+    return k < len(starts) and starts[k] + n <= b
+
+
 def _spans(name: str, s: str) -> Iterator[tuple[int, int]]:
     """Where `name` (no right single quote in it) is written in `s`, its apostrophes straight or curly."""
     s = s.replace("\u2019", "'")
@@ -199,15 +241,16 @@ def _spans(name: str, s: str) -> Iterator[tuple[int, int]]:
         i = s.find(name, i + len(name))
 
 
-def staff_names(texts: list[str]) -> tuple[set[str], set[str]]:
+def staff_names(page_texts: Texts | list[str]) -> tuple[set[str], set[str]]:
     """Staff journalists: folded names the page credits as "NPR's Lucian Kim"; and the show's crew, "our producer
     Marcela Quiroga" or a first name the host hands a story to ("Lisette está trabajando en la crónica ...")."""
     staff: set[str] = set()
     crew: set[str] = set()
     # one pass over the page for each cue's literals (its hints), which no text's joint crosses: the texts that
     # hold none are never scanned by the cue's regex, and a page that holds none is not read again
-    page = "\n".join(texts)
-    starts = joint_starts(texts)
+    if not isinstance(page_texts, Texts):
+        page_texts = Texts.of(page_texts)
+    texts, page, starts = page_texts.items, page_texts.joined, page_texts.starts
     for m in NPRS.finditer(page):  # a literal opens it: the regex engine skips ahead to "NPR" by itself
         end = starts[bisect_right(starts, m.start())] - 1  # the end of the text it is in
         after = name_at(page[m.end():min(m.end() + 80, end)], 0, 2)  # the first name of the 80 characters after

@@ -70,7 +70,7 @@ def label_page(page: Segmented) -> Labeled:
 
     quotes = []
     if any(s.kind == K.PARAGRAPH for s in segs):
-        quotes = extract_quotes(segs, src.text, [n for n, _ in cast.bios.values()])
+        quotes = extract_quotes(segs, src.text, [n for n, _ in cast.bios.values()], book)
         ids = {fold(a.name): a.speaker_id for a in cast.appearances if a.kind == SpeakerKind.PERSON}
         quotes = [dataclasses.replace(q, speaker_id=ids.get(fold(q.speaker_name)) if q.speaker_name else None)
                   for q in quotes]

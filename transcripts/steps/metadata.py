@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from schemas.documents import YearSource
-from transcripts.rules.dates import A_YEAR, DATE_YEAR, SPOKEN_YEAR, SPOKEN_YEAR_HINTS, copyright_year
+from transcripts.rules.dates import A_YEAR, DATE_YEAR, SPOKEN_YEAR_HINTS, copyright_year, spoken_year
 from transcripts.rules.names import find_names, fold
 from transcripts.rules.programs import (
     BIO_ID,
@@ -77,7 +77,7 @@ def find_year(copyright_texts: list[str], date_lines: list[str], spoken: list[st
         # every form ends on a year and holds a hint: skip the regex scan
         if ("19" not in text and "20" not in text) or not any(h in text for h in SPOKEN_YEAR_HINTS):
             continue
-        t = SPOKEN_YEAR.search(text)
+        t = spoken_year(text)
         if t:
             return int(next(g for g in t.groups() if g)), YearSource.TEXT
     return None, None

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from schemas.segments import SegmentKind as K
 from transcripts.model import Quote, Segment
-from transcripts.rules.names import PARTICLES, find_names, fold, has_surname
+from transcripts.rules.names import PARTICLES, NameBook, find_names, fold, has_surname
 from transcripts.rules.offsets import SegmentOffsets
 from transcripts.rules.sentences import split_sentences
-from transcripts.rules.words import APOSTROPHES, count_words, unify_apostrophes
+from transcripts.rules.words import APOSTROPHES, count_words
 
 CUES = (r"says|said|say|writes|wrote|argues|argued|adds|added|tells|told|explains|explained|notes|noted|recalls|"
         r"recalled|continues|continued|asks|asked|insists|insisted|warns|warned|tweeted|posted|reported|replied|"
@@ -65,6 +65,8 @@ _PARA_BREAK = re.compile(r"\n\n")
 def quotations(text: str) -> list[_Found]:
     """Double-quoted stretches; a quotation left open at a paragraph's end runs to that end."""
     out: list[_Found] = []
+    if _OPEN_MARK.search(text) is None:  # most paragraphs quote nobody: their breaks are not listed
+        return out
     para_end = [m.start() for m in _PARA_BREAK.finditer(text)] + [len(text)]
     pos = 0
     while (m := _OPEN_MARK.search(text, pos)) is not None:  # jump from mark to mark, not character by character
@@ -86,10 +88,10 @@ def quotations(text: str) -> list[_Found]:
 class _People:
     """Person names in document order, to complete a surname or first mention ("Greene" -> "Sam Greene")."""
 
-    def __init__(self, texts: list[str], extra: list[str]) -> None:
+    def __init__(self, texts: list[str], extra: list[str], book: NameBook) -> None:
         self._texts = texts
         self._extra = extra
-        self._folded: list[str] | None = None  # each text folded, once a lone name is asked about
+        self._book = book  # its first texts are `texts`: the page's folded once, for speakers and quotes
         self._resolved: dict[str, str | None] = {}
 
     def _full_names_with(self, words: list[str]) -> list[str]:
@@ -98,13 +100,11 @@ class _People:
         a piece of its text's, and few of a page's texts name the person a lone name may be."""
         if not words:
             return []
-        if self._folded is None:  # fold(text), spelled as NameBook spells it: str.translate is slow on long text
-            self._folded = [unify_apostrophes(text).upper().casefold() for text in self._texts]
         want = set(words)
         out: dict[str, None] = {}
-        for text, folded in zip(self._texts, self._folded, strict=True):
-            if all(map(folded.__contains__, want)):
-                for _, _, found in find_names(text, 2):
+        for k in self._book.holding(list(dict.fromkeys(words))):
+            if k < len(self._texts):
+                for _, _, found in find_names(self._texts[k], 2):
                     name = found.translate(APOSTROPHES)
                     if want <= set(fold(name).split()):
                         out[name] = None
@@ -208,10 +208,13 @@ def _last_named(text: str, people: _People) -> str | None:
     return next((n for _, _, n in reversed(find_names(text)) if people.resolve(n)), None)
 
 
-def extract_quotes(segments: list[Segment], source: str, extra_names: list[str]) -> list[Quote]:
-    """Attributed quotations in the page's prose paragraphs, with their offsets in the source text."""
+def extract_quotes(segments: list[Segment], source: str, extra_names: list[str],
+                   book: NameBook | None = None) -> list[Quote]:
+    """Attributed quotations in the page's prose paragraphs, with their offsets in the source text. `book`: the
+    page's NameBook, whose first texts are the segments' (made here when not given)."""
     prose = [(i, s) for i, s in enumerate(segments) if s.kind == K.PARAGRAPH]
-    people = _People([s.text for s in segments], extra_names)
+    texts = [s.text for s in segments]
+    people = _People(texts, extra_names, book if book is not None else NameBook(texts))
     quotes: list[Quote] = []
     last_speaker: str | None = None  # the last attributed speaker, for pronouns and continued quotations
     prev_para_speaker: str | None = None
@@ -223,9 +226,10 @@ def extract_quotes(segments: list[Segment], source: str, extra_names: list[str])
         prev_idx = idx
         text = seg.text
         offsets = None  # mapped only for a paragraph that has a quotation to place
-        sents = split_sentences(text)
+        found = quotations(text)
+        sents = split_sentences(text) if found else ()  # split only a paragraph that quotes someone
         para_speaker: str | None = None
-        for q in quotations(text):
+        for q in found:
             inner = text[q.a:q.b].strip()
             if not _long_enough(inner) or _is_title(inner):
                 continue

@@ -32,12 +32,14 @@ from transcripts.rules.speech import (
     CALLER_SAYS,
     HANDS_OVER,
     HOST_ACTS,
+    HOST_ACTS_HINTS,
     HOST_DESC,
     SELF_INTRO_HINTS,
     STAFF_DESC,
 )
-from transcripts.rules.words import count_words, joint_starts, texts_holding
+from transcripts.rules.words import count_words
 from transcripts.steps.cues import (
+    Texts,
     describe,
     handed_hosts,
     may_greet,
@@ -88,10 +90,11 @@ Turns = list[tuple[int, Segment]]  # (seg_idx, turn segment) of each turn, in or
 def resolve(segments: list[Segment], doc_id: str, notes: dict[str, list[str]], book: NameBook) -> Cast:
     """The page's speakers: voices read from the labels, then evidence gathered and applied pass by pass."""
     turns = [(i, s) for i, s in enumerate(segments) if s.kind == K.TURN]
-    texts = [s.text for s in segments] + notes.get("teaser", [])  # an interview's introduction describes its cast
+    # an interview's introduction describes its cast
+    texts = Texts.of([s.text for s in segments] + notes.get("teaser", []))
     bios = parse_bios(notes.get("bio", []))
     voices, order = _voices(turns)
-    _listen(turns, order)
+    _listen(turns, order, texts)
     staff, crew = staff_names(texts)
     handed = handed_hosts([seg.text for _, seg in turns])
     _assign_intro(voices, order, turns)
@@ -160,16 +163,16 @@ def _is_voice_of(v: Voice, name: str, turns: Turns) -> bool:
     return not own or any(fold(n) == fold(name) for n in own)
 
 
-def _listen(turns: Turns, order: list[Voice]) -> None:
+def _listen(turns: Turns, order: list[Voice], texts: Texts) -> None:
     """What the speakers say about each other and themselves: greetings (in a turn's first sentence they answer
-    the previous speaker, in its last they address the next) and self-introductions."""
+    the previous speaker, in its last they address the next) and self-introductions. `texts`: the page's, the
+    segments' first."""
     # a turn without a SELF_INTRO hint introduces nobody: the page is searched for them once, not turn by turn
-    texts = [seg.text for _, seg in turns]
-    introducing = set(texts_holding("\n".join(texts), joint_starts(texts), SELF_INTRO_HINTS))
-    for t, (_, seg) in enumerate(turns):
+    introducing = set(texts.holding(SELF_INTRO_HINTS)) if turns else set()  # by segment index
+    for t, (i, seg) in enumerate(turns):
         if may_greet(seg.text):
             _greeted(t, seg.text, turns, order)
-        for own_name in self_names(seg.text) if t in introducing else ():
+        for own_name in self_names(seg.text) if i in introducing else ():
             order[t].selfs.append(own_name)
             role = self_role(seg.text, own_name)
             if role:
@@ -419,6 +422,14 @@ def _role(v: Voice, turns: Turns, bios: Bios, staff: set[str], handed: dict[str,
         return Role.HOST
     if fold(v.name) in staff or fold(v.name).split()[0] in staff:  # a first name: the host's "Lisette está ..."
         return Role.CORRESPONDENT
-    if any(HOST_ACTS.search(turns[t][1].text) for t in v.turns[:3]):
+    if any(_host_acts(turns[t][1].text) for t in v.turns[:3]):
         return Role.HOST
     return Role.GUEST
+
+
+def _host_acts(text: str) -> bool:
+    """HOST_ACTS.search(text), scanning only a turn that holds one of its literals."""
+    for hint in HOST_ACTS_HINTS:  # a loop, not any(): a generator costs more than most of the tests
+        if hint in text:
+            return HOST_ACTS.search(text) is not None
+    return False
