@@ -34,6 +34,8 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str],
     earlier "Morning Edition host"), else any mention."""
     texts = [*spoken, *heard, *bios, *(stated or [])]
     printing = program_texts(texts)
+    if not printing:
+        return None  # no text prints a program name: every pass below would find none
     # the passes below read the same texts: scan each once, and none that prints no program name
     found: dict[str, list[re.Match[str]]] = {text: [] for k, text in enumerate(texts) if k not in printing}
 
