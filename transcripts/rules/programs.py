@@ -4,8 +4,9 @@ and the program names a speaker label can never be."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
-from transcripts.rules.words import APOS, APOS_CHARS, joint_starts, texts_holding
+from transcripts.rules.words import APOS, APOS_CHARS, joint_starts, prefix_tree
 
 # NPR programs by their proper names; the page may print them in capitals ("This is MORNING EDITION").
 PROGRAMS = (
@@ -31,56 +32,44 @@ PROGRAM_FORMS: tuple[tuple[str, str], ...] = tuple(sorted(
     key=lambda kv: -len(kv[0])))
 PROGRAM_RE = re.compile(r"(?<![\w&])(" + "|".join(re.escape(f) for f, _ in PROGRAM_FORMS) + r")(?![\w&])", re.I)
 EXACT_FORMS = frozenset(f for f, _ in PROGRAM_FORMS)
-# Lower-case forms that contain no shorter one: PROGRAM_RE can match only where one of them is a substring of
-# the text folded by _fold, and C substring tests are ~6x cheaper than the case-blind regex scan.
-_PROGRAM_NEEDLES: tuple[str, ...] = ()
-for _form in sorted({f.lower() for f in EXACT_FORMS if f.isascii()}, key=len):
-    if not any(n in _form for n in _PROGRAM_NEEDLES):
-        _PROGRAM_NEEDLES += (_form,)
-
-
+# How a page prints a program name it means: exactly as listed or in capitals, after an optional "the"
+# (metadata.find_program takes no other case: "fresh air" in prose is no program). Each such name holds one of
+# these pieces, case and all; most texts hold none, and one case-blind PROGRAM_RE scan per text that does is
+# cheaper than a case-blind search of the page for every form. ASCII forms only: see program_texts.
+_PRINTED: list[str] = []
+for _form in sorted({v for f in EXACT_FORMS if f.isascii() for v in (f, f.removeprefix("The ").upper())}, key=len):
+    if not any(p in _form for p in _PRINTED):
+        _PRINTED.append(_form)
+_PRINTED_RE = re.compile(prefix_tree(_PRINTED))  # all start in capitals or a digit: the scan skips the rest fast
 # The only characters outside ASCII that re.IGNORECASE equates with an ASCII letter (found by trying every code
-# point): "İ" and "ı" with i, "ſ" with s, the Kelvin sign with k. str.lower alone does not map them so.
-_ASCII_CASE_TWINS = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
+# point), each with the letter of its own case: "İ" and "ı" with i, "ſ" with s, the Kelvin sign with k.
+_ASCII_CASE_TWINS = (("\u0130", "I"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "K"))
 
 
-def _fold(text: str) -> str:
+def _untwin(text: str) -> str:
+    """The text with each twin replaced by its ASCII letter, one character for one (positions are kept)."""
     if not text.isascii():
         for twin, letter in _ASCII_CASE_TWINS:
             if twin in text:  # rare: str.translate would cost more than the scan it saves
                 text = text.replace(twin, letter)
-    return text.lower()
+    return text
 
 
-# Needles grouped under a piece they share: where the piece is absent (each test is a scan of the whole page),
-# one test rules out the group. A needle no piece covers is a group of its own. A piece of one character is
-# searched for by memchr, several times faster than a longer one: "&" rather than " & ".
-_SHARED_PIECES = ("edition", "consider", "radio", "latino", "tell me", "&")
-_NEEDLE_GROUPS: dict[str, list[str]] = {}
-for _needle in _PROGRAM_NEEDLES:
-    _NEEDLE_GROUPS.setdefault(next((p for p in _SHARED_PIECES if p in _needle), _needle), []).append(_needle)
+# The forms with "…" never had a piece of their own (the lower-case needles this replaced were ASCII forms): a
+# text printing one was scanned only when it held an ASCII form in any case. Kept so for identical outputs.
+_ELLIPSIS = "\u2026"
+_LOWER_FORMS = tuple({f.lower() for f in EXACT_FORMS if f.isascii()})
 
 
-def program_needles(texts: list[str]) -> tuple[tuple[str, ...], set[int]]:
-    """The needles that occur anywhere in `texts` (a page's texts, tested together: most name no program), and
-    the indexes of the texts they occur in (the others name no program)."""
-    joined = _fold("\n".join(texts))
-    found = {n for piece, group in _NEEDLE_GROUPS.items() if piece in joined
-             for n in group if n == piece or n in joined}
-    needles = tuple(n for n in _PROGRAM_NEEDLES if n in found)
-    # _fold keeps every character in its place (it maps each to one): the texts' starts in `joined` are theirs
-    return needles, set(texts_holding(joined, joint_starts(texts), needles)) if needles else set()
-
-
-def find_programs(text: str, needles: tuple[str, ...] = _PROGRAM_NEEDLES) -> list[re.Match[str]]:
-    """PROGRAM_RE.finditer(text), skipping the scan where no form can occur (`needles`: the needles
-    program_needles found in texts that include this one)."""
-    if not needles:  # the page names no program anywhere: no text needs folding
-        return []
-    low = _fold(text)
-    if not any(n in low for n in needles):
-        return []
-    return list(PROGRAM_RE.finditer(text))
+def program_texts(texts: list[str]) -> set[int]:
+    """The texts (by index) that may print a program name: only those need PROGRAM_RE's scan."""
+    joined = _untwin("\n".join(texts))
+    starts = joint_starts(texts)
+    found = {bisect_right(starts, m.start()) - 1 for m in _PRINTED_RE.finditer(joined)}
+    if _ELLIPSIS in joined:
+        found.update(k for k, text in enumerate(texts)
+                     if _ELLIPSIS in text and any(f in _untwin(text).lower() for f in _LOWER_FORMS))
+    return found
 
 
 # A program name in capitals before a colon ("ALL THINGS CONSIDERED:") is not a speaker label.

@@ -12,9 +12,9 @@ from transcripts.rules.programs import (
     EXACT_FORMS,
     LEADING_THE,
     PROGRAM_FORMS,
+    PROGRAM_RE,
     STATION_ID,
-    find_programs,
-    program_needles,
+    program_texts,
 )
 from transcripts.rules.words import APOSTROPHES
 
@@ -33,20 +33,22 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str],
     program printed as NPR transcripts print their own program (capitals: "IT'S BEEN A MINUTE here" over an
     earlier "Morning Edition host"), else any mention."""
     texts = [*spoken, *heard, *bios, *(stated or [])]
-    needles, holders = program_needles(texts)
-    # the passes below read the same texts: scan each once, and none that holds no needle
-    found: dict[str, list[re.Match[str]]] = {text: [] for k, text in enumerate(texts) if k not in holders}
+    printing = program_texts(texts)
+    if not printing:
+        return None  # no text prints a program name: every pass below would find none
+    # the passes below read the same texts: scan each once, and none that prints no program name
+    found: dict[str, list[re.Match[str]]] = {text: [] for k, text in enumerate(texts) if k not in printing}
 
     def hits(texts: list[str], context: re.Pattern[str] | None, caps: bool = False) -> str | None:
         for text in texts:
             matches = found.get(text)
             if matches is None:
-                matches = found[text] = find_programs(text, needles)
+                matches = found[text] = list(PROGRAM_RE.finditer(text))
             for m in matches:
                 form = m.group(1)
                 core = LEADING_THE.sub("", form)
                 if not (core.isupper() or (not caps and (form in EXACT_FORMS or core in EXACT_FORMS))):
-                    continue  # "here and now" in prose is not a program
+                    continue  # "here and now" in prose is not a program (program_texts relies on this rule)
                 if (context or " " not in form) and not (context or STATION_ID).search(
                         text[max(0, m.start() - 40):m.start()]):
                     continue
