@@ -35,9 +35,9 @@ EXACT_FORMS = frozenset(f for f, _ in PROGRAM_FORMS)
 # How a page prints a program name it means: exactly as listed or in capitals, after an optional "the"
 # (metadata.find_program takes no other case: "fresh air" in prose is no program). Each such name holds one of
 # these pieces, case and all; most texts hold none, and one case-blind PROGRAM_RE scan per text that does is
-# cheaper than a case-blind search of the page for every form. ASCII forms only: see program_texts.
+# cheaper than a case-blind search of the page for every form.
 _PRINTED: list[str] = []
-for _form in sorted({v for f in EXACT_FORMS if f.isascii() for v in (f, f.removeprefix("The ").upper())}, key=len):
+for _form in sorted({v for f in EXACT_FORMS for v in (f, f.removeprefix("The ").upper())}, key=len):
     if not any(p in _form for p in _PRINTED):
         _PRINTED.append(_form)
 _PRINTED_RE = re.compile(prefix_tree(_PRINTED))  # all start in capitals or a digit: the scan skips the rest fast
@@ -55,21 +55,11 @@ def _untwin(text: str) -> str:
     return text
 
 
-# The forms with "…" never had a piece of their own (the lower-case needles this replaced were ASCII forms): a
-# text printing one was scanned only when it held an ASCII form in any case. Kept so for identical outputs.
-_ELLIPSIS = "\u2026"
-_LOWER_FORMS = tuple({f.lower() for f in EXACT_FORMS if f.isascii()})
-
-
 def program_texts(texts: list[str]) -> set[int]:
     """The texts (by index) that may print a program name: only those need PROGRAM_RE's scan."""
     joined = _untwin("\n".join(texts))
     starts = joint_starts(texts)
-    found = {bisect_right(starts, m.start()) - 1 for m in _PRINTED_RE.finditer(joined)}
-    if _ELLIPSIS in joined:
-        found.update(k for k, text in enumerate(texts)
-                     if _ELLIPSIS in text and any(f in _untwin(text).lower() for f in _LOWER_FORMS))
-    return found
+    return {bisect_right(starts, m.start()) - 1 for m in _PRINTED_RE.finditer(joined)}
 
 
 # A program name in capitals before a colon ("ALL THINGS CONSIDERED:") is not a speaker label.

@@ -54,7 +54,9 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str],
                     continue
                 if context is None and text[m.start() - 1:m.start()] in QUOTE_MARKS:
                     continue  # 'bringing "On Point" back': a program talked about, not the page's own
-                return _PROGRAM_OF.get(fold(form)) or _PROGRAM_OF[fold(core)]
+                program = _PROGRAM_OF.get(fold(form)) or _PROGRAM_OF.get(fold(core))
+                if program:  # None for a look-alike letter that folds to two ("WAİT WAIT ...")
+                    return program
         return None
 
     said, own = hits(spoken, STATION_ID), hits(stated or [], None)
