@@ -2,6 +2,8 @@ import re
 from collections import Counter
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from transcripts.rules.words import (
     APOSTROPHES,
@@ -115,3 +117,21 @@ def test_texts_holding_finds_each_text_holding_a_literal_once_in_order() -> None
     joined = "\n".join(texts)
     assert texts_holding(joined, joint_starts(texts), ("I'm", "here")) == [0, 1, 3, 4]
     assert texts_holding(joined, joint_starts(texts), ("absent",)) == []
+
+
+_WORD_COUNTED = re.compile(r"\w+(?:['\u2019]\w+)*")  # the words analysts count, as a plain pattern
+
+
+@given(st.text(alphabet=st.sampled_from("ab_9 '\u2019\u2018-.\n\té\u00df\u201c\u2014\xa0\u00a9\ud800\U0001d400"),
+               max_size=40) | st.text(max_size=40))
+def test_words_count_is_the_pattern_count(text: str) -> None:
+    # the ASCII shortcut and the pattern count alike: "'tis", "dogs'", "a''b", "rock'n'roll", "o'clock"
+    count_words.cache_clear()
+    assert count_words(text) == len(_WORD_COUNTED.findall(text))
+
+
+@pytest.mark.parametrize(("text", "n"), [("'tis", 1), ("dogs'", 1), ("a''b", 2), ("rock'n'roll", 1), ("'", 0),
+                                         ("a'b'c d", 2), ("don’t", 1), ("x_y'z", 1),
+                                         ("“Café—olé” ‘x’ «y»", 4), ("\u00e9\ud800\u00e9", 2)])
+def test_words_count_inner_apostrophes_only(text: str, n: int) -> None:
+    assert count_words(text) == n

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import filterfalse
+from itertools import filterfalse, repeat
 
 STOPWORDS = {
     "en": "the and of to in is that it was for on are with as be this have not but they you at by from or",
@@ -16,33 +16,39 @@ STOPWORDS = {
 }
 # as UTF-8, the form the words are counted in
 _STOP = {lang: {w.encode() for w in words.split()} for lang, words in STOPWORDS.items()}
-_ALL_STOPS = set().union(*_STOP.values())
-_ASCII_STOPS = {w for w in _ALL_STOPS if w.isascii()}
 _LETTERS = re.compile(r"[^\W\d_]++")
-# bytes.translate: ASCII letters kept, every other ASCII character a space, the bytes of other characters kept
-_ASCII_LETTERS_ONLY = bytes(c if c >= 0x80 or chr(c).isalpha() else 0x20 for c in range(256))
+# bytes.translate: ASCII letters lowered, every other ASCII character a space, the bytes of other characters kept
+_ASCII_LETTERS_ONLY = bytes(c if c >= 0x80 else ord(chr(c).lower()) if chr(c).isalpha() else 0x20 for c in range(256))
+# Common non-letters beyond ASCII, made spaces before the split: far fewer pieces are left for the letter pattern
+_SPACED_MARKS = "\u2019\u201c\u201d\u2014\u2013\u2018\u2026\xa0"  # ’ “ ” — – ‘ … and a no-break space
 MIN_WORDS = 8  # fewer words tell no language
 
 
-def _stopword_counts(sample: str) -> tuple[Counter[bytes], int]:
-    """How often each stopword stands as a run of letters in the text (as UTF-8), and how many runs there are.
-    The text is split at ASCII non-letters in C; only the pieces holding other characters ("don’t", "más") are
-    read by the letter pattern: a scan of the whole text by the pattern, counting every word, cost more."""
+def _word_counts(sample: str) -> tuple[dict[bytes, int], int]:
+    """How often each run of letters stands in the text, lower-cased, as UTF-8, and how many runs there are.
+    The text is split at ASCII non-letters in C and the pieces counted; only the distinct pieces holding other
+    characters ("más", "straße", "ΟΔΟΣ") are lowered and read by the letter pattern, which splits them where
+    the whole text lowered would be split (lowering is per character but for a final sigma, in no stopword)."""
+    if not sample.isascii():
+        for mark in _SPACED_MARKS:
+            sample = sample.replace(mark, " ")
     words = sample.encode("utf-8", "surrogatepass").translate(_ASCII_LETTERS_ONLY).split()
-    counts = Counter(filter(_ASCII_STOPS.__contains__, words))
+    counts = Counter(words)
     n_words = len(words)
-    for piece in filterfalse(bytes.isascii, words):
-        runs = _LETTERS.findall(piece.decode("utf-8", "surrogatepass"))
-        n_words += len(runs) - 1
-        counts.update(w for w in (run.encode("utf-8", "surrogatepass") for run in runs) if w in _ALL_STOPS)
+    for piece in list(filterfalse(bytes.isascii, counts)):
+        times = counts.pop(piece)
+        runs = _LETTERS.findall(piece.decode("utf-8", "surrogatepass").lower())
+        n_words += times * (len(runs) - 1)
+        for run in runs:
+            counts[run.encode("utf-8", "surrogatepass")] += times
     return counts, n_words
 
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code by stopword share; English when the text is too short to tell."""
-    counts, n_words = _stopword_counts(text[:20000].lower())
+    counts, n_words = _word_counts(text[:20000])
     if n_words < MIN_WORDS:
         return "en"
-    scores = {lang: sum(map(counts.__getitem__, stops)) for lang, stops in _STOP.items()}
+    scores = {lang: sum(map(counts.get, stops, repeat(0))) for lang, stops in _STOP.items()}
     best = max(scores, key=lambda k: scores[k])
     return best if scores[best] > 1.2 * scores["en"] or best == "en" else "en"

@@ -85,12 +85,39 @@ _W_BMP = bmp_ranges(r"\w")
 _WORD_BMP = re.compile(rf"[{_W_BMP}]++(?:{APOS}[{_W_BMP}]++)*+")  # the same words where has_astral is False
 
 
+# Counting without a Match per word, in C: a text as UTF-8 with each word byte made "a", each apostrophe kept
+# and every other byte a space; a word starts at "a" after a space or at the start, or at "'a" (an apostrophe
+# opening or doubled joins nothing: "'tis", "a''b"). Exact where every non-ASCII character is a word character
+# (bytes >= 0x80 count as "a") once these common non-word ones are made spaces and the curly apostrophe straight.
+_ASCII_WORD = {c for c in range(128) if re.match(r"\w", chr(c))}
+_WORD_BYTES = bytes(0x61 if c >= 0x80 or c in _ASCII_WORD else c if c == 0x27 else 0x20 for c in range(256))
+_SPACED_PUNCTUATION = "\u201c\u201d\u2014\u2013\u2018\u2026\xa0"  # “ ” — – ‘ … and a no-break space
+_NOT_WORD_NON_ASCII = re.compile(rf"[^\x00-\x7f{_W_BMP}]")
+
+
+def _count_word_bytes(raw: bytes) -> int:
+    marks = raw.translate(_WORD_BYTES)
+    n = marks.count(b" a") + marks.startswith(b"a")
+    if b"'" in raw:
+        n += marks.count(b" 'a") + marks.count(b"''a") + marks.startswith(b"'a")
+    return n
+
+
 # the same text is counted by several rules and steps (a line's checks in clean and head, a paragraph's heading
 # test and the page's prose in segment, a turn's appearance in label and its row in tables): count it once
 @lru_cache(maxsize=1 << 14)
 def count_words(text: str) -> int:
     """Words as analysts count them: runs of letters/digits, an inner apostrophe kept ("don't" is one)."""
-    return len((_WORD if has_astral(text) else _WORD_BMP).findall(text))
+    if text.isascii():
+        return _count_word_bytes(text.encode("ascii"))
+    if has_astral(text):
+        return len(_WORD.findall(text))
+    spaced = text.replace("\u2019", "'")
+    for mark in _SPACED_PUNCTUATION:
+        spaced = spaced.replace(mark, " ")
+    if _NOT_WORD_NON_ASCII.search(spaced):  # a symbol, another dash or a lone surrogate: count by the pattern
+        return len(_WORD_BMP.findall(text))
+    return _count_word_bytes(spaced.encode("utf-8"))
 
 
 # ------------------------------------------------------------------------------------------- word repair
