@@ -76,6 +76,8 @@ def test_chrome_tail_links_bars_and_buttons() -> None:
     ("See stories by Hattie Morrow | Archive | Search", RemovedReason.PAGE_CHROME),  # a menu, whatever its items
     ("Toggle caption", RemovedReason.PAGE_CHROME),
     ("Copyright 2024 NPR", RemovedReason.COPYRIGHT),
+    ("© 2024 WBUR", RemovedReason.COPYRIGHT),
+    ("(c) 2024 Hattie Morrow", RemovedReason.COPYRIGHT),
     ("Transcript provided by NPR, Copyright NPR.", RemovedReason.END_MARKER),
     ("For personal, noncommercial use only.", RemovedReason.COPYRIGHT),
     ("This copy may not be in its final form and may be updated.", RemovedReason.DISCLAIMER),  # a wrapped rush notice

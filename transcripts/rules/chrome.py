@@ -62,6 +62,8 @@ STATION_NOTICE = re.compile(r"\b(?:transmitter|translators?|reduced power|off th
                      r"unaffected|technical difficulties|fiber cut|tower|back on the air|we are experiencing)\b",
                      re.IGNORECASE)
 COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*\d{4})", re.IGNORECASE)
+# the characters COPYRIGHT can open on (no other character matches "c" case-blind): other lines skip the regex
+_COPYRIGHT_FIRST = frozenset("cC©(")
 END_MARKER = re.compile(r"\s*(?P<m>Transcript provided by NPR,? Copyright NPR\.?)\s*$", re.IGNORECASE)
 DISCLAIMER = re.compile(r"^NPR transcripts are created on a rush deadline|rush deadline by an? (?:NPR )?"
                          r"contractor|authoritative record of NPR.s programming is the audio record"
@@ -147,7 +149,7 @@ def furniture_reason(line: str) -> R | None:
     if ("deadline" in line or "uthoritative record" in line or "TRANSCRIPT" in (upper := line.upper())
             or "FINAL FORM" in upper) and DISCLAIMER.search(line):  # every alternative of DISCLAIMER
         return R.DISCLAIMER
-    if COPYRIGHT.match(line):
+    if line[:1] in _COPYRIGHT_FIRST and COPYRIGHT.match(line):
         return R.COPYRIGHT
     if "ranscript provided" in line and END_MARKER.match(line):
         return R.END_MARKER

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from schemas.removed import RemovedReason as R
-from transcripts.model import Cleaned, Line, Removed, Source
+from transcripts.model import Cleaned, Line, Removed, Source, new_line, new_removed
 from transcripts.rules.chrome import (
     BYLINE_LINE,
     COOKIE_BUTTON,
@@ -382,7 +382,7 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
     repairs: list[str] = []
     for ln in lines:
         if ln.reason is not None:
-            removed.append(Removed(ln.start, ln.end, ln.reason))
+            removed.append(new_removed(ln.start, ln.end, ln.reason))
             if ln.reason in _NOTED_REMOVALS:
                 notes.add(_NOTED_REMOVALS[ln.reason], ln.text)
             elif ln.reason == R.BIO and bio_name(ln.text):
@@ -390,7 +390,7 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
             continue
         end, body = ln.end, ln.text
         if ln.cut is not None:
-            removed.append(Removed(ln.cut, ln.end, ln.cut_reason))
+            removed.append(new_removed(ln.cut, ln.end, ln.cut_reason))
             notes.add("copyright", text[ln.cut:ln.end])
             end = ln.cut
             while end > ln.start and text[end - 1].isspace():
@@ -404,7 +404,7 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
                 speech, notes_here = apply_splits(body[lab[1]:], splits)
                 fixed = body[:lab[1]] + speech
             repairs.extend(notes_here)
-        kept_lines.append(Line(ln.start, end, fixed, ln.blank_before))
+        kept_lines.append(new_line(ln.start, end, fixed, ln.blank_before))
     removed.sort(key=lambda r: r.char_start)
     return removed, _join_wrapped(kept_lines, lines), repairs
 
