@@ -15,7 +15,7 @@ from bisect import bisect_right
 
 from schemas.documents import DocType
 from schemas.segments import SegmentKind as K
-from transcripts.model import Cleaned, Line, Removed, Segment, Segmented, Sentence
+from transcripts.model import Cleaned, Line, Removed, Segment, Segmented, Sentence, fast_constructor
 from transcripts.rules.dates import find_dateline
 from transcripts.rules.head import SPEECH_OPENING
 from transcripts.rules.labels import (
@@ -44,28 +44,10 @@ _TURN, _PARAGRAPH, _HEADING, _CAPTION, _MARKER = K.TURN, K.PARAGRAPH, K.HEADING,
 _HEADING_END = tuple(".?!:;,\"”'’)…-—")
 
 
-# Sentence and Segment are frozen dataclasses: their generated __init__ sets each field through
-# object.__setattr__, and a page's ~130 sentences and ~50 segments took a quarter of this step. Setting the slots
-# directly builds the same objects in half the time. (The unpacking fails at import if the fields change.)
-_new = object.__new__
-_set_seg_idx, _set_sent_idx, _set_char_start, _set_char_end, _set_text = (
-    getattr(Sentence, f.name).__set__ for f in dataclasses.fields(Sentence))
-_set_kind, _set_seg_start, _set_seg_end, _set_seg_text, _set_label, _set_paragraphs, _set_speaker_id = (
-    getattr(Segment, f.name).__set__ for f in dataclasses.fields(Segment))
-
-
-def _segment(kind: str, char_start: int, char_end: int, text: str, label: str | None,
-             paragraphs: list[tuple[int, int]]) -> Segment:
-    """Segment(kind, char_start, char_end, text, label, paragraphs), built faster (speaker_id None)."""
-    seg: Segment = _new(Segment)
-    _set_kind(seg, kind)
-    _set_seg_start(seg, char_start)
-    _set_seg_end(seg, char_end)
-    _set_seg_text(seg, text)
-    _set_label(seg, label)
-    _set_paragraphs(seg, paragraphs)
-    _set_speaker_id(seg, None)
-    return seg
+# Sentence and Segment built by setting their slots (model.fast_constructor): a page's ~130 sentences and ~50
+# segments took a quarter of this step through the frozen dataclasses' __init__.
+_new_sentence = fast_constructor(Sentence)
+_new_segment = fast_constructor(Segment)
 
 
 @dataclasses.dataclass(slots=True)
@@ -145,14 +127,8 @@ def _sentences(seg_idx: int, paras: list[_Para], text: str, out: list[Sentence])
         if p.end - start == len(ptext) and text.startswith(ptext, start):
             # the paragraph as printed (nearly all): offsets shift by its start
             spans = split_sentences(ptext)
-            for k, (a, b) in enumerate(spans, n):  # Sentence(seg_idx, k, start + a, start + b, ptext[a:b])
-                sent = _new(Sentence)
-                _set_seg_idx(sent, seg_idx)
-                _set_sent_idx(sent, k)
-                _set_char_start(sent, start + a)
-                _set_char_end(sent, start + b)
-                _set_text(sent, ptext[a:b])
-                out.append(sent)
+            out.extend([_new_sentence(seg_idx, k, start + a, start + b, ptext[a:b])
+                        for k, (a, b) in enumerate(spans, n)])
             n += len(spans)
             continue
         src = text[start:p.end]
@@ -290,11 +266,11 @@ def segment_page(cleaned: Cleaned) -> Segmented:
         _sentences(seg_idx, paras, text, sentences)
         if len(paras) == 1:  # most segments: one paragraph, its text as it is
             p = paras[0]
-            segments.append(_segment(s.kind, s.start, max(p.end, s.start + 1), p.text, s.label, [(p.start, p.end)]))
+            segments.append(_new_segment(s.kind, s.start, max(p.end, s.start + 1), p.text, s.label, [(p.start, p.end)]))
             continue
         end = paras[-1].end if paras else s.label_end
-        segments.append(_segment(s.kind, s.start, max(end, s.start + 1), "\n\n".join([p.text for p in paras]),
-                                s.label, [(p.start, p.end) for p in paras]))
+        segments.append(_new_segment(s.kind, s.start, max(end, s.start + 1), "\n\n".join([p.text for p in paras]),
+                                     s.label, [(p.start, p.end) for p in paras]))
     out_cleaned = dataclasses.replace(cleaned, removed=_in_segments(cleaned.removed, segments))
     return Segmented(cleaned=out_cleaned, doc_type=_doc_type(segments), segments=segments, sentences=sentences)
 
