@@ -34,9 +34,9 @@ def labeled(parts: list[Part], notes: dict[str, list[str]] | None = None, doc_ty
     # a cold open's mention in mixed case loses to the program the host says in capitals
     (["Next, Morning Edition host Steve Inskeep.", "From NPR, I'm Sam Sanders. IT'S BEEN A MINUTE here."], [], [],
      "It's Been a Minute"),
-    # the name printed with one ellipsis character; a look-alike capital (Turkish dotted I) names nothing, quietly
+    # the name printed with one ellipsis character, or with a look-alike capital (Turkish dotted I)
     (["This is WAIT WAIT… DON'T TELL ME!, the NPR news quiz."], [], [], "Wait Wait... Don't Tell Me!"),
-    (["This is WAİT WAIT DON'T TELL ME!"], [], [], None),
+    (["This is WAİT WAIT DON'T TELL ME!"], [], [], "Wait Wait... Don't Tell Me!"),
 ])
 def test_metadata_program_only_when_the_page_names_it(spoken, heard, bios, expected) -> None:  # type: ignore[no-untyped-def]
     assert find_program(spoken, heard, bios) == expected

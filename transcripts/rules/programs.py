@@ -55,6 +55,16 @@ def _untwin(text: str) -> str:
     return text
 
 
+# A printed form in lower case, look-alike capitals read as their letters -> the program it names
+_PROGRAM_OF = {form.lower(): program for form, program in PROGRAM_FORMS}
+
+
+def program_of(printed: str) -> str:
+    """The program a PROGRAM_RE match names: it matched one of PROGRAM_FORMS in some case, and the only letters
+    outside ASCII the pattern takes for ASCII ones are the twins, read here as those letters ("WAİT WAIT")."""
+    return _PROGRAM_OF[_untwin(printed).lower()]
+
+
 def program_texts(texts: list[str]) -> set[int]:
     """The texts (by index) that may print a program name: only those need PROGRAM_RE's scan."""
     joined = _untwin("\n".join(texts))

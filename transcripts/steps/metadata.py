@@ -6,19 +6,18 @@ import re
 
 from schemas.documents import YearSource
 from transcripts.rules.dates import A_YEAR, DATE_YEAR, SPOKEN_YEAR_HINTS, copyright_year, spoken_year
-from transcripts.rules.names import find_names, fold
+from transcripts.rules.names import find_names
 from transcripts.rules.programs import (
     BIO_ID,
     EXACT_FORMS,
     LEADING_THE,
-    PROGRAM_FORMS,
     PROGRAM_RE,
     STATION_ID,
+    program_of,
     program_texts,
 )
 from transcripts.rules.words import APOSTROPHES
 
-_PROGRAM_OF = {fold(form): program for form, program in PROGRAM_FORMS}
 _BY = re.compile(r"^\s*By\s+", re.I)
 
 
@@ -54,9 +53,7 @@ def find_program(spoken: list[str], heard: list[str], bios: list[str],
                     continue
                 if context is None and text[m.start() - 1:m.start()] in QUOTE_MARKS:
                     continue  # 'bringing "On Point" back': a program talked about, not the page's own
-                program = _PROGRAM_OF.get(fold(form)) or _PROGRAM_OF.get(fold(core))
-                if program:  # None for a look-alike letter that folds to two ("WAİT WAIT ...")
-                    return program
+                return program_of(form)
         return None
 
     said, own = hits(spoken, STATION_ID), hits(stated or [], None)
