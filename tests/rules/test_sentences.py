@@ -1,6 +1,6 @@
 import pytest
 
-from transcripts.rules.sentences import split_sentences, strip_span
+from transcripts.rules.sentences import split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -23,10 +23,6 @@ def test_sentences_keep_abbreviations_and_initials() -> None:
 
 def test_sentences_time_ends_a_sentence() -> None:
     assert sentences("We met at 10 a.m. The vote came later.") == ["We met at 10 a.m.", "The vote came later."]
-
-
-def test_sentences_strip_span() -> None:
-    assert strip_span("  hi  ", 0, 6) == (2, 4) and strip_span("   ", 0, 3) == (0, 0)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

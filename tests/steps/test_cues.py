@@ -2,7 +2,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transcripts.rules.sentences import split_sentences
-from transcripts.steps.cues import may_greet, self_names, staff_names, vocative
+from transcripts.steps.cues import Texts, may_greet, self_names, staff_names, vocative
 
 _SENTENCES = st.sampled_from([
     "Good morning, Rachel.", "Good afternoon from all of us here, Ana!", "Hi, Lucian.", "Thanks, Steve.",
@@ -30,7 +30,8 @@ def test_cues_self_introductions_are_the_names_after_them() -> None:
 
 
 def test_cues_staff_are_credited_names_and_crew_the_shows_own() -> None:
-    staff, crew = staff_names(["NPR's Lucian Kim is in Moscow.", "Here is our producer Marcela Quiroga, today.",
-                               "Lisette is working on a story about rain."])
+    page = Texts.of(["NPR's Lucian Kim is in Moscow.", "Here is our producer Marcela Quiroga, today.",
+                     "Lisette is working on a story about rain."])
+    staff, crew = staff_names(page)
     assert staff == {"lucian kim"} and crew == {"marcela quiroga", "lisette"}
-    assert staff_names(["Nothing about the reporters here."]) == (set(), set())
+    assert staff_names(Texts.of(["Nothing about the reporters here."])) == (set(), set())

@@ -43,7 +43,6 @@ IMAGE_FILE = re.compile(r"^[^\s/]\S*+(?:\s\S++){0,6}+(?:(?<=\S\.(?:jpg|png|gif))
 # what IMAGE_FILE can end with (any other character outside ASCII too: case-blind matching has its surprises);
 # a line ending otherwise is not scanned for a file name
 _IMAGE_FILE_LAST = frozenset("gGfFpP")
-CHROME_MARKUP = re.compile(rf"(?:{_PLAYER_MARKUP.pattern})|(?:{IMAGE_FILE.pattern})", re.IGNORECASE | re.VERBOSE)
 # A member station's name alone on its line: "WBUR", "KQED", "WAMU 88.5", "KUOW-FM", "WNYC Public Radio"
 STATION_NAME = re.compile(r"^[KW][A-Z]{2,3}(?:-(?:FM|AM|TV))?(?: (?:\d{2,3}\.\d|FM|AM|News|Radio|Public Radio"
                            r"|Public Media|Public Broadcasting))*$")

@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from itertools import filterfalse, repeat
 
+from transcripts.rules.words import NON_WORD_MARKS
+
 STOPWORDS = {
     "en": "the and of to in is that it was for on are with as be this have not but they you at by from or",
     "es": "el la de que y en los las un una por con no es para se del al lo como más pero sus le ya",
@@ -20,7 +22,7 @@ _LETTERS = re.compile(r"[^\W\d_]++")
 # bytes.translate: ASCII letters lowered, every other ASCII character a space, the bytes of other characters kept
 _ASCII_LETTERS_ONLY = bytes(c if c >= 0x80 else ord(chr(c).lower()) if chr(c).isalpha() else 0x20 for c in range(256))
 # Common non-letters beyond ASCII, made spaces before the split: far fewer pieces are left for the letter pattern
-_SPACED_MARKS = "\u2019\u201c\u201d\u2014\u2013\u2018\u2026\xa0"  # ’ “ ” — – ‘ … and a no-break space
+_SPACED_MARKS = "\u2019" + NON_WORD_MARKS  # the curly apostrophe too: it parts letter runs ("don’t")
 MIN_WORDS = 8  # fewer words tell no language
 
 

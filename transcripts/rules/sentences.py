@@ -8,17 +8,6 @@ from functools import lru_cache
 from transcripts.rules.names import ABBREVIATED_TITLES, COURTESY_TITLES
 from transcripts.rules.words import wordset
 
-
-def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span with surrounding whitespace removed (start == end when it is blank)."""
-    piece = text[start:end]
-    core = piece.strip()
-    if not core:
-        return start, start
-    a = start + len(piece) - len(piece.lstrip())
-    return a, a + len(core)
-
-
 _ABBREV = COURTESY_TITLES | ABBREVIATED_TITLES.keys() | wordset(
     """st jr sr no nos vol vs etc inc corp co ltd dept
     jan feb mar apr aug sep sept oct nov dec mt ft rev fig approx est assn ave blvd univ u.s u.k u.n e.g i.e

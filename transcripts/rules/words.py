@@ -91,7 +91,9 @@ _WORD_BMP = re.compile(rf"[{_W_BMP}]++(?:{APOS}[{_W_BMP}]++)*+")  # the same wor
 # (bytes >= 0x80 count as "a") once these common non-word ones are made spaces and the curly apostrophe straight.
 _ASCII_WORD = {c for c in range(128) if re.match(r"\w", chr(c))}
 _WORD_BYTES = bytes(0x61 if c >= 0x80 or c in _ASCII_WORD else c if c == 0x27 else 0x20 for c in range(256))
-_SPACED_PUNCTUATION = "\u201c\u201d\u2014\u2013\u2018\u2026\xa0"  # “ ” — – ‘ … and a no-break space
+# The commonest characters outside ASCII that are no word characters (nor the apostrophe ’): word passes in C
+# make them spaces, so that few texts are left for the patterns
+NON_WORD_MARKS = "\u201c\u201d\u2014\u2013\u2018\u2026\xa0"  # “ ” — – ‘ … and a no-break space
 _NOT_WORD_NON_ASCII = re.compile(rf"[^\x00-\x7f{_W_BMP}]")
 
 
@@ -113,7 +115,7 @@ def count_words(text: str) -> int:
     if has_astral(text):
         return len(_WORD.findall(text))
     spaced = text.replace("\u2019", "'")
-    for mark in _SPACED_PUNCTUATION:
+    for mark in NON_WORD_MARKS:
         spaced = spaced.replace(mark, " ")
     if _NOT_WORD_NON_ASCII.search(spaced):  # a symbol, another dash or a lone surrogate: count by the pattern
         return len(_WORD_BMP.findall(text))

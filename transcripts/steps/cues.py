@@ -241,27 +241,25 @@ def _spans(name: str, s: str) -> Iterator[tuple[int, int]]:
         i = s.find(name, i + len(name))
 
 
-def staff_names(page_texts: Texts | list[str]) -> tuple[set[str], set[str]]:
+def staff_names(page_texts: Texts) -> tuple[set[str], set[str]]:
     """Staff journalists: folded names the page credits as "NPR's Lucian Kim"; and the show's crew, "our producer
     Marcela Quiroga" or a first name the host hands a story to ("Lisette está trabajando en la crónica ...")."""
     staff: set[str] = set()
     crew: set[str] = set()
     # one pass over the page for each cue's literals (its hints), which no text's joint crosses: the texts that
     # hold none are never scanned by the cue's regex, and a page that holds none is not read again
-    if not isinstance(page_texts, Texts):
-        page_texts = Texts.of(page_texts)
     texts, page, starts = page_texts.items, page_texts.joined, page_texts.starts
     for m in NPRS.finditer(page):  # a literal opens it: the regex engine skips ahead to "NPR" by itself
         end = starts[bisect_right(starts, m.start())] - 1  # the end of the text it is in
         after = name_at(page[m.end():min(m.end() + 80, end)], 0, 2)  # the first name of the 80 characters after
         if after is not None:
             staff.add(fold(after))
-    for k in texts_holding(page, starts, OUR_STAFF_HINTS):
+    for k in page_texts.holding(OUR_STAFF_HINTS):
         for m in OUR_STAFF.finditer(texts[k]):
             after = name_at(texts[k][m.end():m.end() + 80], 0, 2)
             if after is not None:
                 crew.add(fold(after))
-    for k in texts_holding(page, starts, WORKING_ON_STORY_HINTS):
+    for k in page_texts.holding(WORKING_ON_STORY_HINTS):
         for a, b in split_sentences(texts[k]):
             if (w := WORKING_ON_STORY.match(texts[k][a:b])) is not None:
                 crew.add(fold(w.group("name")))

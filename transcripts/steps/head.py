@@ -221,12 +221,10 @@ def _after_anchor(head: Head, texts: list[str], opening: str) -> None:
         after_date = False
 
 
-def site_block_end(texts: list[str], limit: int | None = None) -> int:
+def site_block_end(texts: list[str], limit: int) -> int:
     """Lines above a member station's `Available On Air Stations` (slogans, addresses, phone numbers, the
     station's footer) are its site's chrome: the index of the first line below the block, else 0. `limit`:
-    first_label(texts), when the caller has it."""
-    if limit is None:
-        limit = first_label(texts)
+    first_label(texts), below which nothing is the site's."""
     return next((i + 1 for i in range(min(limit, HEAD_LINES)) if STATION_BLOCK_END.match(texts[i])), 0)
 
 

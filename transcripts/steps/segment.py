@@ -264,10 +264,6 @@ def segment_page(cleaned: Cleaned) -> Segmented:
     for seg_idx, s in enumerate(_cut(cleaned)):
         paras = s.paras
         _sentences(seg_idx, paras, text, sentences)
-        if len(paras) == 1:  # most segments: one paragraph, its text as it is
-            p = paras[0]
-            segments.append(_new_segment(s.kind, s.start, max(p.end, s.start + 1), p.text, s.label, [(p.start, p.end)]))
-            continue
         end = paras[-1].end if paras else s.label_end
         segments.append(_new_segment(s.kind, s.start, max(end, s.start + 1), "\n\n".join([p.text for p in paras]),
                                      s.label, [(p.start, p.end) for p in paras]))
