@@ -201,7 +201,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
             """Import GE and set up its context and metric graphs on the validation thread while the first pages
             are processed, unless the command line did during Prefect's start-up (then this costs nothing)."""
             with timer.stage("validate_setup"):
-                prepare_validation()
+                prepare_validation_once()
 
         validation = _Validation()
         first_by_body: dict[str, str] = {}  # body hash -> the first document with it
@@ -356,15 +356,15 @@ def _bounded_map(files: list[InputFile], batch_size: int, *task_args: Any) -> An
 
 
 @functools.cache
-def prepare_validation() -> None:
+def prepare_validation_once() -> None:
     """Import Great Expectations, quiet it, and set up what every chunk's validation reuses (its context, the
     suites, their metric graphs): once per process, by the command line while Prefect's server starts, else by
     the flow's validation thread."""
-    from transcripts.validate.checks import prepare_validation as prepare
+    from transcripts.validate.checks import prepare_validation
 
     if logging.getLogger("prefect").getEffectiveLevel() > logging.INFO:
         _quiet_great_expectations()
-    prepare()
+    prepare_validation()
 
 
 def _quiet_great_expectations() -> None:

@@ -174,11 +174,11 @@ def _prepare_run(ner_model: str | None) -> None:
     (6-8 s), when the run's core has little else to do. The flow's thread finds the model loaded and the
     validation thread finds GE ready: setting it up there took a core from the first pages, and a small run
     waited for it."""
-    from flows.flow import prepare_validation, worker_nlp
+    from flows.flow import prepare_validation_once, worker_nlp
     from transcripts.pipeline import ner_model_name
 
     worker_nlp(ner_model_name(ner_model))
-    prepare_validation()
+    prepare_validation_once()
 
 
 def _flow_lake(lake: Any, lake_dir: str | Path | None) -> dict[str, str]:
