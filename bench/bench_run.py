@@ -1,6 +1,7 @@
 """Full-run benchmark over one synthetic corpus from ../shared/tools/make_corpus.py, every figure from one invocation.
 
     python bench/bench_run.py --n 2000 [--seed 5] [--ner off|on|both] [--runners processes,threads] [--keep DIR]
+                              [--ner-sample PAGES]
     python bench/bench_run.py --corpus DIR --runs-only [--runners threads] [--code CHECKOUT] [--repeat N]
 
 On one corpus, in this order:
@@ -72,9 +73,14 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, dict[str, Any], s
                      "tree_cpu_s": round(sum(cpu.values()), 1)}, stdout
 
 
-def steps_one_core(corpus: Path, ner: bool) -> dict[str, Any]:
+def steps_one_core(corpus: Path, ner: bool, ner_sample: int = 0) -> dict[str, Any]:
     """CPU seconds of the pure steps over the corpus on one core; with `ner`, of the NER step too (fresh model,
-    batches of 100 pages as a run sends them), its words, and spaCy's nlp.pipe over all cores on the same texts."""
+    batches of 100 pages as a run sends them), its words, and spaCy's nlp.pipe over all cores on the same texts.
+
+    With `ner_sample` pages (fewer than the corpus), both NER anchors run over that many pages spread evenly
+    through the corpus, and their seconds for the whole corpus are its words at the sample's words per second
+    (nlp.pipe's start-up, timed on its own, counted once; `ner_anchor` says so): the anchors are rates, and at
+    10,000 pages measuring them in full takes 45 minutes."""
     from bench_steps import cold_caches, run
 
     from transcripts.model import Labeled, Source, count_words
@@ -98,18 +104,35 @@ def steps_one_core(corpus: Path, ner: bool) -> dict[str, Any]:
         src = decode_page(data, key)
         if isinstance(src, Source):
             labeled.append(label_page(segment_page(clean_page(src))))
+    words = sum(count_words(piece) for _, _, _, piece in _pieces(labeled))
+    sampled = labeled
+    if 0 < ner_sample < len(labeled):
+        step = len(labeled) / ner_sample
+        sampled = [labeled[int(i * step)] for i in range(ner_sample)]
+    texts = [piece for _, _, _, piece in _pieces(sampled)]
+    sample_words = sum(count_words(t) for t in texts)
     nlp = load_nlp(None)
-    texts = [piece for _, _, _, piece in _pieces(labeled)]
-    words = sum(count_words(t) for t in texts)
     c0 = time.process_time()
-    for i in range(0, len(labeled), 100):
-        add_mentions(labeled[i:i + 100], nlp)
-    out.update(ner_s=round(time.process_time() - c0, 2), ner_words=words)
+    for i in range(0, len(sampled), 100):
+        add_mentions(sampled[i:i + 100], nlp)
+    one_core_s = time.process_time() - c0
     fresh = load_nlp(None)
     t0 = time.perf_counter()
     for _ in fresh.pipe(texts, batch_size=512, n_process=os.cpu_count() or 2):
         pass
-    out["pipe_all_cores_s"] = round(time.perf_counter() - t0, 2)
+    pipe_s = time.perf_counter() - t0
+    scale = words / sample_words
+    out.update(ner_s=round(one_core_s * scale, 2), ner_words=words, pipe_all_cores_s=round(pipe_s, 2))
+    if sampled is not labeled:
+        # nlp.pipe's start-up (its processes load the model) is paid once, whatever the words: scale the rest
+        t0 = time.perf_counter()
+        for _ in load_nlp(None).pipe(texts[:4], batch_size=512, n_process=os.cpu_count() or 2):
+            pass
+        pipe_startup_s = min(time.perf_counter() - t0, pipe_s)
+        out["pipe_all_cores_s"] = round(pipe_startup_s + (pipe_s - pipe_startup_s) * scale, 2)
+        out["ner_anchor"] = {"sample_pages": len(sampled), "sample_words": sample_words,
+                             "sample_one_core_s": round(one_core_s, 2), "sample_pipe_all_cores_s": round(pipe_s, 2),
+                             "pipe_startup_s": round(pipe_startup_s, 2), "scaled_to_words": words}
     return out
 
 
@@ -137,6 +160,9 @@ def main() -> None:
     ap.add_argument("--ner", choices=("off", "on", "both"), default="both")
     ap.add_argument("--runners", default="processes,threads", help="comma-separated; the first is used for NER "
                                                                    "and the re-runs")
+    ap.add_argument("--ner-sample", type=int, default=0, metavar="PAGES",
+                    help="measure the NER anchors (one core, nlp.pipe) over this many pages spread through the "
+                         "corpus and scale them to its words (default: every page)")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
     ap.add_argument("--corpus", type=Path, help="copy this corpus instead of generating one")
     ap.add_argument("--runs-only", action="store_true", help="only the NER-off runs of each runner")
@@ -166,7 +192,7 @@ def main() -> None:
     subprocess.run([sys.executable, str(ROOT / "bench" / "floor.py"), str(corpus), str(work / "floor.parquet")],
                    check=True, capture_output=True)
     figures["floor_s"] = round(time.perf_counter() - t0, 2)
-    figures.update(steps_one_core(corpus, ner=args.ner != "off"))
+    figures.update(steps_one_core(corpus, ner=args.ner != "off", ner_sample=args.ner_sample))
     steps_s = figures["steps_s"]
 
     def transcripts_run(lake: Path, runner: str, ner: bool) -> tuple[float, dict[str, int], str]:
@@ -217,7 +243,9 @@ def main() -> None:
           f"{figures['load_after'][0]:.1f} after")
     print(f"floor {figures['floor_s']} s; steps one core {steps_s} s ({figures['steps_ms_per_page']} ms/page)"
           + (f"; NER one core {figures['ner_s']} s; nlp.pipe n_process={cores} {figures['pipe_all_cores_s']} s "
-             f"({figures['pipe_words_per_s']} words/s)" if "ner_s" in figures else ""))
+             f"({figures['pipe_words_per_s']} words/s)" if "ner_s" in figures else "")
+          + (f" (NER anchors over {figures['ner_anchor']['sample_pages']} pages, scaled to the corpus's words)"
+             if "ner_anchor" in figures else ""))
     for name, r in runs.items():
         print(f"{name:22} {r['s']:7.1f} s (start-up {r['startup_s']} s) = {r['ratio_to_steps_per_core']}x "
               f"steps/cores ({r['ratio_to_steps_per_core_without_startup']}x without start-up); validation "
