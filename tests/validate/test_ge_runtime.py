@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from test_validate import make_doc, to_frames
 
-from transcripts.validate import ge_runtime
+from transcripts.validate import checks, ge_runtime
 from transcripts.validate.checks import validate_tables
 
 
@@ -41,3 +41,26 @@ def test_reused_graphs_report_what_fresh_graphs_report(monkeypatch: pytest.Monke
     assert reused == fresh
     assert [bool(r["blocking"]) for r in fresh] == [False, False, False, True, True, False, False]
     assert sorted(fresh[1]["quarantined"]) == ["c", "d"]
+
+
+def test_failing_expectations_report_what_one_basic_pass_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite runs BOOLEAN_ONLY and only its failures run again with BASIC: every report (counts, samples,
+    quarantined documents, blocking reasons, distribution shares) is what one BASIC pass over the suite gives."""
+    no_turns = to_frames(*[make_doc(f"n{i:02d}") for i in range(12)])  # distribution rules fail: blocks
+    no_turns["segments"]["kind"] = "paragraph"
+    no_turns["segments"][["speaker_id", "speaker_label"]] = None
+    no_turns["documents"]["n_turns"] = 0
+    unidentified = to_frames(*[make_doc(f"u{i:02d}", unidentified=True) for i in range(30)])
+    frames = [*chunks(), no_turns, unidentified]
+    two_pass = [report(f) for f in frames]
+
+    def one_basic_pass(batch: Any, suite: Any, by_rule: Any, params: dict[str, Any]) -> list[Any]:
+        with ge_runtime.reusing_graphs():
+            return list(batch.validate(suite, result_format=checks._BASIC, expectation_parameters=params).results)
+
+    monkeypatch.setattr(checks, "_suite_results", one_basic_pass)
+    assert two_pass == [report(f) for f in frames]
+    assert any("transcripts_with_turns_share" in b and "good of 12" in b for b in two_pass[-2]["blocking"])
+    assert any("identified_turns_share" in b for b in two_pass[-1]["blocking"])
+    assert "| kind_in_set: segments.kind is one of turn, paragraph, heading, caption, marker | row | quarantine | 1 " \
+           "| sidebar |" in two_pass[1]["markdown"]  # the failure's count and sample, from the BASIC run
