@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from test_validate import make_doc, to_frames
 
+from schemas import TABLES
 from transcripts.validate import checks, ge_runtime
 from transcripts.validate.checks import validate_tables
 
@@ -64,3 +65,17 @@ def test_failing_expectations_report_what_one_basic_pass_reports(monkeypatch: py
     assert any("identified_turns_share" in b for b in two_pass[-1]["blocking"])
     assert "| kind_in_set: segments.kind is one of turn, paragraph, heading, caption, marker | row | quarantine | 1 " \
            "| sidebar |" in two_pass[1]["markdown"]  # the failure's count and sample, from the BASIC run
+
+
+def test_empty_tables_verdict_kept_only_for_their_columns() -> None:
+    """An empty table's passing verdict is reused by the next chunk; an empty table that lacks a column still
+    blocks, and a passing one after it is still counted in full."""
+    def empty(name: str, columns: list[str]) -> dict[str, pd.DataFrame]:
+        return {name: pd.DataFrame(columns=columns)}
+
+    columns = list(TABLES["mentions"].column_names)
+    first, again = report(empty("mentions", columns)), report(empty("mentions", columns))
+    assert first == again and not first["blocking"] and first["evaluated"] == 14
+    broken = report(empty("mentions", columns[:-1]))
+    assert any("mentions.columns" in b for b in broken["blocking"])
+    assert report(empty("mentions", columns)) == first
