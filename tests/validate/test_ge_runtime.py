@@ -45,8 +45,9 @@ def test_reused_graphs_report_what_fresh_graphs_report(monkeypatch: pytest.Monke
 
 
 def test_failing_expectations_report_what_one_basic_pass_reports(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The suite runs BOOLEAN_ONLY and only its failures run again with BASIC: every report (counts, samples,
-    quarantined documents, blocking reasons, distribution shares) is what one BASIC pass over the suite gives."""
+    """The suite runs BOOLEAN_ONLY and only its failures run again with BASIC, through validators over each table's
+    batch definition: every report (counts, samples, quarantined documents, blocking reasons, distribution
+    shares) is what one BASIC pass of GE's public Batch.validate over the suite gives."""
     no_turns = to_frames(*[make_doc(f"n{i:02d}") for i in range(12)])  # distribution rules fail: blocks
     no_turns["segments"]["kind"] = "paragraph"
     no_turns["segments"][["speaker_id", "speaker_label"]] = None
@@ -55,9 +56,10 @@ def test_failing_expectations_report_what_one_basic_pass_reports(monkeypatch: py
     frames = [*chunks(), no_turns, unidentified]
     two_pass = [report(f) for f in frames]
 
-    def one_basic_pass(batch: Any, suite: Any, by_rule: Any, params: dict[str, Any]) -> list[Any]:
-        with ge_runtime.reusing_graphs():
-            return list(batch.validate(suite, result_format=checks._BASIC, expectation_parameters=params).results)
+    def one_basic_pass(name: str, frame: pd.DataFrame, suite: Any, by_rule: Any, params: dict[str, Any]) -> list[Any]:
+        """GE's public way: a Batch of the frame, validated with BASIC."""
+        batch = ge_runtime.batch_definitions()[name].get_batch(batch_parameters={"dataframe": frame})
+        return list(batch.validate(suite, result_format=checks._BASIC, expectation_parameters=params).results)
 
     monkeypatch.setattr(checks, "_suite_results", one_basic_pass)
     assert two_pass == [report(f) for f in frames]
