@@ -241,6 +241,20 @@ def _suite_results(name: str, frame: pd.DataFrame, suite: ExpectationSuite, by_r
 _EMPTY_PASSED: dict[tuple[Any, ...], tuple[Any, list[Any]]] = {}  # key -> (suite, its results)
 
 
+def _widened(table: pa.Table) -> pa.Table:
+    """`table` with the narrow numeric columns _numeric_for_ge would widen after conversion widened in Arrow
+    instead (the same pandas columns: int64, float64 where an integer column has nulls; a tenth of the CPU)."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_integer(field.type) and field.type.bit_width < 64:
+            wide = pa.int64()
+        elif pa.types.is_floating(field.type) and field.type.bit_width < 64:
+            wide = pa.float64()
+        else:
+            continue
+        table = table.set_column(i, field.with_type(wide), table.column(i).cast(wide))
+    return table
+
+
 def _validate_frame(name: str, frame: pd.DataFrame, suite: ExpectationSuite, raw: dict[str, dict[str, Any]],
                     params: dict[str, Any], result: ValidationResult) -> None:
     attributable = TABLES[name].per_document and "doc_id" in frame.columns
@@ -333,7 +347,7 @@ def validate_tables(
     """
     started = time.perf_counter()
     tables = frames
-    frames = {name: t.to_pandas() if isinstance(t, pa.Table) else t for name, t in tables.items()}
+    frames = {name: _widened(t).to_pandas() if isinstance(t, pa.Table) else t for name, t in tables.items()}
     unknown = sorted(set(frames) - set(TABLES))
     if unknown:
         raise ValueError(f"no suite for tables {unknown}")
