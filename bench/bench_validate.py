@@ -9,13 +9,15 @@ excluding the one-off GE import and context set-up, which are timed separately.
 
 With --pages: the first docs x chunks pages of DIR go through the steps into chunks of every table as a run
 builds them (kept as Parquet in --cache), then each chunk is validated in turn, `repeat` times over: the CPU
-seconds of the GE suites (validate_tables without cross checks) and of the SQL checks (frame_checks), per chunk.
-A run validates its chunks in one process, so the first chunk pays what later ones reuse.
+seconds of the GE suites (validate_tables without cross checks) and of the SQL checks (frame_checks), per chunk,
+and their medians after the first pass. A run validates its chunks in one process, so the first chunk pays what
+later ones reuse.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -163,6 +165,7 @@ def bench_chunks(args: argparse.Namespace) -> None:
     c0 = time.process_time()
     prepare_validation()
     print(f"GE import, suites and context: {time.process_time() - c0:.2f} s of CPU (once per process)")
+    spent: list[tuple[float, float]] = []
     for rep in range(args.repeat):
         for i, tables in enumerate(chunks):
             c0 = time.process_time()
@@ -171,9 +174,13 @@ def bench_chunks(args: argparse.Namespace) -> None:
             c0 = time.process_time()
             checks = frame_checks(tables)
             sql = time.process_time() - c0
+            spent.append((ge, sql))
             print(f"pass {rep + 1} chunk {i + 1}: GE suites {ge:.3f} s, SQL checks {sql:.3f} s of CPU; "
                   f"{result.evaluated} expectations, {result.failed} failed, "
                   f"{sum(not c.passed for c in checks)} of {len(checks)} SQL checks failed")
+    later = spent[len(chunks):] or spent  # after the first pass: what every chunk of a long run costs
+    print(f"per chunk after the first pass, median: GE suites {statistics.median(g for g, _ in later):.3f} s, "
+          f"SQL checks {statistics.median(q for _, q in later):.3f} s of CPU")
 
 
 if __name__ == "__main__":

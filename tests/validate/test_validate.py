@@ -381,6 +381,7 @@ def test_validate_arrow_tables_as_a_run_passes_them_find_the_same_faults() -> No
     bad = make_doc("bad")
     bad["segments"][1]["kind"] = "sidebar"
     del bad["removed"][0]  # a coverage gap: only the SQL checks see it
+    bad["sentences"][0]["char_start"] = -1  # an int32 column, widened in Arrow for GE
     docs = (make_doc("good"), bad)
     frames = to_frames(*docs)
     tables = {name: pa.Table.from_pandas(frame, schema=arrow_schema(TABLES[name]), preserve_index=False)
@@ -390,7 +391,9 @@ def test_validate_arrow_tables_as_a_run_passes_them_find_the_same_faults() -> No
     assert list(from_arrow.quarantined) == ["bad"]
     reasons = " ".join(from_arrow.quarantined["bad"])
     assert "segments.kind_in_set" in reasons and "exact_coverage" in reasons
+    assert "sentences.char_start_minimum" in reasons
     assert (from_arrow.evaluated, from_arrow.passed) == (from_frames.evaluated, from_frames.passed)
+    assert from_arrow.failures == from_frames.failures  # counts and samples too
 
 
 def test_sql_checks_blank_means_python_isspace() -> None:

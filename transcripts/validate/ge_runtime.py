@@ -74,6 +74,16 @@ def batch_definitions() -> dict[str, Any]:
     return {name: source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all") for name in TABLES}
 
 
+def validator(name: str, frame: Any, result_format: dict[str, Any]) -> Any:
+    """A GE validator of table `name` over `frame` (GE's V1 Validator, what Batch.validate builds, but over the
+    table's own batch definition: Batch.validate's Batch is made from the frame once more before validating,
+    and GE sizes every column of the frame each time, ~1.5 ms a table)."""
+    from great_expectations.validator.v1_validator import Validator
+
+    return Validator(batch_definition=batch_definitions()[name], result_format=result_format,
+                     batch_parameters={"dataframe": frame})
+
+
 _memo = threading.local()
 
 
