@@ -35,6 +35,11 @@ def test_sentences_time_ends_a_sentence() -> None:
     ("St. Petersburg is big. It is.", ["St. Petersburg is big.", "It is."]),
     ("He met Adm. Mike Mullen and Supt. Jane Roe. Then he left.",
      ["He met Adm. Mike Mullen and Supt. Jane Roe.", "Then he left."]),
+    # longer than any abbreviation, but quoted or dotted: still looked up
+    ('They counted "approx. Forty" people. Then they left.',
+     ['They counted "approx. Forty" people.', "Then they left."]),
+    ("He joined the A.B.C.D.E. Council in Washington. Then he left.",
+     ["He joined the A.B.C.D.E. Council in Washington.", "Then he left."]),
 ])
 def test_sentences_abbreviations(text: str, expected: list[str]) -> None:
     assert [text[a:b] for a, b in split_sentences(text)] == expected

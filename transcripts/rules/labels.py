@@ -117,8 +117,8 @@ def match_label(line: str) -> tuple[str, int] | None:
 
     Labels sit at line start, are short and in capitals (or honorific + capitals, or "Unidentified ...").
     A program name in capitals ("ALL THINGS CONSIDERED:") or page furniture ("NOTE:") is not a speaker."""
-    if not line or not (line[0].isalpha() or (line[0] == "?" and line[1:2].isalpha())):
-        return None
+    if not line or not (line[0].isalpha() or (line[0] == "?" and line[1:2].isalpha())) or ":" not in line:
+        return None  # most lines of prose: no colon at all, answered without looking for one
     colon = _label_colon(line)
     # most lines of prose: no colon near the start, no label. The label pattern reads no further than the
     # character after the colon: the answer is the candidate's, which a page prints turn after turn.

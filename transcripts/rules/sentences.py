@@ -29,6 +29,9 @@ _SENT_BREAK = re.compile(_SENT_BREAK_FORM.format(m="[.?!]"))
 _SENT_BREAK_DOT = re.compile(_SENT_BREAK_FORM.format(m=r"\."))
 
 
+_LONGEST = max(len(w) for w in _ABBREV)
+_OPENERS = "\"“‘'("  # stripped off a word before it is looked up
+
 _LOOKBACK = 32  # chars before a dot searched for the word's start before the whole text is
 
 
@@ -48,7 +51,7 @@ def _word_start(text: str, dot: int) -> int:
 @lru_cache(maxsize=1 << 14)
 def _abbreviation(piece: str) -> bool:
     """Does the word `piece` (from its break to a '.') end an abbreviation rather than a sentence?"""
-    word = piece.lstrip("\"“‘'(").lower()
+    word = piece.lstrip(_OPENERS).lower()
     if not word:
         return False
     if len(word) == 1:  # an initial: "John F. Kennedy"
@@ -112,21 +115,31 @@ def _split_by_paragraph(text: str) -> tuple[tuple[int, int], ...] | None:
 @lru_cache(maxsize=1 << 12)
 def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence of `text`, whitespace trimmed, in order."""
-    if "\n\n" in text:  # a turn of several paragraphs: put together from theirs
-        joined = _split_by_paragraph(text)
-        if joined is not None:
-            return joined
+    if "\n" in text:  # a paragraph is one line (nearly all): one look for a line break answers both questions
+        if "\n\n" in text:  # a turn of several paragraphs: put together from theirs
+            joined = _split_by_paragraph(text)
+            if joined is not None:
+                return joined
+        plain = False
+    else:
+        plain = "\t" not in text  # a word then starts after the last space: one rfind finds it
     out: list[tuple[int, int]] = []
     s = len(text) - len(text.lstrip()) if text[:1].isspace() else 0  # where the sentence being read starts
     marks = _SENT_BREAK if "?" in text or "!" in text else _SENT_BREAK_DOT
-    plain = "\n" not in text and "\t" not in text  # a word then starts after the last space: one rfind finds it
     for m in marks.finditer(text):
         dot = m.start()
         e, nxt = m.span(1)
-        if e - dot == 1 and text[dot] == "." and _abbreviation(
-                text[text.rfind(" ", 0, dot) + 1 if plain else _word_start(text, dot):dot]):
+        if e - dot == 1 and text[dot] == ".":
             # "No. 1", "Mr. Smith", "U.S. Senate": not a boundary
-            continue
+            if plain:
+                w = text.rfind(" ", 0, dot) + 1
+                # a word longer than every abbreviation, without a dot or an opening quote, ends a sentence:
+                # answered without cutting it out and looking it up (half the sentences)
+                if (dot - w <= _LONGEST or text[w] in _OPENERS or text.find(".", w, dot) >= 0) and _abbreviation(
+                        text[w:dot]):
+                    continue
+            elif _abbreviation(text[_word_start(text, dot):dot]):
+                continue
         out.append((s, e))  # from a non-blank character to a mark or closer: nothing to strip
         s = nxt
     end = len(text.rstrip())

@@ -50,20 +50,18 @@ _new_sentence = fast_constructor(Sentence)
 _new_segment = fast_constructor(Segment)
 
 
-@dataclasses.dataclass(slots=True)
-class _Para:
-    start: int  # span in source.text of the paragraph's text
-    end: int
-    text: str  # cleaned text (may differ from the source slice by repairs)
+# A paragraph: (start, end) in source.text of its text, and the cleaned text (may differ from the source slice
+# by repairs). A plain tuple: a page builds ~50, and a dataclass's __init__ cost fifteen times a tuple's.
+_Para = tuple[int, int, str]
 
 
 @dataclasses.dataclass(slots=True)
 class _Seg:
     kind: str
     start: int
+    paras: list[_Para]
     label: str | None = None
     label_end: int = 0
-    paras: list[_Para] = dataclasses.field(default_factory=list)
 
 
 def _is_heading(text: str) -> bool:
@@ -76,7 +74,7 @@ def _caption_lines(cleaned: Cleaned) -> set[int]:
     """Kept lines directly followed by a photo credit or a second copy of themselves: photo captions."""
     removed = cleaned.removed
     out: set[int] = set()
-    if not any(r.reason in _CAPTION_FOLLOWERS for r in removed):  # most pages: no credit, no second copy
+    if _CAPTION_FOLLOWERS.isdisjoint([r.reason for r in removed]):  # most pages: no credit, no second copy
         return out
     text = cleaned.source.text
     starts = [r.char_start for r in removed]
@@ -96,7 +94,7 @@ def _para_of(line: Line, skip: int) -> _Para | None:
     if not stripped:
         return None
     lead = 0 if len(stripped) == len(body) else len(body) - len(body.lstrip())  # most lines are trimmed already
-    return _Para(line.char_start + skip + lead, line.char_end, stripped)
+    return line.char_start + skip + lead, line.char_end, stripped
 
 
 def _offset_map(clean: str, src: str) -> list[int] | None:
@@ -122,16 +120,15 @@ def _offset_map(clean: str, src: str) -> list[int] | None:
 def _sentences(seg_idx: int, paras: list[_Para], text: str, out: list[Sentence]) -> None:
     """The sentences of a segment's paragraphs, appended to `out`."""
     n = 0  # sentences of the segment so far
-    for p in paras:
-        start, ptext = p.start, p.text
-        if p.end - start == len(ptext) and text.startswith(ptext, start):
+    for start, end, ptext in paras:
+        if end - start == len(ptext) and text.startswith(ptext, start):
             # the paragraph as printed (nearly all): offsets shift by its start
             spans = split_sentences(ptext)
             out.extend([_new_sentence(seg_idx, k, start + a, start + b, ptext[a:b])
                         for k, (a, b) in enumerate(spans, n)])
             n += len(spans)
             continue
-        src = text[start:p.end]
+        src = text[start:end]
         mapping = _offset_map(ptext, src)
         if mapping is None:
             # unexpected difference: fall back to the source text itself so offsets stay exact
@@ -146,8 +143,8 @@ def _sentences(seg_idx: int, paras: list[_Para], text: str, out: list[Sentence])
 
 def _self_intro(para: _Para) -> str | None:
     """The name of a paragraph that is only a short self-introduction ("And I'm B.A. Parker.")."""
-    m = SELF_INTRO_LINE.match(para.text)
-    return m.group("name") if m and count_words(para.text) <= SELF_INTRO_LINE_MAX_WORDS else None
+    m = SELF_INTRO_LINE.match(para[2])
+    return m.group("name") if m and count_words(para[2]) <= SELF_INTRO_LINE_MAX_WORDS else None
 
 
 def _new_voice(turn: _Seg, para: _Para, text: str) -> bool:
@@ -155,10 +152,10 @@ def _new_voice(turn: _Seg, para: _Para, text: str) -> bool:
     self-introduction and the turn is itself one (co-hosts introducing themselves) or is labeled with another
     name. A plain paragraph continues the turn (the convention): only positive evidence splits."""
     name = _self_intro(para)
-    if name is None or not turn.paras or "\n\n" not in text[turn.paras[-1].end:para.start]:
+    if name is None or not turn.paras or "\n\n" not in text[turn.paras[-1][1]:para[0]]:
         return False
     if turn.label is None:
-        last = turn.paras[-1].text
+        last = turn.paras[-1][2]
         said = SELF_INTRO_IN.search(last) if count_words(last) <= SELF_INTRO_IN_MAX_WORDS else None
         return said is not None and said.group("name") != name
     surname = name.split()[-1].casefold()
@@ -196,17 +193,15 @@ def _cut(cleaned: Cleaned) -> list[_Seg]:
     for idx, (line, lab) in enumerate(zip(lines, labels, strict=True)):
         if is_marker_line(line.text):
             current = None
-            segs.append(_Seg(_MARKER, line.char_start, paras=[_Para(line.char_start, line.char_end,
-                                                                    line.text.strip())]))
+            segs.append(_Seg(_MARKER, line.char_start, [(line.char_start, line.char_end, line.text.strip())]))
             continue
         if lab is not None:
             label, label_end = lab
-            current = _Seg(_TURN, line.char_start, label=label, label_end=line.char_start + label_end)
             para = _para_of(line, label_end)
-            if para is not None:
-                current.paras.append(para)
+            current = _Seg(_TURN, line.char_start, [] if para is None else [para], label,
+                           line.char_start + label_end)
             segs.append(current)
-            if para is not None and TIME_CODE_LABEL.match(label) and CLIP_END.search(para.text):
+            if para is not None and TIME_CODE_LABEL.match(label) and CLIP_END.search(para[2]):
                 current = None  # "[00:33] (Daniel) ... [00:44]": a timed clip, closed by its end time
             continue
         para = _para_of(line, 0)
@@ -214,17 +209,18 @@ def _cut(cleaned: Cleaned) -> list[_Seg]:
             continue
         if idx in captions:
             current = None  # a caption ends the turn it interrupts: segments never overlap
-            segs.append(_Seg(_CAPTION, line.char_start, paras=[para]))
+            segs.append(_Seg(_CAPTION, line.char_start, [para]))
         elif transcript:
             if current is not None and _new_voice(current, para, text):
                 current = None  # a self-introduction after a blank line: a lost label, a new speaker
             if current is None:
                 # the unlabeled intro before the first label, or speech after a marker: an unlabeled turn
-                current = _Seg(_TURN, line.char_start)
+                current = _Seg(_TURN, line.char_start, [para])
                 segs.append(current)
-            current.paras.append(para)
+            else:
+                current.paras.append(para)
         else:
-            segs.append(_Seg(_HEADING if _is_heading(para.text) else _PARAGRAPH, line.char_start, paras=[para]))
+            segs.append(_Seg(_HEADING if _is_heading(para[2]) else _PARAGRAPH, line.char_start, [para]))
     if not transcript:
         # a heading needs prose after it; a lone short line at the end is a paragraph
         last_prose = max((k for k, seg in enumerate(segs) if seg.kind == _PARAGRAPH), default=-1)
@@ -245,16 +241,21 @@ def _doc_type(segments: list[Segment]) -> DocType:
 
 
 def _in_segments(removed: list[Removed], segments: list[Segment]) -> list[Removed]:
-    """Removals that fall inside a segment's stretch (chrome between two paragraphs of a turn) name it."""
+    """Removals that fall inside a segment's stretch (chrome between two paragraphs of a turn) name it; the
+    list itself when none changes."""
     seg_starts = [s.char_start for s in segments]
     out: list[Removed] = []
+    changed = False
     for r in removed:
         k = bisect_right(seg_starts, r.char_start) - 1
         inside = k >= 0 and segments[k].char_start <= r.char_start and r.char_end <= segments[k].char_end
         seg_idx = k if inside else None
         # most removals lie outside every segment and keep their seg_idx None: no copy to make
-        out.append(r if r.seg_idx == seg_idx else dataclasses.replace(r, seg_idx=seg_idx))
-    return out
+        if r.seg_idx != seg_idx:
+            r = dataclasses.replace(r, seg_idx=seg_idx)
+            changed = True
+        out.append(r)
+    return out if changed else removed
 
 
 def segment_page(cleaned: Cleaned) -> Segmented:
@@ -264,10 +265,18 @@ def segment_page(cleaned: Cleaned) -> Segmented:
     for seg_idx, s in enumerate(_cut(cleaned)):
         paras = s.paras
         _sentences(seg_idx, paras, text, sentences)
-        end = paras[-1].end if paras else s.label_end
-        segments.append(_new_segment(s.kind, s.start, max(end, s.start + 1), "\n\n".join([p.text for p in paras]),
-                                     s.label, [(p.start, p.end) for p in paras]))
-    out_cleaned = dataclasses.replace(cleaned, removed=_in_segments(cleaned.removed, segments))
+        if len(paras) == 1:  # most segments: one paragraph, its text as it is
+            start, end, seg_text = paras[0]
+            spans = [(start, end)]
+        else:
+            end = paras[-1][1] if paras else s.label_end
+            seg_text = "\n\n".join([p[2] for p in paras])
+            spans = [(a, b) for a, b, _ in paras]
+        segments.append(_new_segment(s.kind, s.start, max(end, s.start + 1), seg_text, s.label, spans))
+    removed = _in_segments(cleaned.removed, segments)
+    # most pages have no removal inside a segment: the cleaned page goes on as it is (dataclasses.replace of it
+    # cost as much as building ten sentences)
+    out_cleaned = cleaned if removed is cleaned.removed else dataclasses.replace(cleaned, removed=removed)
     return Segmented(cleaned=out_cleaned, doc_type=_doc_type(segments), segments=segments, sentences=sentences)
 
 
