@@ -8,6 +8,7 @@ and what it assigns (`STEPS`), like spaCy components do.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import os
@@ -37,6 +38,19 @@ from transcripts.steps.suspect import suspect_line
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+# The steps allocate many short-lived containers and almost no reference cycles: collecting the youngest
+# generation every 700 allocations (CPython's default) took about 4% of their time.
+GC_YOUNGEST_THRESHOLD = 10_000
+
+
+def settle_for_pages() -> None:
+    """Ready a process that runs the steps over many pages. What it has loaded by now (modules, patterns, the
+    word list) lives as long as the process, so collections stop scanning it (`gc.freeze`), and the youngest
+    objects are collected less often."""
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNGEST_THRESHOLD, older, oldest)
 
 DEFAULT_BATCH_SIZE = 100
 # Task runner of `transcripts run`: auto picks processes for a large run with NER and threads otherwise. Measured
