@@ -55,6 +55,7 @@ def test_names_find_drops_titles_and_possessives() -> None:
     "Hamid St. John met 3M's Ann Lee\nand Dr. Jane Doe, said Mr. Li; the iPhone Ray Smith",
     "I'm Senator John Smith's aide, I'm B.A. Parker and I'm  Omar van Dyke",
     "President de Gaulle met Chinese President Xi Jinping; this is le Monde, and skim Kim McKim",
+    "Mr. Smith. Jones met St. John of St.Louis, Ana. Lee. 5St. Joe Park St.. Ann Ray St. and Main St.",
 ])
 def test_names_name_at_a_place_is_the_name_the_whole_text_finds_there(text: str) -> None:
     for min_words in (1, 2):

@@ -173,8 +173,9 @@ def find_names(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
 
 
 # Characters no token holds and no name run crosses (runs join tokens across one space only): the names of a
-# stretch between two of them are the whole text's names there.
-_RUN_BREAK = re.compile(rf"[^\w{APOS_CHARS}\-. ]")
+# stretch between two of them are the whole text's names there. A dot is one unless it may end a "St." token
+# (a sentence's dot halves the stretch read for a name after it).
+_RUN_BREAK = re.compile(rf"[^\w{APOS_CHARS}\-. ]|\.(?:(?<!\bSt\.)|(?=\w))")
 _BREAK_REACH = 64  # chars either side of a place searched for its stretch's ends before the list of all breaks is
 
 
