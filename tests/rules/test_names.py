@@ -70,6 +70,17 @@ def test_names_book_reads_names_whose_folded_form_is_longer() -> None:
     assert book.case("HERR WEISS") == "Herr Weiß"
 
 
+def test_names_near_a_word_are_every_name_the_whole_text_finds_holding_it() -> None:
+    text = ("Ann Smith spoke. Then Dr. Bo Smith-Lee, and later, Smithson and Cy Smith. "
+            "Jo Blacksmith said so; St. Smith Jones too. Smith")
+    book = NameBook([text])
+    assert book.holding(["smith"]) == [0]
+    near = [name for name, _ in book.names_near(0, "smith")]
+    every = [name for _, _, name in find_names(text)]
+    assert [n for n in near if "smith" in fold(n).split()] == [n for n in every if "smith" in fold(n).split()]
+    assert [n for n in every if "smith" in fold(n).split()] == ["Ann Smith", "Cy Smith", "St. Smith Jones", "Smith"]
+
+
 def test_names_book_cases_a_label_word_only_from_whole_words() -> None:
     assert NameBook(["The Mcdonald farm."]).case("MCDONALD") == "Mcdonald"
     assert NameBook(["The Old-Mcdonald farm."]).case("MCDONALD") == "McDonald"  # inside a hyphenated word

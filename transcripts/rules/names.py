@@ -349,6 +349,21 @@ class NameBook:
         """(text, folded text) of the texts whose folded form holds every one of `keys`, in page order."""
         return [self._folded[k] for k in self.holding(keys)]
 
+    def names_near(self, k: int, key: str) -> list[tuple[str, int]]:
+        """Names of text `k` (as find_names finds them, with their word counts) in page order, among them every
+        one whose folded words include `key`: only the stretches where `key` stands in the folded text are read
+        (a name stands within one), unless folding moved the text's characters. Asked after `holding`."""
+        text, folded = self._folded[k]
+        if len(folded) != len(text):
+            return [(name, n_words) for _, _, name, n_words in _scan(text)[1]]
+        found: dict[int, tuple[str, int]] = {}
+        i = folded.find(key)
+        while i >= 0:
+            lo, hi = _stretch(text, i)
+            found.update(_names_between(text, lo, hi))
+            i = folded.find(key, max(i + 1, hi))  # the stretch's other places hold no other name
+        return [found[start] for start in sorted(found)]
+
     def names_with(self, keys: list[str]) -> list[str]:
         """Every name (apostrophes unified) of the texts that hold `keys`, in page order."""
         names = self._names_with.get(tuple(keys))
