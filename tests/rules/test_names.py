@@ -55,6 +55,7 @@ def test_names_find_drops_titles_and_possessives() -> None:
     "Hamid St. John met 3M's Ann Lee\nand Dr. Jane Doe, said Mr. Li; the iPhone Ray Smith",
     "I'm Senator John Smith's aide, I'm B.A. Parker and I'm  Omar van Dyke",
     "President de Gaulle met Chinese President Xi Jinping; this is le Monde, and skim Kim McKim",
+    "Mr. Smith. Jones met St. John of St.Louis, Ana. Lee. 5St. Joe Park St.. Ann Ray St. and Main St.",
 ])
 def test_names_name_at_a_place_is_the_name_the_whole_text_finds_there(text: str) -> None:
     for min_words in (1, 2):
@@ -67,6 +68,17 @@ def test_names_book_reads_names_whose_folded_form_is_longer() -> None:
     book = NameBook(["Wir sprachen mit Jörg Weiß.", "Später: WEISS und Weiß."])  # ß folds to ss
     assert book.case("JÖRG WEISS") == "Jörg Weiß"
     assert book.case("HERR WEISS") == "Herr Weiß"
+
+
+def test_names_near_a_word_are_every_name_the_whole_text_finds_holding_it() -> None:
+    text = ("Ann Smith spoke. Then Dr. Bo Smith-Lee, and later, Smithson and Cy Smith. "
+            "Jo Blacksmith said so; St. Smith Jones too. Smith")
+    book = NameBook([text])
+    assert book.holding(["smith"]) == [0]
+    near = [name for name, _ in book.names_near(0, "smith")]
+    every = [name for _, _, name in find_names(text)]
+    assert [n for n in near if "smith" in fold(n).split()] == [n for n in every if "smith" in fold(n).split()]
+    assert [n for n in every if "smith" in fold(n).split()] == ["Ann Smith", "Cy Smith", "St. Smith Jones", "Smith"]
 
 
 def test_names_book_cases_a_label_word_only_from_whole_words() -> None:

@@ -173,8 +173,9 @@ def find_names(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
 
 
 # Characters no token holds and no name run crosses (runs join tokens across one space only): the names of a
-# stretch between two of them are the whole text's names there.
-_RUN_BREAK = re.compile(rf"[^\w{APOS_CHARS}\-. ]")
+# stretch between two of them are the whole text's names there. A dot is one unless it may end a "St." token
+# (a sentence's dot halves the stretch read for a name after it).
+_RUN_BREAK = re.compile(rf"[^\w{APOS_CHARS}\-. ]|\.(?:(?<!\bSt\.)|(?=\w))")
 _BREAK_REACH = 64  # chars either side of a place searched for its stretch's ends before the list of all breaks is
 
 
@@ -347,6 +348,21 @@ class NameBook:
     def _having(self, keys: list[str]) -> list[tuple[str, str]]:
         """(text, folded text) of the texts whose folded form holds every one of `keys`, in page order."""
         return [self._folded[k] for k in self.holding(keys)]
+
+    def names_near(self, k: int, key: str) -> list[tuple[str, int]]:
+        """Names of text `k` (as find_names finds them, with their word counts) in page order, among them every
+        one whose folded words include `key`: only the stretches where `key` stands in the folded text are read
+        (a name stands within one), unless folding moved the text's characters. Asked after `holding`."""
+        text, folded = self._folded[k]
+        if len(folded) != len(text):
+            return [(name, n_words) for _, _, name, n_words in _scan(text)[1]]
+        found: dict[int, tuple[str, int]] = {}
+        i = folded.find(key)
+        while i >= 0:
+            lo, hi = _stretch(text, i)
+            found.update(_names_between(text, lo, hi))
+            i = folded.find(key, max(i + 1, hi))  # the stretch's other places hold no other name
+        return [found[start] for start in sorted(found)]
 
     def names_with(self, keys: list[str]) -> list[str]:
         """Every name (apostrophes unified) of the texts that hold `keys`, in page order."""

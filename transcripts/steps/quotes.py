@@ -104,9 +104,9 @@ class _People:
         out: dict[str, None] = {}
         for k in self._book.holding(list(dict.fromkeys(words))):
             if k < len(self._texts):
-                for _, _, found in find_names(self._texts[k], 2):
+                for found, n_words in self._book.names_near(k, words[0]):
                     name = found.translate(APOSTROPHES)
-                    if want <= set(fold(name).split()):
+                    if n_words >= 2 and want <= set(fold(name).split()):
                         out[name] = None
         return list(out)
 
