@@ -125,6 +125,7 @@ class Segment:
     # (start, end) in Source.text of each paragraph's text (label excluded)
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
     speaker_id: str | None = None  # assigned by the label step
+    n_words: int = 0  # count_words(text), counted once by the segment step for everyone after it
 
 
 @dataclass(frozen=True, slots=True)

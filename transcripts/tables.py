@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 
 from schemas import TABLES, Table
-from transcripts.model import Labeled, Reject, count_words
+from transcripts.model import Labeled, Reject
 
 _SCALAR_TYPES: dict[str, pa.DataType] = {
     "VARCHAR": pa.string(),
@@ -122,16 +122,15 @@ def document_columns(page: Labeled, pipeline_version: str) -> dict[str, Columns]
     src = page.source
     segs = page.segmented.segments
     doc = src.doc_id
-    seg_words = PerRow(map(count_words, map(attrgetter("text"), segs)))
     removed = page.segmented.cleaned.removed
     text = src.text
     return {
         "documents": columns("documents", [page], src, source_sha256=src.sha256, doc_type=page.segmented.doc_type,
                              title=page.segmented.cleaned.title, bylines=list(page.bylines), duplicate_of=None,
-                             n_turns=sum(1 for s in segs if s.kind == "turn"), n_words=sum(seg_words),
+                             n_turns=sum(1 for s in segs if s.kind == "turn"), n_words=sum(s.n_words for s in segs),
                              pipeline_version=pipeline_version, body_sha256=body_hash(page)),
         "sources": columns("sources", [src], repairs=list(src.repairs)),
-        "segments": columns("segments", segs, doc_id=doc, seg_idx=PerRow(range(len(segs))), n_words=seg_words),
+        "segments": columns("segments", segs, doc_id=doc, seg_idx=PerRow(range(len(segs)))),
         "sentences": columns("sentences", page.segmented.sentences, doc_id=doc),
         "appearances": columns("appearances", page.appearances, doc_id=doc,
                                labels=PerRow(list(a.labels) for a in page.appearances)),

@@ -33,7 +33,8 @@ def page_from(parts: list[Part], notes: dict[str, list[str]] | None = None, doc_
             p += len(piece) + 2
         chunks.append(head + text)
         pos = start + len(head) + len(text) + 2
-        segments.append(Segment(kind, start, start + len(head) + len(text), text, label, paragraphs))
+        segments.append(Segment(kind, start, start + len(head) + len(text), text, label, paragraphs,
+                                n_words=count_words(text)))  # as the segment step counts them
     extra = [line for lines in (notes or {}).values() for line in lines]
     source_text = "\n\n".join(chunks + extra) + "\n"
     src = Source(doc_id, f"{doc_id}.txt", "0" * 64, len(source_text.encode()), source_text, "utf-8")

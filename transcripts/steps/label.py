@@ -24,7 +24,8 @@ from transcripts.steps.speakers import HOST_DESC, resolve
 
 def _with_speaker(seg: Segment, speaker_id: str | None) -> Segment:
     """dataclasses.replace(seg, speaker_id=...), spelled out: replace costs several times the constructor."""
-    return Segment(seg.kind, seg.char_start, seg.char_end, seg.text, seg.speaker_label, seg.paragraphs, speaker_id)
+    return Segment(seg.kind, seg.char_start, seg.char_end, seg.text, seg.speaker_label, seg.paragraphs, speaker_id,
+                   seg.n_words)
 
 
 def label_page(page: Segmented) -> Labeled:

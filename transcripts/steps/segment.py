@@ -233,7 +233,7 @@ def _cut(cleaned: Cleaned) -> list[_Seg]:
 def _doc_type(segments: list[Segment]) -> DocType:
     if any(s.kind == _TURN for s in segments):
         return DocType.TRANSCRIPT
-    prose = sum(count_words(s.text) for s in segments if s.kind == _PARAGRAPH)
+    prose = sum(s.n_words for s in segments if s.kind == _PARAGRAPH)
     story_marks = any(s.kind in (_HEADING, _CAPTION)
                       or (s.kind == _PARAGRAPH and find_dateline(s.text) is not None) for s in segments)
     is_article = prose >= MIN_ARTICLE_WORDS or (story_marks and prose >= 20)
@@ -272,7 +272,8 @@ def segment_page(cleaned: Cleaned) -> Segmented:
             end = paras[-1][1] if paras else s.label_end
             seg_text = "\n\n".join([p[2] for p in paras])
             spans = [(a, b) for a, b, _ in paras]
-        segments.append(_new_segment(s.kind, s.start, max(end, s.start + 1), seg_text, s.label, spans))
+        segments.append(_new_segment(s.kind, s.start, max(end, s.start + 1), seg_text, s.label, spans, None,
+                                     count_words(seg_text)))
     removed = _in_segments(cleaned.removed, segments)
     # most pages have no removal inside a segment: the cleaned page goes on as it is (dataclasses.replace of it
     # cost as much as building ten sentences)

@@ -37,7 +37,6 @@ from transcripts.rules.speech import (
     SELF_INTRO_HINTS,
     STAFF_DESC,
 )
-from transcripts.rules.words import count_words
 from transcripts.steps.cues import (
     Texts,
     describe,
@@ -389,7 +388,7 @@ def _cast(people: dict[str, Voice], turns: Turns, doc_id: str, bios: Bios) -> Ca
         sid = speaker_id_for(v.name, v.kind, doc_id)
         segs = [turns[t][1] for t in v.turns]
         apps.append(Appearance(sid, v.name, v.kind, v.labels, v.role, v.description, len(segs),
-                               sum(count_words(s.text) for s in segs)))
+                               sum(s.n_words for s in segs)))
         for t in v.turns:
             by_turn[turns[t][0]] = sid
     return Cast(apps, by_turn, bios)
