@@ -284,7 +284,7 @@ def segment_page(cleaned: Cleaned) -> Segmented:
 def invariant_violations(segmented: Segmented) -> list[str]:
     """What is wrong with a segmentation, as messages (empty when it is sound). The properties every page must
     have: offsets in bounds, segments in order without overlap, removals without overlap, every non-blank
-    character in exactly one segment or removal, sentences inside their segment."""
+    character in exactly one segment or removal, sentences inside their segment, word counts of their texts."""
     text = segmented.source.text
     n = len(text)
     errors: list[str] = []
@@ -302,6 +302,8 @@ def invariant_violations(segmented: Segmented) -> list[str]:
             errors.append(f"segment {k}: stretch does not open with its label")
         if s.paragraphs and s.text and text[s.paragraphs[0][0]] != s.text[0]:
             errors.append(f"segment {k}: text does not start where its first paragraph does")
+        if s.n_words != count_words(s.text):
+            errors.append(f"segment {k}: n_words {s.n_words} is not its text's {count_words(s.text)}")
     last_end = -1
     for r in sorted(removed, key=lambda r: r.char_start):
         if not 0 <= r.char_start < r.char_end <= n:
