@@ -34,16 +34,7 @@ from transcripts.rules.head import HEAD_CHROME, ORIGINALLY_PUBLISHED, SPEECH_OPE
 from transcripts.rules.labels import is_marker_line, match_label
 from transcripts.rules.language import detect_language
 from transcripts.rules.programs import HEARD_ON
-from transcripts.rules.words import (
-    PageWords,
-    apply_splits,
-    count_words,
-    english_words,
-    joint_starts,
-    page_splits,
-    texts_holding,
-    unknown_tokens,
-)
+from transcripts.rules.words import PageWords, apply_splits, count_words, english_words, page_splits, unknown_tokens
 from transcripts.rules.wrapping import join_wrapped
 from transcripts.steps.head import (
     first_label,
@@ -373,8 +364,7 @@ _NOTED_REMOVALS = {R.COPYRIGHT: "copyright", R.END_MARKER: "copyright", R.DISCLA
 
 def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed], list[Line], list[str]]:
     """Removals, kept lines with their in-line repairs (run-together words split), and the repair notes."""
-    kept_texts = [ln.text for ln in lines if ln.reason is None]
-    kept_text = "\n".join(kept_texts)
+    kept_text = "\n".join(ln.text for ln in lines if ln.reason is None)
     # the lexicon is English: on a page in another language every word looks like two English ones (most pages
     # have no token it lacks, and so nothing to split in any language). The language is read only when it
     # decides: after the splits when the page lacks a few words (most such pages have nothing to split), before
@@ -387,8 +377,6 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
         splits = page_splits(kept_text, PageWords(text), lexicon, unknown)
         if splits and few and detect_language(kept_text) != "en":
             splits = {}
-    # the kept lines (by their order among the kept) that hold a token to split: one search of the page per token
-    to_split = set(texts_holding(kept_text, joint_starts(kept_texts), list(splits))) if splits else set()
     removed: list[Removed] = []
     kept_lines: list[Line] = []
     repairs: list[str] = []
@@ -409,7 +397,7 @@ def _assemble(text: str, lines: list[_Ln], notes: _Notes) -> tuple[list[Removed]
                 end -= 1
             body = text[ln.start:end]
         fixed = body
-        if len(kept_lines) in to_split:
+        if splits:
             fixed, notes_here = apply_splits(body, splits)
             if notes_here and (lab := match_label(body)) is not None:
                 # a speaker label is printed as is: repair only the speech after it
