@@ -93,6 +93,11 @@ def test_words_page_words_are_the_runs_of_a_to_z() -> None:
     assert dict(PageWords(text)) == dict(Counter(re.findall("[a-z]+", text)))
 
 
+def test_words_page_words_counts_each_word_asked_as_a_whole_run() -> None:
+    page = PageWords("plan plan,plan planet Plan explanation plan-b")  # "Plan" holds the run "lan"
+    assert [page[w] for w in ("plan", "planet", "lan", "an", "Plan", "plan-b", "")] == [4, 1, 1, 0, 0, 0, 0]
+
+
 def test_words_page_splits_spare_the_last_word_cut_by_an_excerpt() -> None:
     text = "He said forexpanding the plan would help them get themsel"
     assert page_splits(text, {}, english_words()) == {"forexpanding": ("for", "expanding")}

@@ -102,6 +102,15 @@ def test_decode_mojibake_repaired() -> None:
     assert "mojibake" in src.repairs
 
 
+def test_decode_repairs_found_among_accented_letters() -> None:
+    # "é" and "°" share their first UTF-8 byte with "Ã" and the no-break space: neither hides a repair
+    src = ok("JOSÉ: Café at 20°,\u00a0she said.\n".encode())
+    assert src.text == "JOSÉ: Café at 20°, she said.\n" and "nbsp" in src.repairs
+    damaged = "JOSÉ: It’s late — café.\n".encode().decode("cp1252").encode()
+    assert ok(damaged).text == "JOSÉ: It’s late — café.\n"
+    assert "nbsp" not in ok("JOSÉ: Café at 20°.\n".encode()).repairs
+
+
 def test_decode_mojibake_not_invented_for_clean_text() -> None:
     assert "mojibake" not in ok("TAIPEI and MOSCOW — China’s leader.\n".encode()).repairs
 

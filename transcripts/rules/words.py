@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from itertools import accumulate
@@ -216,6 +215,10 @@ def split_glued(word: str, page_words: Mapping[str, int], lexicon: frozenset[str
     if _known(word, lexicon) or page_words.get(word, 0) >= 2:
         return None
     best: tuple[int, tuple[str, str]] | None = None
+
+    def is_word(piece: str) -> bool:
+        return _known(piece, lexicon) or page_words.get(piece, 0) > 0
+
     for i in range(1, len(word)):
         left, right = word[:i], word[i:]
         l_fn, r_fn = left in FUNCTION_WORDS, right in FUNCTION_WORDS
@@ -223,14 +226,13 @@ def split_glued(word: str, page_words: Mapping[str, int], lexicon: frozenset[str
             continue
         if left in PREFIX_WORDS and not r_fn:
             continue
-        l_word = _known(left, lexicon) or page_words.get(left, 0) > 0
-        r_word = _known(right, lexicon) or page_words.get(right, 0) > 0
-        if l_fn and len(right) >= 3 and r_word and (len(left) > 1 or left in ("a", "i")):
+        # (the cheap tests first: a half is looked up only where a split could use it)
+        if l_fn and len(right) >= 3 and (len(left) > 1 or left in ("a", "i")) and is_word(right):
             score = 200 + len(right) + _evidence(left, right, r_fn, lexicon)  # "forexpanding": function word + word
-        elif r_fn and len(left) >= 3 and l_word and (len(right) >= 2 or len(left) >= 4):
+        elif r_fn and len(left) >= 3 and (len(right) >= 2 or len(left) >= 4) and is_word(left):
             score = 200 + len(left) + (_BOTH_FUNCTION if l_fn else 0)  # "endof": word + function word
-        elif (len(left) >= 4 and len(right) >= 5 and right.endswith(_VERB_FORMS) and page_words.get(left, 0) > 0
-              and right in lexicon):
+        elif (len(left) >= 4 and len(right) >= 5 and right.endswith(_VERB_FORMS) and right in lexicon
+              and page_words.get(left, 0) > 0):
             # "paperaimed": a word the page prints elsewhere, then a verb form as written; two nouns
             # ("puzzlemaster", "schoolteacher") are a compound the lexicon lacks, not a stripped link's seam
             score = 100 + min(len(left), len(right))
@@ -242,27 +244,38 @@ def split_glued(word: str, page_words: Mapping[str, int], lexicon: frozenset[str
 
 
 class PageWords(Mapping[str, int]):
-    """Counts of the page's lower-case words, counted only when first asked (most pages have no glued word)."""
+    """Counts of the page's lower-case words (its runs of a-z), each counted only when first asked: most pages
+    have no glued word, and a glued word asks about a few pieces, not about the page's thousands of words."""
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._counts: Counter[str] | None = None
+        self._runs: str | None = None
+        self._asked: dict[str, int] = {}
 
-    def _get(self) -> Counter[str]:
-        if self._counts is None:
-            # the runs of a-z: every other character made a space, in C (a regex scan costs twice as much)
-            ascii_text = self._text.encode("ascii", "replace").translate(_LOWER_ONLY).decode("ascii")
-            self._counts = Counter(ascii_text.split())
-        return self._counts
+    def _spaced(self) -> str:
+        if self._runs is None:
+            # every character but a-z made a space, in C (a regex scan costs twice as much), and a space either end
+            self._runs = f" {self._text.encode('ascii', 'replace').translate(_LOWER_ONLY).decode('ascii')} "
+        return self._runs
 
     def __getitem__(self, key: str) -> int:
-        return self._get()[key]
+        n = self._asked.get(key)
+        if n is None:
+            n = 0
+            if key.isascii() and key.isalpha() and key.islower():  # a run of a-z: any other key counts 0
+                runs, needle = self._spaced(), f" {key} "
+                i = runs.find(needle)
+                while i >= 0:  # (on from the space after the run: it opens the next one too)
+                    n += 1
+                    i = runs.find(needle, i + len(key) + 1)
+            self._asked[key] = n
+        return n
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._get())
+        return iter(dict.fromkeys(self._spaced().split()))
 
     def __len__(self) -> int:
-        return len(self._get())
+        return len(set(self._spaced().split()))
 
 
 def unknown_tokens(text: str, lexicon: frozenset[str]) -> set[str]:
@@ -293,7 +306,7 @@ def page_splits(text: str, page_words: Mapping[str, int], lexicon: frozenset[str
 
 def apply_splits(line: str, splits: Mapping[str, tuple[str, str]]) -> tuple[str, list[str]]:
     """The line with the given run-together tokens split, and a repair note per split ("split:forexpanding")."""
-    if not splits or not any(w in line for w in splits):
+    if not splits or not any(map(line.__contains__, splits)):  # (in C: most lines hold none)
         return line, []
     notes: list[str] = []
 

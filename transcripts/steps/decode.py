@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import re
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 import charset_normalizer
 import ftfy
@@ -42,20 +43,39 @@ _REPAIRABLE_CHARS = f"{_CONTROL_CHARS}{_NBSP_CHARS}{_MOJIBAKE_LEAD}"
 _REPAIRABLE = re.compile(f"[{_REPAIRABLE_CHARS}]")
 
 
-def _class_test(cls: str) -> tuple[bytes, tuple[str, ...]]:
-    """How to tell in C whether a text holds a character of a class (of BMP characters): the deletion table for
-    bytes.translate that keeps the lead bytes of its one- and two-byte UTF-8 characters, and its other characters
-    (looked for one by one: their lead bytes also start most pages' curly quotes)."""
+# A lead byte that at most this many characters of a class share is followed up by looking for those characters
+# themselves: "Ã" and "â" share their lead byte with "é" and "ñ", which most pages print
+_FEW_BY_LEAD = 8
+
+
+class _ClassTest(NamedTuple):
+    """How to tell in C whether a text holds a character of a class of BMP characters (see _may_hold)."""
+
+    others: bytes  # the deletion table for bytes.translate that keeps the class's one-byte characters and the
+    # lead bytes of its two-byte ones
+    by_lead: dict[int, str]  # a lead byte few characters of the class start: those characters
+    wide: tuple[str, ...]  # its characters of three bytes and more (their lead bytes also start most pages' quotes)
+
+
+def _class_test(cls: str) -> _ClassTest:
     chars = re.findall(f"[{cls}]", "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000))))
-    short = {c.encode()[0] for c in chars if len(c.encode()) <= 2}
-    return bytes(b for b in range(256) if b not in short), tuple(c for c in chars if len(c.encode()) > 2)
+    short = [c for c in chars if len(c.encode()) <= 2]
+    by_lead: dict[int, str] = {}
+    for c in short:
+        by_lead[c.encode()[0]] = by_lead.get(c.encode()[0], "") + c
+    return _ClassTest(others=bytes(b for b in range(256) if b not in by_lead),
+                      by_lead={b: cs for b, cs in by_lead.items() if b >= 0xC0 and len(cs) <= _FEW_BY_LEAD},
+                      wide=tuple(c for c in chars if len(c.encode()) > 2))
 
 
-def _may_hold(text: str, test: tuple[bytes, tuple[str, ...]]) -> bool:
+def _may_hold(text: str, test: _ClassTest) -> bool:
     """False when the text holds no character of the class `test` was made for (_class_test); a regex scan for
     the class costs several times more than encoding and translating the text."""
-    others, wide = test
-    return bool(text.encode("utf-8", "surrogatepass").translate(None, others)) or any(c in text for c in wide)
+    for lead in set(text.encode("utf-8", "surrogatepass").translate(None, test.others)):
+        chars = test.by_lead.get(lead)
+        if chars is None or any(c in text for c in chars):
+            return True
+    return any(c in text for c in test.wide)
 
 
 _REPAIRABLE_TEST = _class_test(_REPAIRABLE_CHARS)
@@ -150,8 +170,8 @@ def _utf8_head(text: str, n: int) -> bytes:
     return head[:n] if len(head) >= n or len(text) <= n else text.encode("utf-8", "ignore")[:n]
 
 
-def _decode_bytes(data: bytes, repairs: list[str]) -> tuple[str, str] | None:
-    """(text, encoding) or None when no encoding fits."""
+def _decode_bytes(data: bytes, repairs: list[str], utf16: str | None) -> tuple[str, str] | None:
+    """(text, encoding) or None when no encoding fits; `utf16`: what _looks_utf16 reads in the bytes."""
     for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
                      (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                      (codecs.BOM_UTF16_BE, "utf-16-be")):
@@ -161,7 +181,6 @@ def _decode_bytes(data: bytes, repairs: list[str]) -> tuple[str, str] | None:
                 return data[len(bom):].decode(enc), enc
             except UnicodeDecodeError:
                 return data[len(bom):].decode(enc, errors="replace"), enc
-    utf16 = _looks_utf16(data)
     if utf16:
         try:
             return data.decode(utf16), utf16
@@ -197,7 +216,9 @@ def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) ->
     if not data.strip():
         return reject("empty", "no bytes" if not data else "only whitespace")
     repairs: list[str] = []
-    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(data) is not None
+    bom16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    looks16 = None if bom16 else _looks_utf16(data)
+    utf16 = bom16 or looks16 is not None
     if not utf16 and b"\x00" in data:
         # NULs sprinkled into an otherwise 8-bit text file: drop them before judging the rest
         data_clean = data.replace(b"\x00", b"")
@@ -206,7 +227,8 @@ def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) ->
         data_clean = data
     if not utf16 and _is_binary(data_clean):
         return reject("binary", "mostly non-text bytes")
-    decoded = _decode_bytes(data_clean, repairs)
+    # (NULs dropped: they were too few for UTF-16 in the bytes, and none are left)
+    decoded = _decode_bytes(data_clean, repairs, looks16)
     if decoded is None:
         return reject("undecodable", "no encoding decodes the bytes")
     text, encoding = decoded
