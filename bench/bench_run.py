@@ -84,7 +84,7 @@ def steps_one_core(corpus: Path, ner: bool, ner_sample: int = 0) -> dict[str, An
     from bench_steps import cold_caches, run
 
     from transcripts.model import Labeled, Source, count_words
-    from transcripts.pipeline import settle_for_pages
+    from transcripts.pipeline import settle_after_loading
     from transcripts.rules.words import english_words
     from transcripts.steps.clean import clean_page
     from transcripts.steps.decode import decode_page
@@ -94,7 +94,7 @@ def steps_one_core(corpus: Path, ner: bool, ner_sample: int = 0) -> dict[str, An
 
     pages = [(p.name, p.read_bytes()) for p in sorted(corpus.iterdir()) if p.is_file()]
     english_words()
-    settle_for_pages()  # as a page worker runs the steps
+    settle_after_loading()  # as a page worker runs the steps
     cold_caches()
     times, _ = run(pages, keep=False)
     out: dict[str, Any] = {"steps_s": round(sum(times.values()), 2),

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from transcripts.model import Labeled, Reject, Source
-from transcripts.pipeline import settle_for_pages
+from transcripts.pipeline import settle_after_loading
 from transcripts.rules.words import english_words
 from transcripts.steps.clean import clean_page
 from transcripts.steps.decode import decode_page
@@ -141,7 +141,7 @@ def main() -> int:
     pages = [(f"{folder.name}/{p.name}", p.read_bytes()) for folder in args.folders
              for p in sorted(folder.iterdir()) if p.is_file()]
     english_words()
-    settle_for_pages()  # as a page worker runs the steps
+    settle_after_loading()  # as a page worker runs the steps
     best: dict[str, float] | None = None
     outputs: dict[str, Any] = {}
     for r in range(max(1, args.repeat)):

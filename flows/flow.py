@@ -27,7 +27,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from schemas import TABLES
 from transcripts import pipeline
 from transcripts.model import Reject
-from transcripts.pipeline import InputFile, RunSummary, Timer, settle_for_pages
+from transcripts.pipeline import InputFile, RunSummary, Timer, settle_after_loading
 from transcripts.steps.suspect import table_suspects
 from transcripts.tables import batch_tables, concat_batches, mark_duplicates, reject_row, to_arrow
 
@@ -73,9 +73,9 @@ def task_runner(spec: str) -> Any:
 
 def _pool_process_start() -> None:
     """A pool process leaves Ctrl-C to the run, which stops it (transcripts.runtime), instead of printing a
-    KeyboardInterrupt traceback of its own. It runs the steps over many pages (settle_for_pages)."""
+    KeyboardInterrupt traceback of its own. It runs the steps over many pages (settle_after_loading)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    settle_for_pages()
+    settle_after_loading()
 
 
 _worker = threading.local()

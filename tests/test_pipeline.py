@@ -236,9 +236,9 @@ def test_auto_runner_takes_processes_only_for_a_large_run() -> None:
         choose_runner("fibers", 10, ner=True)
 
 
-def test_settle_for_pages_freezes_what_is_loaded_and_collects_young_objects_less_often() -> None:
-    code = ("import gc; from transcripts.pipeline import settle_for_pages, GC_YOUNGEST_THRESHOLD as T; "
-            "before = gc.get_freeze_count(); settle_for_pages(); "
+def test_settle_after_loading_freezes_what_is_loaded_and_collects_young_objects_less_often() -> None:
+    code = ("import gc; from transcripts.pipeline import settle_after_loading, GC_YOUNGEST_THRESHOLD as T; "
+            "before = gc.get_freeze_count(); settle_after_loading(); "
             "print(gc.get_threshold()[0] == T, gc.get_freeze_count() > before, gc.isenabled())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "True", "True"]  # collections still happen, less often

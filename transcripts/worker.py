@@ -193,11 +193,11 @@ def main(argv: list[str]) -> None:
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; the run stops its workers
     page_function = _load(function)
-    from transcripts.pipeline import settle_for_pages
+    from transcripts.pipeline import settle_after_loading
     from transcripts.rules.words import english_words
 
     english_words()  # the word list loads once, before the first page's budget starts
-    settle_for_pages()
+    settle_after_loading()
     requests, replies = Connection(request_fd, writable=False), Connection(reply_fd, readable=False)
     replies.send("ready")
     while True:
