@@ -221,9 +221,9 @@ def frame_checks(frames: Mapping[str, pd.DataFrame | pa.Table]) -> list[CheckRes
     if not names:
         return []
     con = _frame_connection()
-    con.execute("ATTACH ':memory:' AS cand")
     registered = []
     try:
+        con.execute("ATTACH ':memory:' AS cand")
         for name, frame in frames.items():
             if len(frame) == 0:  # an empty frame has no types to infer: use the declared ones
                 con.execute(TABLES[name].ddl(f"cand.{name}"))
