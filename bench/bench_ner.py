@@ -65,7 +65,9 @@ def _mentions(pages: list[Labeled]) -> int:
 def all_cores(pages: list[Labeled], texts: list[str], words: int, model: str | None, n: int) -> int:
     """nlp.pipe with n_process=n against the stage in n worker processes; prints both and returns the exit code."""
     t0 = time.perf_counter()
-    n_ents = sum(len(doc.ents) for doc in load_nlp(model).pipe(texts, batch_size=512, n_process=n))
+    nlp = load_nlp(model)
+    assert nlp is not None, "NER is off"
+    n_ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=512, n_process=n))
     base = time.perf_counter() - t0
     t0 = time.perf_counter()
     with ProcessPoolExecutor(n, initializer=_load, initargs=(model,)) as pool:

@@ -119,6 +119,7 @@ def steps_one_core(corpus: Path, ner: bool, ner_sample: int = 0) -> dict[str, An
         add_mentions(sampled[i:i + 100], nlp)
     one_core_s = time.process_time() - c0
     fresh = load_nlp(None)
+    assert fresh is not None
     t0 = time.perf_counter()
     for _ in fresh.pipe(texts, batch_size=512, n_process=os.cpu_count() or 2):
         pass
@@ -128,7 +129,7 @@ def steps_one_core(corpus: Path, ner: bool, ner_sample: int = 0) -> dict[str, An
     if sampled is not labeled:
         # nlp.pipe's start-up (its processes load the model) is paid once, whatever the words: scale the rest
         t0 = time.perf_counter()
-        for _ in load_nlp(None).pipe(texts[:4], batch_size=512, n_process=os.cpu_count() or 2):
+        for _ in fresh.pipe(texts[:4], batch_size=512, n_process=os.cpu_count() or 2):
             pass
         pipe_startup_s = min(time.perf_counter() - t0, pipe_s)
         out["pipe_all_cores_s"] = round(pipe_startup_s + (pipe_s - pipe_startup_s) * scale, 2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from transcripts.model import Line, Removed, Segment, Sentence, fast_constructor
     (Removed, (0, 12, "page_chrome", None)),
     (Line, (5, 9, "Text", 2)),
 ])
-def test_model_fast_constructor_builds_what_the_class_builds(cls: type, values: tuple) -> None:
+def test_model_fast_constructor_builds_what_the_class_builds(cls: type[Any], values: tuple) -> None:
     built = fast_constructor(cls)(*values)
     assert type(built) is cls and built == cls(*values)
     with pytest.raises(dataclasses.FrozenInstanceError):

@@ -90,7 +90,8 @@ class _CountingNlp:
     """The real model, counting the texts it is asked to read."""
 
     def __init__(self, nlp: Any) -> None:
-        self.nlp, self.read = nlp, []
+        self.nlp = nlp
+        self.read: list[Any] = []
 
     def pipe(self, texts: Any, batch_size: int = 512) -> Any:
         texts = list(texts)

@@ -32,7 +32,7 @@ def copy(published: Lake, tmp_path: Path) -> Lake:
 
 
 def _current_file(lake: Lake, table: str) -> Path:
-    return sorted((lake.data_path / "main" / table).glob("*.parquet"), key=lambda p: p.stat().st_mtime)[-1]
+    return sorted((Path(lake.data_path) / "main" / table).glob("*.parquet"), key=lambda p: p.stat().st_mtime)[-1]
 
 
 def _one_line(err: str) -> None:
@@ -152,9 +152,9 @@ def test_copied_and_moved_lake_answers_like_the_original(published: Lake, cli: C
         assert validated(lake) == validated(published.root)
         assert cli("check", "--lake", lake)[0] == 0
     # and a copy takes new versions without touching the original's files
-    before = sorted(p.name for p in published.data_path.rglob("*.parquet"))
+    before = sorted(p.name for p in Path(published.data_path).rglob("*.parquet"))
     assert Lake(copied).publish(Changes(rows=doc_rows("d"), version_row=version_row("third"))).version == 3
-    assert sorted(p.name for p in published.data_path.rglob("*.parquet")) == before
+    assert sorted(p.name for p in Path(published.data_path).rglob("*.parquet")) == before
     assert cli("query", "SELECT count(*) FROM documents", "--lake", copied, "--format", "csv")[1] == "count_star()\n4\n"
 
 

@@ -183,8 +183,10 @@ def _readme_block(tag: str) -> str:
 def test_readme_remote_attach_recipes_run_verbatim(published: Lake, tmp_path: Path, tag: str,
                                                    argv: list[str]) -> None:
     (tmp_path / ".venv").symlink_to(Path(sys.executable).parent.parent)
-    env = dict(os.environ, TRANSCRIPTS_LAKE=published.location.catalog_url,
-               TRANSCRIPTS_DATA=published.location.data_url, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    location = published.location
+    assert isinstance(location, RemoteLocation)
+    env = dict(os.environ, TRANSCRIPTS_LAKE=location.catalog_url,
+               TRANSCRIPTS_DATA=location.data_url, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
     run = subprocess.run([*argv, _readme_block(tag)], cwd=tmp_path, env=env, capture_output=True, text=True,
                          timeout=120)
     assert run.returncode == 0, run.stderr

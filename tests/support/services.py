@@ -75,7 +75,8 @@ def skip_reason() -> str | None:
 
 
 def _free_ports(n: int) -> list[int]:
-    sockets, ports = [], []
+    sockets: list[socket.socket] = []
+    ports: list[int] = []
     try:
         while len(ports) < n:
             s = socket.socket()
