@@ -6,7 +6,6 @@ import contextlib
 import functools
 import itertools
 import logging
-import os
 import signal
 import sys
 import threading
@@ -57,7 +56,7 @@ def task_runner(spec: str) -> Any:
     spec = pipeline.check_runner(spec)
     if spec == "auto":
         raise ValueError("runner 'auto' is chosen before the flow starts: pipeline.choose_runner")
-    workers = os.cpu_count() or 2
+    workers = pipeline.local_task_slots()
     if spec == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)
     if spec == "processes":
@@ -332,7 +331,7 @@ def _workers() -> int:
     if ctx is not None and dask is not None and isinstance(ctx.task_runner, dask.DaskTaskRunner):
         with contextlib.suppress(Exception):  # an unreachable scheduler fails at the first submit, clearly
             return max(1, sum(ctx.task_runner.client.nthreads().values()))
-    return os.cpu_count() or 2
+    return pipeline.local_task_slots()
 
 
 def _bounded_map(files: list[InputFile], batch_size: int, *task_args: Any) -> Any:

@@ -75,3 +75,64 @@ def test_worker_batch_tables_keep_the_pages_before_a_slow_one(slow_pages: Path) 
     assert tables["rejects"].select(["source_path", "reason"]).to_pylist() == [
         {"source_path": "slow.txt", "reason": "too_slow"}]
     assert tables["segments"].num_rows == 4
+
+
+def test_worker_prestarted_is_taken_by_the_first_thread_that_runs_pages(slow_pages: Path) -> None:
+    import threading
+
+    files = [f for f in pipeline.scan_input(slow_pages) if f.source_path != "slow.txt"]
+    out: dict[str, object] = {}
+
+    def run_pages() -> None:
+        out["tables"] = pipeline.process_batch_tables(files, "v", page_timeout=30.0)
+        out["worker"] = worker.thread_worker()
+
+    try:
+        worker.prestart(1)
+        ((_, warm),) = worker._warm
+        thread = threading.Thread(target=run_pages)
+        thread.start()
+        thread.join()
+        assert out["worker"] is warm and worker._warm == []  # no second process was started for the thread
+        assert warm.proc is not None
+        pid = warm.proc.pid
+    finally:
+        worker.stop_all()
+    assert out["tables"]["documents"]["doc_id"].to_pylist() == ["a", "z"]  # type: ignore[index]
+    assert not alive(pid)
+
+
+def test_worker_prestarted_and_never_used_stops_with_the_run() -> None:
+    try:
+        worker.prestart(2)
+        pids = [w.proc.pid for _, w in worker._warm if w.proc is not None]
+        assert len(pids) == 2
+    finally:
+        worker.stop_all()
+    assert worker._warm == [] and not any(alive(pid) for pid in pids)
+
+
+PROBES_PANDAS = '''
+import sys
+import pyarrow as pa
+from transcripts.model import Reject
+
+def process(f, max_bytes):
+    pa.array(["a list, as the page workers' tables are built"])
+    return Reject(f.source_path, f.doc_id, "stage_error", str("pandas" in sys.modules), f.sha256, f.n_bytes)
+'''
+
+
+def test_worker_builds_arrow_arrays_without_loading_pandas(slow_pages: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    helper = tmp_path / "probe_helper"
+    helper.mkdir()
+    (helper / "probes.py").write_text(PROBES_PANDAS, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(helper), os.environ.get("PYTHONPATH", "")]))
+    (page,) = [f for f in pipeline.scan_input(slow_pages) if f.source_path == "a.txt"]
+    page_worker = worker.PageWorker("probes:process")
+    try:
+        out = page_worker.run(page, pipeline.DEFAULT_MAX_BYTES, 30.0)
+    finally:
+        page_worker.stop()
+    assert isinstance(out, Reject) and out.detail == "False"  # pyarrow asked for pandas, and went on without it

@@ -156,26 +156,35 @@ def run(
     chosen = choose_runner(runner, pages, ner_enabled(ner_model))
     try:
         with prefect_environment(verbose, announce=lambda line: err.print(line, style="dim", highlight=False),
-                                 while_starting=lambda: _prepare_run(ner_model)):
+                                 while_starting=lambda: _prepare_run(ner_model, chosen, pages, page_timeout)):
             result = _run_flow(chosen, json_summary, input_dir=str(input_dir),
                                **_flow_lake(lake, lake_dir), batch_size=batch_size, ner_model=ner_model,
                                max_bytes=max_bytes, chunk_docs=chunk_docs, page_timeout=page_timeout,
                                allow_removals=allow_removals)
     except (CannotStart, ModelNotFound) as exc:
         _fail(f"[red]cannot start:[/red] {escape(str(exc))}", EXIT_CANNOT_START)
+    finally:  # prestarted page workers of a run that ended before its pages (the flow stops the others)
+        from transcripts.worker import stop_all
+
+        stop_all()
     summary = RunSummary(**result)
     _emit_summary(summary, json_summary)
     raise typer.Exit(summary.exit_code)
 
 
-def _prepare_run(ner_model: str | None) -> None:
+def _prepare_run(ner_model: str | None, runner: str, pages: int, page_timeout: float) -> None:
     """What a run needs before its first page (the flow with Prefect's engine, the NER model, Great Expectations
     and its validation context: about 8 s), imported and loaded while Prefect's server starts in its own process
     (6-8 s), when the run's core has little else to do. The flow's thread finds the model loaded and the
     validation thread finds GE ready: setting it up there took a core from the first pages, and a small run
-    waited for it."""
+    waited for it. Under the threads runner the page workers start first, and load meanwhile too."""
+    from transcripts.pipeline import local_task_slots, ner_model_name
+
+    if runner == "threads" and page_timeout > 0:  # the other runners' workers start in their own processes
+        from transcripts.worker import prestart
+
+        prestart(min(local_task_slots(), pages))
     from flows.flow import prepare_validation_once, worker_nlp
-    from transcripts.pipeline import ner_model_name
 
     worker_nlp(ner_model_name(ner_model))
     prepare_validation_once()

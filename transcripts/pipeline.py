@@ -79,6 +79,11 @@ def ner_enabled(ner_model: str | None) -> bool:
     return ner_model_name(ner_model).strip().lower() not in DISABLED
 
 
+def local_task_slots() -> int:
+    """Pages processed at once by a runner on this machine (threads or processes): one per core."""
+    return os.cpu_count() or 2
+
+
 def choose_runner(spec: str, pages_to_process: int, ner: bool) -> str:
     """The runner `auto` stands for, given how many pages the run will process and whether NER is on; any
     other spec as it is."""

@@ -1,11 +1,11 @@
 """A page worker: the steps of one page at a time in a child process, so that a page over its time budget can be
 stopped. The process is killed and replaced, the page becomes a `too_slow` reject, and the run goes on.
 
-One worker per thread that processes pages (a task runner's thread or process), started at its first page and
-kept for the run, so a page costs a message through a pipe, not a process. Without NER the worker also builds
-the batch's Arrow tables (`run_tables`); with NER it returns each page's step output for the model. A worker
-dies with the thread that started it (Linux PR_SET_PDEATHSIG), so nothing outlives a run, even one killed with
-SIGKILL.
+One worker per thread that processes pages (a task runner's thread or process), started at its first page (or while
+the run starts, `prestart`) and kept for the run, so a page costs a message through a pipe, not a process. Without
+NER the worker also builds the batch's Arrow tables (`run_tables`); with NER it returns each page's step output for
+the model. A worker dies with the thread that started it (Linux PR_SET_PDEATHSIG), so nothing outlives a run, even
+one killed with SIGKILL.
 
     python -m transcripts.worker READ_FD WRITE_FD PARENT_PID MODULE:FUNCTION    (started by PageWorker)
 """
@@ -45,8 +45,14 @@ class PageWorker:
         self.proc: subprocess.Popen[bytes] | None = None
         self.requests: Connection | None = None
         self.replies: Connection | None = None
+        self.ready = False
 
     def _start(self) -> None:
+        self._spawn()
+        self._await_ready()
+
+    def _spawn(self) -> None:
+        """Start the process without waiting for it to load (`prestart` overlaps that with the run's start-up)."""
         reply_r, reply_w = os.pipe()
         request_r, request_w = os.pipe()
         self.proc = subprocess.Popen(
@@ -56,9 +62,14 @@ class PageWorker:
         os.close(request_r)
         os.close(reply_w)
         self.requests, self.replies = Connection(request_w, readable=False), Connection(reply_r, writable=False)
+        self.ready = False
+
+    def _await_ready(self) -> None:
+        assert self.replies is not None
         if not self.replies.poll(STARTUP_SECONDS) or self._receive() != "ready":
             self.stop()
             raise RuntimeError(f"the page worker did not start within {STARTUP_SECONDS:.0f} s")
+        self.ready = True
 
     def _receive(self) -> Any:
         assert self.replies is not None
@@ -106,6 +117,8 @@ class PageWorker:
     def _send(self, request: tuple[Any, ...]) -> None:
         if self.proc is None:
             self._start()
+        elif not self.ready:
+            self._await_ready()
         assert self.requests is not None
         self.requests.send(request)
 
@@ -142,27 +155,45 @@ class PageWorker:
             if conn is not None:
                 conn.close()
         self.proc = self.requests = self.replies = None
+        self.ready = False
 
 
 _local = threading.local()
 _all_workers: list[PageWorker] = []
+_warm: list[tuple[int, PageWorker]] = []  # (the process that started it, a worker no thread has taken yet)
 _all_lock = threading.Lock()
 
 
-def thread_worker() -> PageWorker:
-    """This thread's page worker (created on first use)."""
-    worker: PageWorker | None = getattr(_local, "worker", None)
-    if worker is None or worker.function != PAGE_FUNCTION:
-        worker = _local.worker = PageWorker(PAGE_FUNCTION)
+def prestart(n: int) -> None:
+    """Start `n` page workers now, without waiting for them: they import the steps and load the word lists
+    (about a second of a core each) while the run starts Prefect, instead of when the first pages are due. Call
+    it from a thread that lasts as long as the run: a worker dies with the thread that started it."""
+    for _ in range(n):
+        worker = PageWorker(PAGE_FUNCTION)
+        worker._spawn()
         with _all_lock:
             _all_workers.append(worker)
+            _warm.append((os.getpid(), worker))
+
+
+def thread_worker() -> PageWorker:
+    """This thread's page worker: a prestarted one if any is left, else one created on first use."""
+    worker: PageWorker | None = getattr(_local, "worker", None)
+    if worker is None or worker.function != PAGE_FUNCTION:
+        with _all_lock:  # a forked process's copy of the list names another process's children
+            warm = next((w for pid, w in _warm if pid == os.getpid() and w.function == PAGE_FUNCTION), None)
+            _warm[:] = [(pid, w) for pid, w in _warm if w is not warm]
+            if warm is None:
+                warm = PageWorker(PAGE_FUNCTION)
+                _all_workers.append(warm)
+        worker = _local.worker = warm
     return worker
 
 
 def stop_all() -> None:
     """Stop every page worker this process started (the end of a run)."""
     with _all_lock:
-        workers, _all_workers[:] = list(_all_workers), []
+        workers, _all_workers[:], _warm[:] = list(_all_workers), [], []
     for worker in workers:
         worker.stop()
 
@@ -188,10 +219,21 @@ def _load(function: str) -> Callable[[InputFile, int], Labeled | Reject]:
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
+class _WithoutPandas:
+    """An import finder that answers that pandas is not installed. pyarrow imports pandas (about 0.9 s of a core
+    and 60 MB) the first time it builds an array from a list, only to ask whether the list is a pandas object;
+    a page worker builds its tables from lists and never uses pandas."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError("page workers do not use pandas", name=name)
+
+
 def main(argv: list[str]) -> None:
     request_fd, reply_fd, parent_pid, function = int(argv[0]), int(argv[1]), int(argv[2]), argv[3]
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; the run stops its workers
+    sys.meta_path.insert(0, _WithoutPandas())
     page_function = _load(function)
     from transcripts.pipeline import settle_after_loading
     from transcripts.rules.words import english_words
