@@ -75,12 +75,15 @@ def page_suspects(page: Labeled) -> list[str]:
 
 def table_suspects(segments: pa.Table) -> dict[str, list[str]]:
     """Suspect pages of a segments table (rows in reading order per document), by doc_id."""
+    import pyarrow.compute as pc
+
     turns: dict[str, list[TurnSketch]] = defaultdict(list)
-    cols = segments.select(["doc_id", "seg_idx", "kind", "speaker_label", "speaker_id", "n_words"]).to_pydict()
-    rows = sorted(zip(*cols.values(), strict=True), key=lambda row: (row[0], row[1]))
-    for doc_id, _, kind, label, sid, n_words in rows:
-        if kind == K.TURN:
-            turns[doc_id].append(TurnSketch(label, sid, n_words))
+    # filtered and ordered in Arrow: sorting the rows as Python tuples was a third of the time
+    ordered = segments.filter(pc.equal(segments["kind"], K.TURN.value)).sort_by(
+        [("doc_id", "ascending"), ("seg_idx", "ascending")])
+    cols = ordered.select(["doc_id", "speaker_label", "speaker_id", "n_words"]).to_pydict()
+    for doc_id, label, sid, n_words in zip(*cols.values(), strict=True):
+        turns[doc_id].append(TurnSketch(label, sid, n_words))
     out = {doc_id: turn_suspects(page) for doc_id, page in turns.items()}
     return {doc_id: reasons for doc_id, reasons in out.items() if reasons}
 
