@@ -216,7 +216,7 @@ def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) ->
 
     if len(data) > max_bytes:
         return reject("too_large", f"{len(data)} bytes > {max_bytes}")
-    if not data.strip():
+    if not data or data.isspace():  # (no stripped copy of the page: the test stops at its first other byte)
         return reject("empty", "no bytes" if not data else "only whitespace")
     repairs: list[str] = []
     bom16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -262,7 +262,7 @@ def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) ->
     if repairable and _may_hold(text, _CONTROL_TEST) and _CONTROL_CHARS_RE.search(text):
         text = _CONTROL_CHARS_RE.sub("", text)
         repairs.append("control_chars")
-    if not text.strip():
+    if not text or text.isspace():
         return reject("empty", "only whitespace after decoding")
     if "\ufffd" in text:
         # a character lost before the page reached us: kept as printed (no guess rewrites a word), and counted
