@@ -82,6 +82,16 @@ def test_decode_nbsp_and_control_chars() -> None:
     assert {"nbsp", "control_chars"} <= set(src.repairs)
 
 
+@pytest.mark.parametrize(("data", "repaired"), [
+    (b"\xef\xbb\xbfKIM:\xc2\xa0Hello there, it is late.\x07\r\n", True),
+    (b"KIM: Hello there, it is late.\r\n\x00", False), (b"KIM: Hello there, it is late.\r\n", False)])
+def test_decode_repairs_read_in_the_bytes_alike_after_a_bom_nuls_or_crs(data: bytes, repaired: bool) -> None:
+    # the repair pretest reads the page's UTF-8 bytes as they came, before those were dropped
+    src = ok(data)
+    assert src.text == "KIM: Hello there, it is late.\n"
+    assert ("nbsp" in src.repairs, "control_chars" in src.repairs) == (repaired, repaired)
+
+
 @pytest.mark.parametrize("space", ["\u2007", "\u202f"])
 def test_decode_wide_nbsp_among_curly_quotes_repaired(space: str) -> None:
     src = ok(f"KIM: It’s late,{space}she said.\n".encode())

@@ -111,13 +111,13 @@ def count_words(text: str) -> int:
     """Words as analysts count them: runs of letters/digits, an inner apostrophe kept ("don't" is one)."""
     if text.isascii():
         return _count_word_bytes(text.encode("ascii"))
-    if has_astral(text):
-        return len(_WORD.findall(text))
     spaced = text.replace("\u2019", "'")
     for mark in NON_WORD_MARKS:
         spaced = spaced.replace(mark, " ")
-    if _NOT_WORD_NON_ASCII.search(spaced):  # a symbol, another dash or a lone surrogate: count by the pattern
-        return len(_WORD_BMP.findall(text))
+    if spaced.isascii():  # (most texts: curly quotes and dashes were all they held beyond ASCII)
+        return _count_word_bytes(spaced.encode("ascii"))
+    if _NOT_WORD_NON_ASCII.search(spaced):  # a symbol, another dash, a lone surrogate or an astral character
+        return len((_WORD if has_astral(text) else _WORD_BMP).findall(text))
     return _count_word_bytes(spaced.encode("utf-8"))
 
 

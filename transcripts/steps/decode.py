@@ -68,10 +68,13 @@ def _class_test(cls: str) -> _ClassTest:
                       wide=tuple(c for c in chars if len(c.encode()) > 2))
 
 
-def _may_hold(text: str, test: _ClassTest) -> bool:
+def _may_hold(text: str, test: _ClassTest, utf8: bytes | None = None) -> bool:
     """False when the text holds no character of the class `test` was made for (_class_test); a regex scan for
-    the class costs several times more than encoding and translating the text."""
-    for lead in set(text.encode("utf-8", "surrogatepass").translate(None, test.others)):
+    the class costs several times more than encoding and translating the text. `utf8`: the bytes the text was
+    decoded from as UTF-8, when nothing but a BOM, NULs and CRs was dropped since (those only make the answer
+    True more often: the scan decides), spares encoding it again."""
+    raw = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
+    for lead in set(raw.translate(None, test.others)):
         chars = test.by_lead.get(lead)
         if chars is None or any(c in text for c in chars):
             return True
@@ -213,7 +216,7 @@ def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) ->
 
     if len(data) > max_bytes:
         return reject("too_large", f"{len(data)} bytes > {max_bytes}")
-    if not data.strip():
+    if not data or data.isspace():  # (no stripped copy of the page: the test stops at its first other byte)
         return reject("empty", "no bytes" if not data else "only whitespace")
     repairs: list[str] = []
     bom16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -242,7 +245,8 @@ def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) ->
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         repairs.append("crlf")
-    repairable = _may_hold(text, _REPAIRABLE_TEST) and _REPAIRABLE.search(text) is not None
+    utf8 = data_clean if encoding == "utf-8" else None
+    repairable = _may_hold(text, _REPAIRABLE_TEST, utf8) and _REPAIRABLE.search(text) is not None
     if repairable and _has_mojibake_hint(text):
         fixed = ftfy.fix_encoding(text)
         if fixed != text:
@@ -258,7 +262,7 @@ def decode_page(data: bytes, source_path: str, *, max_bytes: int = MAX_BYTES) ->
     if repairable and _may_hold(text, _CONTROL_TEST) and _CONTROL_CHARS_RE.search(text):
         text = _CONTROL_CHARS_RE.sub("", text)
         repairs.append("control_chars")
-    if not text.strip():
+    if not text or text.isspace():
         return reject("empty", "only whitespace after decoding")
     if "\ufffd" in text:
         # a character lost before the page reached us: kept as printed (no guess rewrites a word), and counted
