@@ -30,8 +30,14 @@ def copyright_year(text: str) -> re.Match[str] | None:
     """COPYRIGHT_YEAR.search(text), from the first place the word can start."""
     low = text.lower()  # no character but an ASCII letter lowers to one, and where none lowers to several ...
     if len(low) == len(text):  # ... every one keeps its place: str.find is cheaper than the class scan
-        first = low.find("copyr")
-        return COPYRIGHT_YEAR.search(text, first) if first >= 0 else None
+        # tried where the word stands only: a case-blind search from the first would scan the rest of the page
+        # ("Copyright NPR" with no year is common)
+        i = low.find("copyr")
+        while i >= 0:
+            if m := COPYRIGHT_YEAR.match(text, i):
+                return m
+            i = low.find("copyr", i + 1)
+        return None
     m = _COPYR.search(text)
     return COPYRIGHT_YEAR.search(text, m.start()) if m else None
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -145,11 +145,8 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.
 @lru_cache(maxsize=1 << 10)  # a turn that repeats its introduction asks again about the same name
 def self_role(text: str, name: str) -> str | None:
     """Role a self-introduction implies: station ID -> host, 'I cover' / 'NPR News' sign-off -> correspondent."""
-    unified = unify_apostrophes(text)
-    starts = _starts(name, unified)
-    for a, b in split_sentences(text):
-        if not _holds(starts, len(name), a, b):  # found in the text once, not sentence by sentence
-            continue
+    # the sentences that hold the name, from where it stands in the text: not every sentence of a long turn tested
+    for a, b in _holding(split_sentences(text), _starts(name, unify_apostrophes(text)), len(name)):
         s = text[a:b]
         nxt = text[b:b + 40]
         if SELF_STAFF.search(s + " " + nxt) or SELF_SIGNOFF.search(s):
@@ -191,10 +188,10 @@ def describe(name: str, texts: Texts) -> str | None:
         if surname not in text or (plain and name not in text):
             continue
         # the sentences that hold the name (either apostrophe for a straight one), from where it stands in the text
-        starts = _starts(name, text.replace("\u2019", "'")) if curly is None else None
-        for a, b in split_sentences(text):
-            if starts is not None and not _holds(starts, len(name), a, b):
-                continue
+        sents: Sequence[tuple[int, int]] = split_sentences(text)
+        if curly is None:
+            sents = _holding(sents, _starts(name, text.replace("\u2019", "'")), len(name))
+        for a, b in sents:
             s = text[a:b]
             for start, end in _spans(name, s) if curly is None else (m.span() for m in curly.finditer(s)):
                 tail = s[end:]
@@ -226,10 +223,17 @@ def _starts(needle: str, text: str) -> list[int]:
     return out
 
 
-def _holds(starts: list[int], n: int, a: int, b: int) -> bool:
-    """Whether text[a:b] holds a needle of length `n` that starts at one of `starts` (sorted)."""
-    k = bisect_left(starts, a)
-    return k < len(starts) and starts[k] + n <= b
+def _holding(sents: Sequence[tuple[int, int]], starts: list[int], n: int) -> list[tuple[int, int]]:
+    """The sentences (split_sentences: in order, none overlapping) that hold a needle of length `n` starting at
+    one of `starts` (sorted), in order: each start looked up in the sentences, not each sentence tested."""
+    out: list[tuple[int, int]] = []
+    last = -1
+    for start in starts:
+        k = bisect_left(sents, (start + 1,)) - 1  # the last sentence starting at or before it: the only one to hold it
+        if k > last and start + n <= sents[k][1]:
+            out.append(sents[k])
+            last = k
+    return out
 
 
 def _spans(name: str, s: str) -> Iterator[tuple[int, int]]:

@@ -11,7 +11,7 @@ from schemas.appearances import Role
 from schemas.documents import DocType
 from schemas.segments import SegmentKind as K
 from schemas.speakers import SpeakerKind
-from transcripts.model import Labeled, Segment, Segmented
+from transcripts.model import Labeled, Quote, Segment, Segmented, fast_constructor
 from transcripts.rules.dates import find_dateline
 from transcripts.rules.language import detect_language
 from transcripts.rules.names import NameBook, find_names, fold
@@ -21,11 +21,21 @@ from transcripts.steps.metadata import byline_names, find_program, find_year
 from transcripts.steps.quotes import extract_quotes
 from transcripts.steps.speakers import HOST_DESC, resolve
 
+# Segment(...) and Quote(...) by setting their slots: a frozen dataclass's __init__ costs twice as much, and
+# dataclasses.replace several times
+_new_segment = fast_constructor(Segment)
+_new_quote = fast_constructor(Quote)
 
-def _with_speaker(seg: Segment, speaker_id: str | None) -> Segment:
-    """dataclasses.replace(seg, speaker_id=...), spelled out: replace costs several times the constructor."""
-    return Segment(seg.kind, seg.char_start, seg.char_end, seg.text, seg.speaker_label, seg.paragraphs, speaker_id,
-                   seg.n_words)
+
+def _with_speakers(segs: list[Segment], by_turn: dict[int, str]) -> list[Segment]:
+    """The segments with each turn's speaker_id set (`by_turn` holds every turn and only turns)."""
+    out = list(segs)
+    for i, sid in by_turn.items():
+        seg = out[i]
+        if sid != seg.speaker_id:
+            out[i] = _new_segment(seg.kind, seg.char_start, seg.char_end, seg.text, seg.speaker_label,
+                                  seg.paragraphs, sid, seg.n_words)
+    return out
 
 
 def label_page(page: Segmented) -> Labeled:
@@ -38,10 +48,7 @@ def label_page(page: Segmented) -> Labeled:
     book = NameBook([*texts, *bio_lines])
 
     cast = resolve(segs, src.doc_id, notes, book)
-    by_turn = cast.by_turn
-    page = dataclasses.replace(page, segments=[
-        _with_speaker(seg, sid) if seg.kind == K.TURN and (sid := by_turn.get(i)) != seg.speaker_id else seg
-        for i, seg in enumerate(segs)])
+    page = dataclasses.replace(page, segments=_with_speakers(segs, cast.by_turn))
 
     removed_text = "\n".join(src.text[r.char_start:r.char_end] for r in cleaned.removed)
     page_lines = removed_text + "\n" + "\n".join(texts)
@@ -73,8 +80,8 @@ def label_page(page: Segmented) -> Labeled:
     if any(s.kind == K.PARAGRAPH for s in segs):
         quotes = extract_quotes(segs, src.text, [n for n, _ in cast.bios.values()], book)
         ids = {fold(a.name): a.speaker_id for a in cast.appearances if a.kind == SpeakerKind.PERSON}
-        quotes = [dataclasses.replace(q, speaker_id=ids.get(fold(q.speaker_name)) if q.speaker_name else None)
-                  for q in quotes]
+        quotes = [_new_quote(q.seg_idx, q.char_start, q.char_end, q.text, q.speaker_name,
+                             ids.get(fold(q.speaker_name)) if q.speaker_name else None, q.cue) for q in quotes]
 
     body = " ".join(texts) or (cleaned.title or "")
     return Labeled(

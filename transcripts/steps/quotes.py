@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from schemas.segments import SegmentKind as K
 from transcripts.model import Quote, Segment
@@ -94,21 +96,20 @@ class _People:
         self._book = book  # its first texts are `texts`: the page's folded once, for speakers and quotes
         self._resolved: dict[str, str | None] = {}
 
-    def _full_names_with(self, words: list[str]) -> list[str]:
-        """The full names (2+ words) whose folded words include `words`, in page order. Only the texts whose
-        folded form holds every word are read: folding goes character by character, so a name's folded form is
-        a piece of its text's, and few of a page's texts name the person a lone name may be."""
+    def _full_names_with(self, words: list[str]) -> Iterator[str]:
+        """The full names (2+ words) whose folded words include `words`, in page order (repeats included), read
+        text by text as they are asked for. Only the texts whose folded form holds every word are read: folding
+        goes character by character, so a name's folded form is a piece of its text's, and few of a page's texts
+        name the person a lone name may be."""
         if not words:
-            return []
+            return
         want = set(words)
-        out: dict[str, None] = {}
         for k in self._book.holding(list(dict.fromkeys(words))):
             if k < len(self._texts):
                 for found, n_words in self._book.names_near(k, words[0]):
                     name = found.translate(APOSTROPHES)
                     if n_words >= 2 and want <= set(fold(name).split()):
-                        out[name] = None
-        return list(out)
+                        yield name
 
     def resolve(self, name: str) -> str | None:
         name = name.translate(APOSTROPHES)
@@ -117,10 +118,17 @@ class _People:
             return name
         if name not in self._resolved:
             w = fold(name).split()  # a surname ("Greene", "del Río") or a first mention ("Xi")
-            full = list(dict.fromkeys(self._full_names_with(w) + self._extra))
-            hits = [n for n in full if has_surname(n, name)] or \
-                   [n for n in full if fold(n).split()[:len(w)] == w and len(w) == 1]
-            self._resolved[name] = hits[0] if hits else None
+            # the first full name (the page's in page order, then the extra ones) with that surname, else the first
+            # with that first name: the page's texts are read only up to the first with the surname
+            by_first = None
+            for full in chain(self._full_names_with(w), self._extra):
+                if has_surname(full, name):
+                    self._resolved[name] = full
+                    break
+                if by_first is None and len(w) == 1 and fold(full).split()[:1] == w:
+                    by_first = full
+            else:
+                self._resolved[name] = by_first
         return self._resolved[name]
 
 

@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 from schemas.appearances import Role
 from schemas.segments import SegmentKind as K
 from schemas.speakers import SpeakerKind
-from transcripts.model import Appearance, Segment, speaker_id_for
+from transcripts.model import Appearance, Segment, fast_constructor, speaker_id_for
 from transcripts.rules.labels import TIME_CODE_LABEL, ParsedLabel, parse_label
 from transcripts.rules.names import (
     PARTICLES,
@@ -131,6 +131,7 @@ def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
     """One voice per printed name (by folded name; "" for the unlabeled intro), and the voice of each turn."""
     voices: dict[str, Voice] = {}
     order: list[Voice] = []
+    by_label: dict[str, Voice] = {}  # printed label -> its voice
     for t, (_, seg) in enumerate(turns):
         if seg.speaker_label is None:  # before any label: the host's intro; later: the turn goes on
             v = order[-1] if order else voices.setdefault("", Voice("", None, intro=True))
@@ -142,12 +143,14 @@ def _voices(turns: Turns) -> tuple[dict[str, Voice], list[Voice]]:
                 # "And I'm B.A. Parker." where a label was lost: the one who introduces themselves speaks
                 key = "~" + fold(said[0])
                 v = voices.setdefault(key, Voice(key, None, intro=True))
+        elif seg.speaker_label in by_label:  # a label printed again is read once
+            v = by_label[seg.speaker_label]
         else:
             parsed = parse_label(seg.speaker_label)
             key = fold(parsed.name)
             v = voices.get(key) or voices.setdefault(key, Voice(key, parsed))  # a new Voice only for a new name
-            if seg.speaker_label not in v.labels:
-                v.labels.append(seg.speaker_label)
+            v.labels.append(seg.speaker_label)
+            by_label[seg.speaker_label] = v
         v.turns.append(t)
         order.append(v)
     return voices, order
@@ -381,14 +384,16 @@ def _merge_same_person(voices: dict[str, Voice], order: list[Voice]) -> dict[str
     return people
 
 
+_new_appearance = fast_constructor(Appearance)  # Appearance(...) by setting its slots: half the cost
+
+
 def _cast(people: dict[str, Voice], turns: Turns, doc_id: str, bios: Bios) -> Cast:
     apps: list[Appearance] = []
     by_turn: dict[int, str] = {}
     for v in people.values():
         sid = speaker_id_for(v.name, v.kind, doc_id)
-        segs = [turns[t][1] for t in v.turns]
-        apps.append(Appearance(sid, v.name, v.kind, v.labels, v.role, v.description, len(segs),
-                               sum(s.n_words for s in segs)))
+        apps.append(_new_appearance(sid, v.name, v.kind, v.labels, v.role, v.description, len(v.turns),
+                                    sum([turns[t][1].n_words for t in v.turns])))
         for t in v.turns:
             by_turn[turns[t][0]] = sid
     return Cast(apps, by_turn, bios)
