@@ -140,3 +140,10 @@ def test_words_count_is_the_pattern_count(text: str) -> None:
                                          ("“Café—olé” ‘x’ «y»", 4), ("\u00e9\ud800\u00e9", 2)])
 def test_words_count_inner_apostrophes_only(text: str, n: int) -> None:
     assert count_words(text) == n
+
+
+@pytest.mark.parametrize("texts", [[], [""], ["I'm Ann.", "", "and Bo", "é’\U0001f600"], ["a", "bc", "", ""]])
+def test_joint_starts_are_where_each_text_starts_in_the_texts_joined(texts: list[str]) -> None:
+    joined, starts = "\n".join(texts), joint_starts(texts)
+    assert len(starts) == len(texts) + 1 and starts[-1] == (len(joined) + 1 if texts else 0)
+    assert all(joined[a:b - 1] == text for a, b, text in zip(starts[:-1], starts[1:], texts, strict=True))

@@ -7,7 +7,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, count
+from operator import add
 
 # Apostrophes pages print, unified to the straight one by `APOSTROPHES`; `APOS` is the class for patterns.
 _APOSTROPHE_FORMS = {"\u2019": "'", "\u2018": "'", "\u02bc": "'"}
@@ -61,7 +62,7 @@ def prefix_tree(phrases: list[str]) -> str:
 
 def joint_starts(texts: list[str]) -> list[int]:
     """Where each text starts in "\n".join(texts), and where one more would (len + 1)."""
-    return list(accumulate((len(t) + 1 for t in texts), initial=0))
+    return list(map(add, accumulate(map(len, texts), initial=0), count()))  # sum of lengths + newlines, in C
 
 
 def texts_holding(joined: str, starts: list[int], literals: tuple[str, ...] | list[str]) -> list[int]:
