@@ -136,3 +136,14 @@ def test_worker_builds_arrow_arrays_without_loading_pandas(slow_pages: Path, tmp
     finally:
         page_worker.stop()
     assert isinstance(out, Reject) and out.detail == "False"  # pyarrow asked for pandas, and went on without it
+
+
+def test_worker_runs_below_the_run_so_its_validation_thread_goes_first() -> None:
+    page_worker = worker.PageWorker(worker.PAGE_FUNCTION)
+    try:
+        page_worker._start()
+        assert page_worker.proc is not None
+        niceness = os.getpriority(os.PRIO_PROCESS, page_worker.proc.pid)
+    finally:
+        page_worker.stop()
+    assert niceness == min(19, os.getpriority(os.PRIO_PROCESS, 0) + worker.NICENESS)

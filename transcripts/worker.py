@@ -34,6 +34,9 @@ from transcripts.tables import BatchRows, from_ipc, to_ipc
 # slow function to exercise the budget.
 PAGE_FUNCTION = "transcripts.pipeline:process_file"
 STARTUP_SECONDS = 120.0  # importing the steps and their word lists; not counted against any page
+# Page workers run a notch below the run's process, whose one validation and writing thread is the serial part
+# of a run: a page worker waits for it once two chunks are pending, and its last chunk is the run's tail.
+NICENESS = 3
 _PR_SET_PDEATHSIG = 1
 
 
@@ -232,6 +235,8 @@ class _WithoutPandas:
 def main(argv: list[str]) -> None:
     request_fd, reply_fd, parent_pid, function = int(argv[0]), int(argv[1]), int(argv[2]), argv[3]
     die_with_parent(parent_pid)
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; the run stops its workers
     sys.meta_path.insert(0, _WithoutPandas())
     page_function = _load(function)
