@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from transcripts.model import Line, Removed, Segment, Sentence, fast_constructor
 def test_model_fast_constructor_builds_what_the_class_builds(cls: type[Any], values: tuple) -> None:
     built = fast_constructor(cls)(*values)
     assert type(built) is cls and built == cls(*values)
+    assert pickle.loads(pickle.dumps(built)) == built  # as a page worker hands it on
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.char_start = 1
 
