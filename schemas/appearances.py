@@ -15,7 +15,7 @@ class Role(StrEnum):
 
 ROLES = tuple(r.value for r in Role)
 
-APPEARANCES = Table(
+APPEARANCES: Table = Table(
     name="appearances",
     description="One row per speaker per document.",
     key=("doc_id", "speaker_id"),

@@ -27,7 +27,7 @@ YEAR_SOURCES = tuple(s.value for s in YearSource)
 MIN_TRANSCRIPTS_WITH_TURNS_SHARE = 0.5
 MIN_TRANSCRIPTS_FOR_SHARE = 10
 
-DOCUMENTS = Table(
+DOCUMENTS: Table = Table(
     name="documents",
     description="One row per page that yielded a document.",
     key=("doc_id",),

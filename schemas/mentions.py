@@ -1,7 +1,7 @@
 from schemas import Column, Rule, Table, doc_id_column
 from schemas.formats import ENTITY_LABEL_REGEX
 
-MENTIONS = Table(
+MENTIONS: Table = Table(
     name="mentions",
     description="Named entities found in segment text.",
     key=("doc_id", "seg_idx", "char_start"),

@@ -1,6 +1,6 @@
 from schemas import Column, Rule, Table, Where, doc_id_column
 
-QUOTES = Table(
+QUOTES: Table = Table(
     name="quotes",
     description="Quoted speech in prose (articles, teasers), with its attribution.",
     key=("doc_id", "quote_idx"),

@@ -23,7 +23,7 @@ class RejectReason(StrEnum):
 
 REJECT_REASONS = tuple(r.value for r in RejectReason)
 
-REJECTS = Table(
+REJECTS: Table = Table(
     name="rejects",
     description="Inputs that yielded no document, with the reason.",
     key=("source_path",),

@@ -25,7 +25,7 @@ class RemovedReason(StrEnum):
 
 REMOVED_REASONS = tuple(r.value for r in RemovedReason)
 
-REMOVED = Table(
+REMOVED: Table = Table(
     name="removed",
     description="Everything of sources.text that is not in a segment's text, and why. Segment stretches and "
     "removed stretches cover every non-blank character exactly once; a removed stretch that lies inside a "

@@ -20,7 +20,7 @@ SEGMENT_KINDS = tuple(k.value for k in SegmentKind)
 MIN_IDENTIFIED_TURN_SHARE = 0.5
 MIN_TURNS_FOR_SHARE = 50
 
-SEGMENTS = Table(
+SEGMENTS: Table = Table(
     name="segments",
     description="The document in reading order: speech turns, prose paragraphs, headings, captions, markers.",
     key=("doc_id", "seg_idx"),

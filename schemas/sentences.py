@@ -1,6 +1,6 @@
 from schemas import Column, Table, doc_id_column
 
-SENTENCES = Table(
+SENTENCES: Table = Table(
     name="sentences",
     description="Sentences of every segment, with offsets into sources.text.",
     key=("doc_id", "seg_idx", "sent_idx"),

@@ -1,6 +1,6 @@
 from schemas import Column, Table, doc_id_column
 
-SOURCES = Table(
+SOURCES: Table = Table(
     name="sources",
     description="The decoded page text each document's offsets point into.",
     key=("doc_id",),

@@ -14,7 +14,7 @@ class SpeakerKind(StrEnum):
 
 SPEAKER_KINDS = tuple(k.value for k in SpeakerKind)
 
-SPEAKERS = Table(
+SPEAKERS: Table = Table(
     name="speakers",
     description="One row per person across the whole dataset.",
     key=("speaker_id",),

@@ -1,6 +1,6 @@
 from schemas import Column, Table
 
-VERSIONS = Table(
+VERSIONS: Table = Table(
     name="versions",
     description="One row per published version of the dataset.",
     key=("version",),

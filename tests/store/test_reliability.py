@@ -389,7 +389,7 @@ def test_reliability_two_real_runs_at_once_one_exits_3(tmp_path: Path, seeds_dir
 
     pages = tmp_path / "pages"
     pages.mkdir()
-    for i in range(12):  # work enough that the run holding the lock still holds it when the other one asks
+    for i in range(40):  # work enough that the run holding the lock still holds it when the other one asks
         for p in sorted(seeds_dir.iterdir()):
             (pages / f"{i:02d}_{p.name}").write_text(p.read_text("utf-8").replace("Emily", f"Emily{i}"), "utf-8")
     env = dict(os.environ, PREFECT_API_URL=str(PREFECT_API_URL.value()))

@@ -59,7 +59,7 @@ ROLE_WORDS: dict[str, str] = {
     "correspondent": Role.CORRESPONDENT, "reporter": Role.CORRESPONDENT, "corresponsal": Role.CORRESPONDENT}
 # Labels of a voice nobody named: "UNIDENTIFIED MAN #1", "PERSONA NO IDENTIFICADA", "HOMBRE NO IDENTIFICADO".
 UNIDENTIFIED_WORDS = ("UNIDENTIFIED", "NO IDENTIFICAD")
-_LOWER_ROLES = ROLE_WORDS.keys() | {"guest host", "special correspondent"}
+_LOWER_ROLES = frozenset(ROLE_WORDS) | {"guest host", "special correspondent"}
 
 # Words in capitals that end in a colon but name no speaker: programs, page furniture, notes.
 NOT_SPEAKERS = PROGRAM_CAPS | wordset(

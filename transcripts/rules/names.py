@@ -48,7 +48,7 @@ PARTICLES = wordset("de da del della di du dos das la le van von der den ter bin
 CONJUNCTION_PARTICLES = wordset("y")
 
 # Words that open a capitalised run but are titles, not part of the person's name ("Chinese President Xi").
-TITLE_WORDS = frozenset(TITLES.casefold().replace("|", " ").split()) | COURTESY_TITLES | ABBREVIATED_TITLES.keys() \
+TITLE_WORDS = frozenset(TITLES.casefold().replace("|", " ").split()) | COURTESY_TITLES | frozenset(ABBREVIATED_TITLES) \
     | wordset("""councilor councillor councilman councilwoman councilmember alderman alderwoman
 assemblyman assemblywoman assemblymember lawmaker delegate sheriff superintendent
 president vice prime minister foreign defense secretary chancellor premier king queen pope

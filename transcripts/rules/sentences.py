@@ -8,7 +8,7 @@ from functools import lru_cache
 from transcripts.rules.names import ABBREVIATED_TITLES, COURTESY_TITLES
 from transcripts.rules.words import wordset
 
-_ABBREV = COURTESY_TITLES | ABBREVIATED_TITLES.keys() | wordset(
+_ABBREV = COURTESY_TITLES | frozenset(ABBREVIATED_TITLES) | wordset(
     """st jr sr no nos vol vs etc inc corp co ltd dept
     jan feb mar apr aug sep sept oct nov dec mt ft rev fig approx est assn ave blvd univ u.s u.k u.n e.g i.e
     ariz okla fla ga mich ill colo wash ore calif mo la tenn pa wis nev md miss neb vt n.m w.va mass conn
