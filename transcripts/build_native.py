@@ -1,4 +1,4 @@
-"""Compile the pure steps to C with mypyc, in place (`python -m transcripts.build_native [--clean]`); see
+"""Compile the pure steps to C with mypyc, in place (`python -m transcripts.build_native [--force | --clean]`); see
 transcripts.native for what is compiled and when the compiled modules are used."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from transcripts.native import GROUP, MANIFEST, ROOT, compiled_sources, digest, extension, module_name
+from transcripts.native import GROUP, MANIFEST, ROOT, compiled_sources, digest, extension, module_name, stale_modules
 
 
 def build(jobs: int | None = None) -> list[str]:
@@ -51,9 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         clean()
         print("removed the compiled steps: the sources are used")
         return 0
-    if args:
-        print("usage: python -m transcripts.build_native [--clean]", file=sys.stderr)
+    if args not in ([], ["--force"]):
+        print("usage: python -m transcripts.build_native [--force | --clean]", file=sys.stderr)
         return 2
+    if not args and MANIFEST.is_file() and not stale_modules():
+        print("the compiled steps are current (--force rebuilds them)")
+        return 0
     modules = build()
     print(f"compiled {len(modules)} step modules with mypyc")
     return 0
