@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from schemas import TABLES
 from transcripts.validate import ge_runtime
-from transcripts.validate.cross_checks import _BLANK_RE, CHECK_NAMES, frame_checks, sql_checks
+from transcripts.validate.cross_checks import _BLANK_RE, CHECK_NAMES, frame_checks, publish_checks, sql_checks
 from transcripts.validate.results import SAMPLE_SIZE, CheckResult, ExpectationFailure, ValidationResult
 from transcripts.validate.suites import MAX_YEAR_PARAMETER, build_suites
 
@@ -49,7 +49,8 @@ MAX_QUARANTINED_SHARE = 0.2
 MIN_DOCS_FOR_SHARE = 10
 
 __all__ = ["CHECK_NAMES", "EXPECTATIONS_DIR", "SAMPLE_SIZE", "_BLANK_RE", "CheckResult", "ExpectationFailure",
-           "ValidationResult", "frame_checks", "load_suites", "sql_checks", "validate_tables", "validate_version"]
+           "ValidationResult", "frame_checks", "load_suites", "publish_checks", "sql_checks", "validate_tables",
+           "validate_version"]
 
 
 # ---------------------------------------------------------------------------------------------- suites

@@ -39,6 +39,9 @@ class CheckResult:
     blocking: bool
     doc_ids: list[str] = field(default_factory=list)
     warning: bool = False  # reported, never blocks nor quarantines
+    # what it ran over: "version" (every document), "<n> touched documents" (those the version deleted or
+    # inserted rows of), "chunks" (each chunk's rows before they were written; not run again at publish)
+    scope: str = "version"
 
     @property
     def label(self) -> str:
