@@ -55,7 +55,7 @@ def test_publish_records_what_each_check_ran_over(lake: Lake) -> None:
     assert list(scopes(result)) == ["write_reconciles", *CHECK_NAMES]
     assert scopes(result)["write_reconciles"] == "version"
     assert scopes(result)["exact_coverage"] == "chunks"  # each chunk's rows were checked before the write
-    assert scopes(result)["child_doc_exists"] == "2 touched documents"
+    assert scopes(result)["child_doc_exists"] == "version"
     assert scopes(result)["speaker_exists"] == "version"
     con = lake.reader()
     stored = json.loads(con.execute("SELECT validation FROM versions WHERE version = 2").fetchone()[0])

@@ -8,8 +8,9 @@ Two levels of failure:
 - blocking: the table is wrong as a whole (columns, a failure no document can be blamed for, too many
   quarantined documents, a distribution rule); the orchestration publishes nothing and exits 1.
 
-Entry points: `validate_tables(frames)` before publishing, `sql_checks(con, catalog)` inside the publishing
-transaction, `validate_version(con, catalog)` for a published version. `python -m transcripts.validate.checks --write`
+Entry points: `validate_tables(frames)` before publishing, `publish_checks(con, catalog, written)` (a run's) or
+`sql_checks(con, catalog)` (every check, whole version) inside the publishing transaction,
+`validate_version(con, catalog)` for a published version. `python -m transcripts.validate.checks --write`
 regenerates expectations/*.json from schemas/ (see flows/suites.py).
 """
 

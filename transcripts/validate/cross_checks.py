@@ -218,8 +218,9 @@ def sql_checks(con: duckdb.DuckDBPyConnection, catalog: str, *, names: Iterable[
     return results
 
 
-# Per-document checks that relate a document's rows across tables: run again at publish over the touched
-# documents, where a replaced document's rows are the previous version's minus the deleted plus the inserted.
+# Checks that relate tables by doc_id: at publish over the whole candidate (reading doc_id columns only), since
+# scanning a DuckLake table through a doc_id filter costs more than the whole column (0.17 against 0.10 s at
+# 10,000 documents).
 _RELATING = ("child_doc_exists", "document_has_source")
 
 
@@ -234,32 +235,32 @@ def publish_checks(con: duckdb.DuckDBPyConnection, catalog: str, written: Writte
     `write_reconciles` proves it from counts, per per-document table: the touched documents (those this
     version deleted or inserted rows of) hold exactly the rows inserted, the others exactly the rows they held
     in the previous version (which passed its own publish), and no document was inserted twice. Two faults
-    whose counts cancel out exactly would pass it. What the chunks could not see runs over the candidate:
-    child_doc_exists and document_has_source over the touched documents (a quarantined document's rows written
-    under a replaced doc_id) and the checks that need the whole dataset (speakers, duplicate_of) over all of it.
-    chunk_checked=False (rows not checked before they were written): every per-document check runs over the
-    touched documents. `transcripts validate --version` still runs every check over the whole version."""
+    whose counts cancel out exactly would pass it. What the chunks could not see runs over the whole candidate:
+    child_doc_exists and document_has_source (a quarantined document's rows written under a replaced doc_id)
+    and the checks that need the whole dataset (speakers, duplicate_of). chunk_checked=False (rows not checked
+    before they were written): the other per-document checks run over the touched documents, not "chunks".
+    `transcripts validate --version` still runs every check over the whole version (sql_checks)."""
     results = [_write_reconciles(con, catalog, written)]
-    per_doc = [c.name for c in _CHECKS if not c.complete_only]
-    scoped = [n for n in per_doc if n in _RELATING or not chunk_checked]
+    per_doc = [c.name for c in _CHECKS if not c.complete_only and c.name not in _RELATING]
     touched = sorted(written.touched)
-    if touched:
+    if chunk_checked:
+        results += [_held(c, "chunks") for c in _CHECKS if c.name in per_doc]
+    elif touched:
         con.register("_touched", pa.table({"doc_id": pa.array(touched, pa.string())}))
-        tables = sorted({t for c in _CHECKS if c.name in scoped for t in c.tables})
+        tables = sorted({t for c in _CHECKS if c.name in per_doc for t in c.tables})
         try:
             for t in tables:  # temp views: the checks' SQL reads {c}.<table>
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {quote(t)} AS SELECT * FROM {catalog}.{quote(t)} "
                             "WHERE doc_id IN (SELECT doc_id FROM _touched)")
-            results += sql_checks(con, "temp.main", names=scoped, complete=False,
+            results += sql_checks(con, "temp.main", names=per_doc, complete=False,
                                   scope=f"{len(touched)} touched documents")
         finally:
             for t in tables:
                 con.execute(f"DROP VIEW IF EXISTS temp.main.{quote(t)}")
             con.unregister("_touched")
     else:  # nothing deleted or inserted: no document to judge
-        results += [_held(c, f"{len(touched)} touched documents") for c in _CHECKS if c.name in scoped]
-    results += [_held(c, "chunks") for c in _CHECKS if c.name in per_doc and c.name not in scoped]
-    results += sql_checks(con, catalog, names=[c.name for c in _CHECKS if c.complete_only])
+        results += [_held(c, "0 touched documents") for c in _CHECKS if c.name in per_doc]
+    results += sql_checks(con, catalog, names=[c.name for c in _CHECKS if c.complete_only or c.name in _RELATING])
     order = {name: i for i, name in enumerate(("write_reconciles", *CHECK_NAMES))}
     return sorted(results, key=lambda r: order[r.name])
 
