@@ -235,10 +235,11 @@ def publish_checks(con: duckdb.DuckDBPyConnection, catalog: str, written: Writte
     `write_reconciles` proves it from counts, per per-document table: the touched documents (those this
     version deleted or inserted rows of) hold exactly the rows inserted, the others exactly the rows they held
     in the previous version (which passed its own publish), and no document was inserted twice. Two faults
-    whose counts cancel out exactly would pass it. What the chunks could not see runs over the whole candidate:
-    child_doc_exists and document_has_source (a quarantined document's rows written under a replaced doc_id)
-    and the checks that need the whole dataset (speakers, duplicate_of). chunk_checked=False (rows not checked
-    before they were written): the other per-document checks run over the touched documents, not "chunks".
+    whose counts cancel out exactly would pass it, and so would a replace's DELETE removing other documents'
+    rows (the replaced rows are as the DELETEs counted them). What the chunks could not see runs over the whole
+    candidate: child_doc_exists and document_has_source (a quarantined document's rows written under a replaced
+    doc_id) and the checks that need the whole dataset (speakers, duplicate_of). chunk_checked=False (rows not
+    checked before they were written): the other per-document checks run over the touched documents.
     `transcripts validate --version` still runs every check over the whole version (sql_checks)."""
     results = [_write_reconciles(con, catalog, written)]
     per_doc = [c.name for c in _CHECKS if not c.complete_only and c.name not in _RELATING]

@@ -40,7 +40,8 @@ class CheckResult:
     doc_ids: list[str] = field(default_factory=list)
     warning: bool = False  # reported, never blocks nor quarantines
     # what it ran over: "version" (every document), "<n> touched documents" (those the version deleted or
-    # inserted rows of), "chunks" (each chunk's rows before they were written; not run again at publish)
+    # inserted rows of), "chunk" (one chunk's rows, before the write), "chunks" (at publish: not run again,
+    # each chunk's rows were checked before they were written)
     scope: str = "version"
 
     @property
