@@ -195,7 +195,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
 
         with timer.stage("load_model"):
             worker_nlp(model)  # a missing model fails here, before any page is processed
-        from transcripts.validate.checks import sql_checks, validate_tables
+        from transcripts.validate.checks import publish_checks, validate_tables
 
         def prepare() -> None:
             """Import GE and set up its context and metric graphs on the validation thread while the first pages
@@ -272,7 +272,7 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
                         "validation": summary.validation, "input_sha256": pipeline.manifest_hash(files),
                         "message": f"{summary.added} added, {summary.changed} changed, {summary.removed} removed, "
                                    f"{summary.rejected} rejected (of {summary.files} files)",
-                    }, check=sql_checks)
+                    }, check=functools.partial(publish_checks, written=pub.written))  # every chunk was checked
                 summary.version = outcome.version
                 summary.rows = outcome.rows
                 summary.validation = {**summary.validation, "sql_checks": outcome.checks}

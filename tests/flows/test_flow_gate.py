@@ -57,6 +57,9 @@ def test_flow_gate_quarantines_only_the_broken_document(pages: Path, tmp_path: P
     assert sorted(r["doc_id"] for r in rows(lake, "SELECT doc_id FROM documents")) == [
         "000_a2278f2a4c24a35c", "002_a7df522fb442f5e4"]
     assert rows(lake, f"SELECT count(*) AS n FROM segments WHERE doc_id = '{broken}'") == [{"n": 0}]
+    # the publish proved the write held exactly the checked chunks' rows instead of checking them all again
+    checks = {c["name"]: c for c in summary["validation"]["sql_checks"]}
+    assert checks["write_reconciles"]["passed"] and checks["exact_coverage"]["scope"] == "chunks"
     [reject] = rows(lake, "SELECT doc_id, reason, detail FROM rejects")
     assert reject["doc_id"] == broken and reject["reason"] == "quarantined"
     assert "segments.kind_in_set" in reject["detail"]

@@ -8,8 +8,9 @@ Two levels of failure:
 - blocking: the table is wrong as a whole (columns, a failure no document can be blamed for, too many
   quarantined documents, a distribution rule); the orchestration publishes nothing and exits 1.
 
-Entry points: `validate_tables(frames)` before publishing, `sql_checks(con, catalog)` inside the publishing
-transaction, `validate_version(con, catalog)` for a published version. `python -m transcripts.validate.checks --write`
+Entry points: `validate_tables(frames)` before publishing, `publish_checks(con, catalog, written)` (a run's) or
+`sql_checks(con, catalog)` (every check, whole version) inside the publishing transaction,
+`validate_version(con, catalog)` for a published version. `python -m transcripts.validate.checks --write`
 regenerates expectations/*.json from schemas/ (see flows/suites.py).
 """
 
@@ -34,7 +35,7 @@ import pyarrow as pa
 
 from schemas import TABLES
 from transcripts.validate import ge_runtime
-from transcripts.validate.cross_checks import _BLANK_RE, CHECK_NAMES, frame_checks, sql_checks
+from transcripts.validate.cross_checks import _BLANK_RE, CHECK_NAMES, frame_checks, publish_checks, sql_checks
 from transcripts.validate.results import SAMPLE_SIZE, CheckResult, ExpectationFailure, ValidationResult
 from transcripts.validate.suites import MAX_YEAR_PARAMETER, build_suites
 
@@ -49,7 +50,8 @@ MAX_QUARANTINED_SHARE = 0.2
 MIN_DOCS_FOR_SHARE = 10
 
 __all__ = ["CHECK_NAMES", "EXPECTATIONS_DIR", "SAMPLE_SIZE", "_BLANK_RE", "CheckResult", "ExpectationFailure",
-           "ValidationResult", "frame_checks", "load_suites", "sql_checks", "validate_tables", "validate_version"]
+           "ValidationResult", "frame_checks", "load_suites", "publish_checks", "sql_checks", "validate_tables",
+           "validate_version"]
 
 
 # ---------------------------------------------------------------------------------------------- suites
