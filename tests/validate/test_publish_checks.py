@@ -58,8 +58,10 @@ def test_publish_records_what_each_check_ran_over(lake: Lake) -> None:
     assert scopes(result)["child_doc_exists"] == "version"
     assert scopes(result)["speaker_exists"] == "version"
     con = lake.reader()
-    stored = json.loads(con.execute("SELECT validation FROM versions WHERE version = 2").fetchone()[0])
+    row = con.execute("SELECT validation FROM versions WHERE version = 2").fetchone()
     con.close()
+    assert row is not None
+    stored = json.loads(row[0])
     assert [c["scope"] for c in stored["sql_checks"]] == list(scopes(result).values())
 
 
