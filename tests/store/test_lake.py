@@ -209,6 +209,17 @@ def test_lake_no_change_publishes_nothing(lake2: Lake) -> None:
     assert lake2.current_version() == 2
 
 
+def test_lake_a_speaker_written_twice_keeps_the_latest_row_every_time(lake: Lake) -> None:
+    # one person, spelled two ways in one publication: the later row wins, in every run (not whichever row a
+    # thread happened to read first)
+    spellings = [{"speaker_id": "hye-jin-kim", "name": name, "kind": "person"} for name in
+                 ["Hye-jin Kim"] * 500 + ["Hye-Jin Kim"]]
+    rows = doc_rows("a", speakers=("hye-jin-kim",))
+    rows["speakers"] = make_rows("speakers", *spellings)
+    assert lake.publish(Changes(rows=rows, version_row=version_row()), check=passing).version == 1
+    assert lake.query("SELECT name FROM speakers")[1] == [("Hye-Jin Kim",)]
+
+
 def test_lake_replace_document_keeps_others(lake2: Lake) -> None:
     state = lake2.read_state()
     assert state["documents"] == {"a": ("s2", "1"), "c": ("s1", "1")}

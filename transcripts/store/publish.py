@@ -267,10 +267,13 @@ def _refresh_speakers(con: duckdb.DuckDBPyConnection, candidates: RowData | None
     speakers = f"{CATALOG}.speakers"
     if candidates is not None:
         table = TABLES["speakers"]
-        con.register("_speakers_raw", candidates)
+        raw = _arrow(candidates)
+        # numbered, so that the latest row wins in every run (DISTINCT ON alone keeps whichever row a thread
+        # reads first: a person's spelling, "Hye-Jin" or "Hye-jin", changed from one run to the next)
+        con.register("_speakers_raw", raw.append_column("_order", pa.array(range(raw.num_rows), pa.int64())))
         cols = ", ".join(f"CAST({quote(c.name)} AS {c.type}) AS {quote(c.name)}" for c in table.columns)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _speakers_in AS "
-                    f"SELECT DISTINCT ON (speaker_id) {cols} FROM _speakers_raw")
+                    f"SELECT DISTINCT ON (speaker_id) {cols} FROM _speakers_raw ORDER BY speaker_id, _order DESC")
         con.unregister("_speakers_raw")
         # Replace a speaker whose name or kind changed; leave identical rows alone (no churn).
         con.execute(f"DELETE FROM {speakers} s WHERE EXISTS (SELECT 1 FROM _speakers_in i "
