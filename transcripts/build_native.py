@@ -18,7 +18,9 @@ def build(jobs: int | None = None) -> list[str]:
     from setuptools import Distribution
 
     sources = compiled_sources()
-    MANIFEST.unlink(missing_ok=True)  # a failed build leaves the sources in use
+    # a failed build leaves the sources in use; the old extensions are unlinked, not overwritten, so that a run
+    # using them meanwhile keeps reading the files it mapped
+    clean()
     cwd = Path.cwd()
     os.chdir(ROOT)  # mypyc names modules by their paths from here
     try:
