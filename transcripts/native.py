@@ -100,6 +100,7 @@ def guard() -> None:
     if not (pure or stale):
         return
     if stale:
-        print(f"transcripts: the compiled steps are older than {stale[0]} (and {len(stale) - 1} more); using the "
-              "sources, which are slower: `bash scripts/setup.sh` rebuilds them", file=sys.stderr)
+        more = f" (and {len(stale) - 1} more)" if len(stale) > 1 else ""
+        print(f"transcripts: the compiled steps are older than {stale[0]}{more}; using the sources, which are "
+              "slower: `bash scripts/setup.sh` rebuilds them", file=sys.stderr)
     sys.meta_path.insert(0, _FromSource([module_name(p) for p in compiled_sources()]))

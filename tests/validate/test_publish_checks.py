@@ -23,8 +23,7 @@ def chunk(*docs: Rows) -> dict[str, Any]:
     return dict(to_frames(*docs))
 
 
-def publish(lake: Lake, *chunks: dict[str, Any], replace: tuple[str, ...] = (), chunk_checked: bool = True,
-            fault: Any = None) -> PublishResult:
+def publish(lake: Lake, *chunks: dict[str, Any], replace: tuple[str, ...] = (), fault: Any = None) -> PublishResult:
     """Publish as a run does: replace, insert chunk by chunk, commit with publish_checks. `fault(pub)` runs
     before the commit (a write gone wrong)."""
     with lake.publication() as pub:
@@ -33,8 +32,7 @@ def publish(lake: Lake, *chunks: dict[str, Any], replace: tuple[str, ...] = (), 
             pub.insert(rows)
         if fault is not None:
             fault(pub)
-        return pub.commit(VERSION_ROW, check=functools.partial(publish_checks, written=pub.written,
-                                                               chunk_checked=chunk_checked))
+        return pub.commit(VERSION_ROW, check=functools.partial(publish_checks, written=pub.written))
 
 
 def scopes(result: PublishResult) -> dict[str, str]:
@@ -65,30 +63,23 @@ def test_publish_records_what_each_check_ran_over(lake: Lake) -> None:
     assert [c["scope"] for c in stored["sql_checks"]] == list(scopes(result).values())
 
 
-def test_incremental_publish_judges_only_the_documents_it_touched(lake: Lake) -> None:
+def test_incremental_publish_does_not_read_unchanged_documents_again(lake: Lake) -> None:
     """An unchanged document whose coverage is broken (published without checks) is not read again by a later
-    publish, even one whose rows were not checked before the write; `validate --version` still finds it."""
+    run's publish; `validate --version` still finds it."""
     broken = make_doc("old")
     del broken["removed"][1]  # the copyright line is no longer covered
     with lake.publication() as pub:
         pub.insert(chunk(broken))
         assert pub.commit(VERSION_ROW).version == 2
-    result = publish(lake, chunk(make_doc("b")), replace=("b",), chunk_checked=False)
+    result = publish(lake, chunk(make_doc("b")), replace=("b",))
     assert result.version == 3, result.report
-    assert scopes(result)["exact_coverage"] == "1 touched documents"
+    assert scopes(result)["exact_coverage"] == "chunks"
     con = lake.reader(sandboxed=False)
     audit = validate_version(con, lake.catalog_name)  # as `transcripts validate --version 3` does
     con.close()
     assert [c.name for c in audit.checks] == list(CHECK_NAMES)
     assert {c.scope for c in audit.checks} == {"version"}
     assert [(c.name, c.doc_ids) for c in audit.checks if not c.passed] == [("exact_coverage", ["old"])]
-
-
-def test_unchecked_rows_of_a_touched_document_block(lake: Lake) -> None:
-    bad = make_doc("b")
-    bad["segments"][2]["seg_idx"] = 7
-    blocked = publish(lake, chunk(bad), replace=("b",), chunk_checked=False)
-    assert blocked.blocked and "seg_idx_contiguous" in " ".join(blocked.failures)
 
 
 def _insert_again(pub: Publication) -> None:

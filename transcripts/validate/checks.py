@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import json
 import math
 import time
 import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -371,7 +370,7 @@ def validate_tables(
     return result
 
 
-@functools.cache
+@cache
 def _sql_checks_thread() -> ThreadPoolExecutor:
     """One thread for every chunk's SQL checks, which keeps its DuckDB connection (cross_checks.frame_checks)."""
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="sql-checks")

@@ -224,8 +224,7 @@ def sql_checks(con: duckdb.DuckDBPyConnection, catalog: str, *, names: Iterable[
 _RELATING = ("child_doc_exists", "document_has_source")
 
 
-def publish_checks(con: duckdb.DuckDBPyConnection, catalog: str, written: Written, *,
-                   chunk_checked: bool = True) -> list[CheckResult]:
+def publish_checks(con: duckdb.DuckDBPyConnection, catalog: str, written: Written) -> list[CheckResult]:
     """The checks of a run's publish, over the candidate version, costing in proportion to what it changed.
 
     Every row a run inserts passed the per-document checks over its chunk (frame_checks over the same Arrow
@@ -238,29 +237,11 @@ def publish_checks(con: duckdb.DuckDBPyConnection, catalog: str, written: Writte
     whose counts cancel out exactly would pass it, and so would a replace's DELETE removing other documents'
     rows (the replaced rows are as the DELETEs counted them). What the chunks could not see runs over the whole
     candidate: child_doc_exists and document_has_source (a quarantined document's rows written under a replaced
-    doc_id) and the checks that need the whole dataset (speakers, duplicate_of). chunk_checked=False (rows not
-    checked before they were written): the other per-document checks run over the touched documents.
-    `transcripts validate --version` still runs every check over the whole version (sql_checks)."""
+    doc_id) and the checks that need the whole dataset (speakers, duplicate_of). The other per-document checks
+    are recorded with scope "chunks". `transcripts validate --version` still runs every check over the whole
+    version (sql_checks)."""
     results = [_write_reconciles(con, catalog, written)]
-    per_doc = [c.name for c in _CHECKS if not c.complete_only and c.name not in _RELATING]
-    touched = sorted(written.touched)
-    if chunk_checked:
-        results += [_held(c, "chunks") for c in _CHECKS if c.name in per_doc]
-    elif touched:
-        con.register("_touched", pa.table({"doc_id": pa.array(touched, pa.string())}))
-        tables = sorted({t for c in _CHECKS if c.name in per_doc for t in c.tables})
-        try:
-            for t in tables:  # temp views: the checks' SQL reads {c}.<table>
-                con.execute(f"CREATE OR REPLACE TEMP VIEW {quote(t)} AS SELECT * FROM {catalog}.{quote(t)} "
-                            "WHERE doc_id IN (SELECT doc_id FROM _touched)")
-            results += sql_checks(con, "temp.main", names=per_doc, complete=False,
-                                  scope=f"{len(touched)} touched documents")
-        finally:
-            for t in tables:
-                con.execute(f"DROP VIEW IF EXISTS temp.main.{quote(t)}")
-            con.unregister("_touched")
-    else:  # nothing deleted or inserted: no document to judge
-        results += [_held(c, "0 touched documents") for c in _CHECKS if c.name in per_doc]
+    results += [_held(c, "chunks") for c in _CHECKS if not c.complete_only and c.name not in _RELATING]
     results += sql_checks(con, catalog, names=[c.name for c in _CHECKS if c.complete_only or c.name in _RELATING])
     order = {name: i for i, name in enumerate(("write_reconciles", *CHECK_NAMES))}
     return sorted(results, key=lambda r: order[r.name])

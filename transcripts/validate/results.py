@@ -39,9 +39,8 @@ class CheckResult:
     blocking: bool
     doc_ids: list[str] = field(default_factory=list)
     warning: bool = False  # reported, never blocks nor quarantines
-    # what it ran over: "version" (every document), "<n> touched documents" (those the version deleted or
-    # inserted rows of), "chunk" (one chunk's rows, before the write), "chunks" (at publish: not run again,
-    # each chunk's rows were checked before they were written)
+    # what it ran over: "version" (every document), "chunk" (one chunk's rows, before the write), "chunks" (at
+    # publish: not run again, each chunk's rows were checked before they were written)
     scope: str = "version"
 
     @property
