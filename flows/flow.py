@@ -163,11 +163,12 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
     """Clean, segment, label, validate and publish what changed in `input_dir` as one new version.
 
     Memory is bounded by the batch and chunk sizes, not by the corpus: a few batches are in flight at a
-    time, and every `chunk_docs` documents are validated and written into the open publishing transaction,
-    which commits once at the end (readers see the previous version until then). A page over `page_timeout`
-    seconds becomes a `too_slow` reject; a run that would remove more than half the published documents is
-    refused (InputError) unless `allow_removals`. `lake_dir` is a folder, or with `data` (s3://BUCKET/PREFIX)
-    a remote lake's postgresql:// catalog (see transcripts.store.location)."""
+    time, and every `chunk_docs` documents (the last two chunks fewer: pipeline.chunk_target) are validated and
+    written into the open publishing transaction, which commits once at the end (readers see the previous
+    version until then). A page over `page_timeout` seconds becomes a `too_slow` reject; a run that would
+    remove more than half the published documents is refused (InputError) unless `allow_removals`. `lake_dir`
+    is a folder, or with `data` (s3://BUCKET/PREFIX) a remote lake's postgresql:// catalog (see
+    transcripts.store.location)."""
     from transcripts.store.lake import Lake
     from transcripts.store.location import resolve_location
 
@@ -242,15 +243,17 @@ def run_flow(input_dir: str = "seeds", lake_dir: str = "output", batch_size: int
             # processed: validation no longer stalls the page workers. At most one chunk waits for it.
             with timer.stage("process"), _Flusher(flush, prepare) as flusher:
                 chunk: list[dict[str, pa.Table]] = []
+                target = pipeline.chunk_target(chunk_docs, len(plan.to_process))
                 for part in _bounded_map(plan.to_process, batch_size, max_bytes, model, version, page_timeout):
                     chunk.append(part)
                     processed += _pages(part)
                     _progress("pages processed", processed, len(plan.to_process))
-                    if sum(_pages(p) for p in chunk) >= chunk_docs:
+                    if sum(_pages(p) for p in chunk) >= target:
                         if not flusher.submit(chunk):
                             blocked = True
                             break
                         chunk = []
+                        target = pipeline.chunk_target(chunk_docs, len(plan.to_process) - processed)
                 if not blocked and chunk:
                     blocked = not flusher.submit(chunk)
                 blocked = not flusher.finish() or blocked

@@ -225,6 +225,35 @@ def test_pipeline_batches_let_progress_move_at_least_every_2_percent(n_pages: in
     assert n_batches >= min(n_pages, 50)
 
 
+def _chunks(n_pages: int, batch: int, chunk_docs: int) -> list[int]:
+    """The chunk sizes of a run over n_pages arriving in batches, as the flow gathers them."""
+    sizes, gathered, to_come = [], 0, n_pages
+    target = pipeline.chunk_target(chunk_docs, to_come)
+    for done in range(batch, n_pages + batch, batch):
+        gathered += min(batch, n_pages - (done - batch))
+        if gathered >= target:
+            sizes.append(gathered)
+            gathered, to_come = 0, n_pages - min(done, n_pages)
+            target = pipeline.chunk_target(chunk_docs, to_come)
+    return sizes + [gathered] * bool(gathered)
+
+
+@pytest.mark.parametrize(("n_pages", "batch"), [(2000, 40), (10_000, 100), (1100, 25), (150, 3), (40, 1)])
+def test_a_run_ends_with_a_short_chunk_and_keeps_full_ones_before(n_pages: int, batch: int) -> None:
+    """The last chunk is validated and written while the page workers wait: it holds about a quarter of a chunk,
+    and only the chunk before it is cut short for that."""
+    sizes = _chunks(n_pages, batch, 1000)
+    assert sum(sizes) == n_pages
+    assert len(sizes) <= -(-n_pages // 1000) + 1
+    assert sizes[-1] <= 250 + batch
+    assert all(size >= 1000 for size in sizes[:-2])
+
+
+def test_small_chunks_are_kept_as_asked() -> None:
+    """--chunk-docs under the tail's minimum: every chunk but the last has that many documents."""
+    assert _chunks(100, 1, 8) == [8] * 12 + [4]
+
+
 def test_auto_runner_takes_processes_only_for_a_large_run() -> None:
     from transcripts.pipeline import AUTO_PROCESSES_FROM, choose_runner
 

@@ -63,6 +63,19 @@ DEFAULT_BATCH_SIZE = 100
 DEFAULT_RUNNER = "auto"
 AUTO_PROCESSES_FROM = 1000  # pages to process from which `auto` takes processes, when NER is on
 DEFAULT_CHUNK_DOCS = 1000  # documents validated and written together
+TAIL_CHUNK_MIN = 100  # pages of a run's last chunk, at least (chunks of at most this many are never cut)
+
+
+def chunk_target(chunk_docs: int, to_come: int) -> int:
+    """Pages a chunk gathers before it is validated and written, given the pages still `to_come` when it starts:
+    `chunk_docs`, but the chunk before the last stops short so as to leave a quarter of `chunk_docs` (at least
+    TAIL_CHUNK_MIN) to the last. The last chunk is validated and written after the last page, while the page
+    workers wait: at 1,000 documents that took 0.75 s, at 250 a third of that (a chunk more costs ~0.15 s of a
+    core, spent while the pages are processed)."""
+    tail = max(TAIL_CHUNK_MIN, chunk_docs // 4)
+    if tail >= chunk_docs or to_come - chunk_docs >= tail or to_come <= tail:
+        return chunk_docs
+    return to_come - tail
 
 
 def check_runner(spec: str) -> str:

@@ -13,6 +13,7 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from transcripts.model import Reject, doc_id_of
@@ -29,7 +30,7 @@ class InputFile:
     n_bytes: int | None
     problem: Reject | None = None  # set when the file cannot be read at all
 
-    @property
+    @cached_property  # asked several times per page by the plan, and doc_id_of costs ~8 microseconds
     def doc_id(self) -> str:
         return doc_id_of(self.source_path)
 

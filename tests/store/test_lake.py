@@ -220,6 +220,24 @@ def test_lake_a_speaker_written_twice_keeps_the_latest_row_every_time(lake: Lake
     assert lake.query("SELECT name FROM speakers")[1] == [("Hye-Jin Kim",)]
 
 
+def test_lake_inserts_on_one_thread_and_checks_the_version_on_every_core(lake: Lake) -> None:
+    # a chunk's insert beside the page workers takes one core, not all (the same time, a quarter less CPU); the
+    # publish checks that follow get DuckDB's threads back. A remote lake's uploads keep every thread.
+    with lake.publication() as pub:
+        cores = pub.con.execute("SELECT current_setting('threads')").fetchone()
+        during: list[Any] = []
+        insert_staged = pub._insert_staged
+
+        def watched(table: Any, data: Any) -> None:
+            during.append(pub.con.execute("SELECT current_setting('threads')").fetchone())
+            insert_staged(table, data)
+
+        pub._insert_staged = watched  # type: ignore[method-assign]
+        pub.insert(doc_rows("a"))
+        assert during and set(during) == {cores if lake.remote else (1,)}
+        assert pub.con.execute("SELECT current_setting('threads')").fetchone() == cores
+
+
 def test_lake_replace_document_keeps_others(lake2: Lake) -> None:
     state = lake2.read_state()
     assert state["documents"] == {"a": ("s2", "1"), "c": ("s1", "1")}

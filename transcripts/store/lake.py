@@ -358,7 +358,9 @@ class Lake:
             shutil.rmtree(staging, ignore_errors=True)  # a killed run's leftovers
             staging.mkdir(parents=True)
             con = self.writer()
-            pub = Publication(con, staging)
+            # a local lake's inserts on one thread (Publication._insert_threads); a remote one's keep DuckDB's
+            # threads for their uploads
+            pub = Publication(con, staging, insert_threads=None if self.remote else 1)
             with held_guard:
                 open_publications.add(self.root)
             try:

@@ -9,7 +9,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,9 +123,11 @@ PER_DOCUMENT = tuple(name for name, table in TABLES.items() if table.per_documen
 class Publication:
     """One version being written. Readers keep seeing the previous version until `commit`."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, staging: Path) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, staging: Path, *,
+                 insert_threads: int | None = None) -> None:
         self.con = con
         self.staging = staging
+        self.insert_threads = insert_threads
         self.finished = False
         self._speaker_batches: list[pa.Table] = []
         self._staged = 0
@@ -173,11 +175,27 @@ class Publication:
             docs = set(_column_values(rows["documents"], "doc_id"))
             written.repeated.update(docs & written.inserted_docs)
             written.inserted_docs.update(docs)
-        for name, table in TABLES.items():
-            if name in rows and name not in ("speakers", "versions"):
-                self._insert_staged(table, rows[name])
+        with self._insert_threads():
+            for name, table in TABLES.items():
+                if name in rows and name not in ("speakers", "versions"):
+                    self._insert_staged(table, rows[name])
         if "speakers" in rows:
             self._speaker_batches.append(_arrow(rows["speakers"]))
+
+    @contextlib.contextmanager
+    def _insert_threads(self) -> Iterator[None]:
+        """DuckDB's threads while inserting a chunk (`insert_threads`, else its default). An insert reads one
+        staged file and writes one: a second thread finishes it no sooner and costs a quarter more CPU (0.35
+        against 0.27 s per 1,000 documents), taken from the page workers that run beside it."""
+        if self.insert_threads is None:
+            yield
+            return
+        before = scalar(self.con, "SELECT current_setting('threads')")
+        self.con.execute(f"SET threads = {int(self.insert_threads)}")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET threads = {int(before)}")
 
     def _insert_staged(self, table: Table, data: RowData) -> None:
         """Insert through a Parquet file rather than a registered Arrow table: an open transaction keeps
