@@ -34,10 +34,9 @@ from transcripts.tables import BatchRows, from_ipc, to_ipc
 # slow function to exercise the budget.
 PAGE_FUNCTION = "transcripts.pipeline:process_file"
 STARTUP_SECONDS = 120.0  # importing the steps and their word lists; not counted against any page
-# Page workers run below the run's process, whose one validation and writing thread is the serial part of a run:
-# a page worker waits for it once two chunks are pending, and its last chunk is the run's tail. At 10 rather than
-# 3, validating and writing took a fifth less time over 10,000 pages, and the run no longer (bench_run.py).
-NICENESS = 10
+# Page workers run a notch below the run's process, whose one validation and writing thread is the serial part
+# of a run: a page worker waits for it once two chunks are pending, and its last chunk is the run's tail.
+NICENESS = 3
 _PR_SET_PDEATHSIG = 1
 
 
