@@ -30,7 +30,7 @@ class InputFile:
     n_bytes: int | None
     problem: Reject | None = None  # set when the file cannot be read at all
 
-    @cached_property  # asked several times per page by the plan, and doc_id_of costs ~8 microseconds
+    @cached_property  # asked several times per page by the plan, and doc_id_of costs ~9 microseconds
     def doc_id(self) -> str:
         return doc_id_of(self.source_path)
 

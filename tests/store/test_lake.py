@@ -238,6 +238,14 @@ def test_lake_inserts_on_one_thread_and_checks_the_version_on_every_core(lake: L
         assert pub.con.execute("SELECT current_setting('threads')").fetchone() == cores
 
 
+def test_lake_a_failed_insert_reports_its_own_error_and_publishes_nothing(lake: Lake) -> None:
+    # the failed statement aborts the transaction: putting DuckDB's threads back must not hide why
+    with pytest.raises(duckdb.ConversionException, match="xyz"), lake.publication() as pub:
+        pub._insert_staged = lambda table, data: pub.con.execute("SELECT CAST('xyz' AS INTEGER)")  # type: ignore
+        pub.insert(doc_rows("a"))
+    assert lake.current_version() is None
+
+
 def test_lake_replace_document_keeps_others(lake2: Lake) -> None:
     state = lake2.read_state()
     assert state["documents"] == {"a": ("s2", "1"), "c": ("s1", "1")}

@@ -194,8 +194,9 @@ class Publication:
         self.con.execute(f"SET threads = {int(self.insert_threads)}")
         try:
             yield
-        finally:
-            self.con.execute(f"SET threads = {int(before)}")
+        finally:  # an insert that failed aborted the transaction, which refuses even this (it is rolled back)
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute(f"SET threads = {int(before)}")
 
     def _insert_staged(self, table: Table, data: RowData) -> None:
         """Insert through a Parquet file rather than a registered Arrow table: an open transaction keeps
