@@ -389,15 +389,19 @@ def test_reliability_two_real_runs_at_once_one_exits_3(tmp_path: Path, seeds_dir
 
     pages = tmp_path / "pages"
     pages.mkdir()
-    for i in range(40):  # work enough that the run holding the lock still holds it when the other one asks
+    for i in range(100):  # work enough that the run holding the lock still holds it when the other one asks
         for p in sorted(seeds_dir.iterdir()):
-            (pages / f"{i:02d}_{p.name}").write_text(p.read_text("utf-8").replace("Emily", f"Emily{i}"), "utf-8")
+            (pages / f"{i:03d}_{p.name}").write_text(p.read_text("utf-8").replace("Emily", f"Emily{i}"), "utf-8")
     env = dict(os.environ, PREFECT_API_URL=str(PREFECT_API_URL.value()))
     cmd = [str(Path(sys.executable).with_name("transcripts")), "run", "--input", str(pages),
            "--lake", str(tmp_path / "lake"), "--ner-model", "none"]
-    # started together: both reach the writer lock at about the same time, one holds it for the whole run
-    runs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(2)]
+    # the second starts once the first holds the writer lock, which it keeps for the whole run: started at the
+    # same instant, a fast first run could finish before the second one asked, and both would rightly succeed
+    runs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)]
+    deadline = time.monotonic() + 120
+    while Lake(tmp_path / "lake").lock_holder() is None and runs[0].poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    runs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     outcomes = [(proc.wait(timeout=180), proc.communicate()[1]) for proc in runs]
     assert sorted(code for code, _ in outcomes) == [0, 3], outcomes
     refused = next(err for code, err in outcomes if code == 3)
