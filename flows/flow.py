@@ -91,15 +91,27 @@ def worker_nlp(name: str) -> Any:
     return cache[name]
 
 
+class PageBatch:
+    """The pages of one task, as one parameter that Prefect passes on as it is. Prefect looks into a task's
+    parameters for futures and states, into lists and dataclasses too: each InputFile of a list (3 ms of the
+    run's CPU a task). Its own quote() does not survive Dask, which takes tuples for tasks of its own."""
+
+    __slots__ = ("files",)
+
+    def __init__(self, files: list[InputFile]) -> None:
+        self.files = files
+
+
 # Pages travel to workers as locations (InputFile: a path or an s3:// URL), never as bytes: remote workers
 # read the pages themselves, and each worker loads the NER model once.
 @task(name="process-pages", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def process_pages(batch: list[InputFile], max_bytes: int, ner_model: str, version: str,
+def process_pages(pages: PageBatch, max_bytes: int, ner_model: str, version: str,
                   page_timeout: float = pipeline.DEFAULT_PAGE_TIMEOUT) -> dict[str, pa.Table]:
     """The rows of every table for one batch of pages, as Arrow tables (cheap to send back from a process
     or a remote worker, and ready to validate and write). Each page has `page_timeout` seconds."""
     from transcripts.steps.entities import add_mentions
 
+    batch = pages.files
     nlp = worker_nlp(ner_model)
     if nlp is None:  # the page workers build the tables (pipeline.process_batch_tables)
         return pipeline.process_batch_tables(batch, version, max_bytes, page_timeout)
@@ -345,7 +357,7 @@ def _bounded_map(files: list[InputFile], batch_size: int, *task_args: Any) -> An
 
     window = 2 * _workers()
     pending: deque[Any] = deque()
-    todo = iter(pipeline.batches(files, pipeline.progress_batch_size(len(files), batch_size)))
+    todo = map(PageBatch, pipeline.batches(files, pipeline.progress_batch_size(len(files), batch_size)))
     try:
         for batch in itertools.islice(todo, window):
             pending.append(process_pages.submit(batch, *task_args))
@@ -362,12 +374,15 @@ def _bounded_map(files: list[InputFile], batch_size: int, *task_args: Any) -> An
 def prepare_validation_once() -> None:
     """Import Great Expectations, quiet it, and set up what every chunk's validation reuses (its context, the
     suites, their metric graphs): once per process, by the command line while Prefect's server starts, else by
-    the flow's validation thread."""
+    the flow's validation thread. Then what the run's process has loaded is left out of garbage collections
+    (settle_after_loading): a full one scanned it all, and over 10,000 pages two came during the run, 0.25 s each
+    with every thread of the process stopped."""
     from transcripts.validate.checks import prepare_validation
 
     if logging.getLogger("prefect").getEffectiveLevel() > logging.INFO:
         _quiet_great_expectations()
     prepare_validation()
+    settle_after_loading()
 
 
 def _quiet_great_expectations() -> None:

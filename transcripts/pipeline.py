@@ -45,10 +45,10 @@ GC_YOUNGEST_THRESHOLD = 10_000
 
 
 def settle_after_loading() -> None:
-    """Ready a page worker for a run's pages once it has loaded what it keeps (modules, patterns, the word list):
-    they live as long as the process, so collections stop scanning them (`gc.freeze`), and the youngest objects
-    are collected less often. Garbage is still collected. For page workers only: in the run's own process the
-    collections during a run cost 0.06 s of CPU over 2,000 pages (the full ones come while it imports)."""
+    """Ready a process for a run's pages once it has loaded what it keeps (modules, patterns, the word list; in the
+    run's own process Great Expectations, Prefect, the NER model): they live as long as the process, so collections
+    stop scanning them (`gc.freeze`), and the youngest objects are collected less often. Garbage is still
+    collected."""
     gc.freeze()
     _, older, oldest = gc.get_threshold()
     gc.set_threshold(GC_YOUNGEST_THRESHOLD, older, oldest)

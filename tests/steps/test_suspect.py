@@ -48,3 +48,13 @@ def test_table_suspects_groups_by_document_and_the_line_counts_reasons() -> None
     line = suspect_line(found, "lake/reports/r.md")
     assert line == f"suspect: 1 page ({UNLABELED_OPENING}: 1) - see lake/reports/r.md"
     assert suspect_line({}, None) is None
+
+
+def test_table_suspects_reads_each_page_in_seg_idx_order_whatever_the_row_order() -> None:
+    """The opening is the turn with the lowest seg_idx, even when the table lists a page's rows in another order
+    or interleaves pages."""
+    names = ["doc_id", "seg_idx", "kind", "speaker_label", "speaker_id", "n_words"]
+    rows = [("b", 2, "turn", "X", "x", 9), ("a", 1, "turn", "HOST", "h", 500), ("b", 0, "turn", None, "h", 400),
+            ("a", 0, "turn", "HOST", "h", 5), ("b", 1, "marker", None, None, 3)]
+    table = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+    assert table_suspects(table) == {"b": [UNLABELED_OPENING]}
