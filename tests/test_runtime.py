@@ -16,7 +16,7 @@ from transcripts import runtime
 
 pytestmark = pytest.mark.slow
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"  # the project's own copy of the three seeds
 
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str | None]) -> subprocess.CompletedProcess[str]:
